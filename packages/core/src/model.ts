@@ -1,0 +1,42 @@
+import type { StandardSchemaV1 } from "./standard-schema";
+
+/** What a model produces: a video (submitted to the job queue) or an image (the sync endpoint). */
+export type ModelKind = "video" | "image";
+
+/** Output geometry of a model at one resolution, in pixels (landscape; portrait swaps them). */
+export interface ModelGeometry {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The contract every model fulfils. `@decart/models` fills a registry with these; a custom model is
+ * any object of this shape (see `defineModel` in `@decart/models`).
+ *
+ * `inputs` is a Standard Schema: the client validates with it before any network call and sends the
+ * validated value. Fields listed in `fileFields` are sent as multipart file parts.
+ */
+export interface ModelDefinition<
+  Name extends string = string,
+  Kind extends ModelKind = ModelKind,
+  Inputs extends StandardSchemaV1 = StandardSchemaV1,
+> {
+  readonly name: Name;
+  readonly kind: Kind;
+  /** Wire paths, relative to the base URL: `/v1/generate/{name}` and `/v1/jobs/{name}`. */
+  readonly endpoints: { readonly generate: string; readonly jobs: string };
+  readonly inputs: Inputs;
+  /** Input fields sent as multipart file parts (`data`, `start`, `end`…). */
+  readonly fileFields: readonly string[];
+  /** MIME type of the result: `video/mp4` or `image/png`. */
+  readonly outputType: string;
+  /** Output size per resolution name (`720p`, `480p`). */
+  readonly geometry: Readonly<Record<string, ModelGeometry>>;
+  /** Frames per second of video output. */
+  readonly fps?: number;
+  /** Longest video output, in seconds. */
+  readonly maxDurationSeconds?: number;
+}
+
+/** The inputs a model accepts, as the caller writes them. */
+export type ModelInputs<Model extends ModelDefinition> = StandardSchemaV1.InferInput<Model["inputs"]>;
