@@ -1,0 +1,236 @@
+const brand = Symbol.for("decart.sdk.error");
+
+/** Machine-readable error codes. Server codes pass through as the server spells them. */
+export type DecartErrorCode =
+  | "INVALID_API_KEY"
+  | "INVALID_BASE_URL"
+  | "INVALID_INPUT"
+  | "MODEL_NOT_FOUND"
+  | "PROCESSING_ERROR"
+  | "RATE_LIMITED"
+  | "TIMEOUT"
+  | (string & {});
+
+/** Details every SDK error may carry. */
+export interface DecartErrorOptions {
+  /** HTTP status of the response that caused the error, when there was one. */
+  status?: number;
+  /** The server's `x-request-id`, to quote when reporting a problem. */
+  requestId?: string;
+  /** The underlying error. */
+  cause?: unknown;
+  /** Overrides the code the class would otherwise use. */
+  code?: DecartErrorCode;
+}
+
+const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Base class of every error the SDK throws. Catch it to handle any SDK failure; use the subclasses
+ * (or {@link isDecartError} across duplicated installs) to tell them apart.
+ *
+ * @example
+ * ```ts
+ * import { DecartSDKError, createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * try {
+ *   await client.process({ model: models.image("lucy-pro-t2i"), prompt: "A lighthouse at dawn" });
+ * } catch (error) {
+ *   if (error instanceof DecartSDKError) console.error(error.code, error.status, error.requestId);
+ * }
+ * ```
+ */
+export class DecartSDKError extends Error {
+  override name = "DecartSDKError";
+  /** Machine-readable code, such as `INVALID_INPUT`. */
+  readonly code: DecartErrorCode;
+  /** HTTP status, when the error came from a response. */
+  readonly status: number | undefined;
+  /** The server's request id, when the error came from a response. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, options: DecartErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code ?? (new.target as unknown as { defaultCode?: DecartErrorCode }).defaultCode ?? "SDK_ERROR";
+    this.status = options.status;
+    this.requestId = options.requestId;
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  /** The code a new instance gets when none is given. */
+  static defaultCode: DecartErrorCode = "SDK_ERROR";
+
+  /** Whether trying the same call again may succeed (network failure, 408, 429, 5xx). */
+  get retryable(): boolean {
+    return this.status !== undefined && retryableStatuses.has(this.status);
+  }
+}
+
+/**
+ * The API key is missing or blank, conflicts with `proxy`, or the server rejected it (401/403).
+ *
+ * @example
+ * ```ts
+ * import { InvalidAPIKeyError } from "@decart/core";
+ *
+ * function explain(error: unknown) {
+ *   if (error instanceof InvalidAPIKeyError) return "Check DECART_API_KEY";
+ * }
+ * ```
+ */
+export class InvalidAPIKeyError extends DecartSDKError {
+  override name = "InvalidAPIKeyError";
+  static override defaultCode: DecartErrorCode = "INVALID_API_KEY";
+}
+
+/**
+ * `baseUrl` or `proxy` is not a usable URL.
+ *
+ * @example
+ * ```ts
+ * import { InvalidBaseURLError, createDecartClient } from "@decart/core";
+ *
+ * try {
+ *   createDecartClient({ apiKey: "key", baseUrl: "ftp://example.com" });
+ * } catch (error) {
+ *   console.log(error instanceof InvalidBaseURLError); // true
+ * }
+ * ```
+ */
+export class InvalidBaseURLError extends DecartSDKError {
+  override name = "InvalidBaseURLError";
+  static override defaultCode: DecartErrorCode = "INVALID_BASE_URL";
+}
+
+/** One reason inputs were rejected: the field (dot path) and a sentence naming it. */
+export interface InputIssue {
+  /** Dot path of the field, such as `data` or `trajectory.0.x`; empty for the whole input. */
+  readonly field: string;
+  /** A clause naming the field, such as `data is required`. */
+  readonly message: string;
+}
+
+/**
+ * Inputs failed the model's schema (before any network call), or the server answered 400/413/422.
+ * The message names the model and each failing field: `Invalid inputs for lucy-pro-i2v: data is required`.
+ *
+ * @example
+ * ```ts
+ * import { InvalidInputError } from "@decart/core";
+ *
+ * function fieldsOf(error: unknown) {
+ *   return error instanceof InvalidInputError ? error.issues.map((issue) => issue.field) : [];
+ * }
+ * ```
+ */
+export class InvalidInputError extends DecartSDKError {
+  override name = "InvalidInputError";
+  static override defaultCode: DecartErrorCode = "INVALID_INPUT";
+  /** Each failing field, when known. */
+  readonly issues: readonly InputIssue[];
+
+  constructor(message: string, options: DecartErrorOptions & { issues?: readonly InputIssue[] } = {}) {
+    super(message, options);
+    this.issues = options.issues ?? [];
+  }
+
+  /** Builds the notes' message form: `Invalid inputs for <model>: <clause>; <clause>`. */
+  static fromIssues(model: string, issues: readonly InputIssue[]): InvalidInputError {
+    const clauses = issues.map((issue) => issue.message).join("; ");
+    return new InvalidInputError(`Invalid inputs for ${model}: ${clauses}`, { issues });
+  }
+}
+
+/**
+ * No model by that name: `models.video("nope")`, or a 404 for a model path.
+ *
+ * @example
+ * ```ts
+ * import { ModelNotFoundError } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * try {
+ *   models.video("lucy-nope" as "lucy-pro-t2v");
+ * } catch (error) {
+ *   console.log(error instanceof ModelNotFoundError); // true
+ * }
+ * ```
+ */
+export class ModelNotFoundError extends DecartSDKError {
+  override name = "ModelNotFoundError";
+  static override defaultCode: DecartErrorCode = "MODEL_NOT_FOUND";
+}
+
+/**
+ * The server failed to do the work: 5xx after retries, a job that ended `failed`, or a response the
+ * client could not read.
+ *
+ * @example
+ * ```ts
+ * import { ProcessingError } from "@decart/core";
+ *
+ * const shouldReport = (error: unknown) => error instanceof ProcessingError && !error.retryable;
+ * ```
+ */
+export class ProcessingError extends DecartSDKError {
+  override name = "ProcessingError";
+  static override defaultCode: DecartErrorCode = "PROCESSING_ERROR";
+}
+
+/**
+ * The server kept answering 429 after the client's retries. `retryAfter` says how long it asked to wait.
+ *
+ * @example
+ * ```ts
+ * import { RateLimitError } from "@decart/core";
+ *
+ * const waitMs = (error: unknown) => (error instanceof RateLimitError ? (error.retryAfter ?? 1) * 1000 : 0);
+ * ```
+ */
+export class RateLimitError extends ProcessingError {
+  override name = "RateLimitError";
+  static override defaultCode: DecartErrorCode = "RATE_LIMITED";
+  /** Seconds the server asked the client to wait, from `Retry-After`. */
+  readonly retryAfter: number | undefined;
+
+  constructor(message: string, options: DecartErrorOptions & { retryAfter?: number } = {}) {
+    super(message, { status: 429, ...options });
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/**
+ * A request took longer than `timeout`, or a job passed its overall deadline.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@decart/core";
+ *
+ * const isSlow = (error: unknown) => error instanceof TimeoutError;
+ * ```
+ */
+export class TimeoutError extends DecartSDKError {
+  override name = "TimeoutError";
+  static override defaultCode: DecartErrorCode = "TIMEOUT";
+}
+
+/**
+ * True for any SDK error, even one thrown by a second installed copy of `@decart/core`, where
+ * `instanceof` would fail.
+ *
+ * @example
+ * ```ts
+ * import { isDecartError } from "@decart/core";
+ *
+ * try {
+ *   JSON.parse("{");
+ * } catch (error) {
+ *   console.log(isDecartError(error)); // false
+ * }
+ * ```
+ */
+export function isDecartError(value: unknown): value is DecartSDKError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
