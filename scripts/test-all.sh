@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: install, build, lint, typecheck, every package's tests, the package checks
+# (publint + are-the-types-wrong) and the bundle budget. Ends with one line: "N passed, N failed".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CI="${CI:-true}"
+
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+pnpm() { bash "$root/scripts/pnpm.sh" "$@"; }
+
+checks_passed=0
+checks_failed=0
+check() { # name, command…
+  local name="$1"; shift
+  echo "::: $name"
+  if "$@"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); echo "FAILED: $name"; fi
+}
+
+rm -rf packages/*/.reports apps/*/.reports bench/.reports
+check "build" pnpm exec turbo run build --output-logs=errors-only
+check "lint" pnpm exec biome check .
+check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
+check "package checks (publint, attw)" pnpm exec turbo run check:package --output-logs=errors-only
+check "bundle budget" pnpm --filter @decart/bench run budget
+pnpm exec turbo run test --continue --output-logs=full
+tests_status=$?
+
+totals=$(node scripts/test-totals.mjs "$checks_passed" "$checks_failed" "$tests_status")
+echo "$totals"
+case "$totals" in *" 0 failed") exit 0 ;; *) exit 1 ;; esac
