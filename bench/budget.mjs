@@ -1,0 +1,38 @@
+// Bundle budget: one `client.process` call with @decart/core + @decart/models, bundled for the browser
+// from the built packages, minified and gzipped. Fails above the budget.
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const budgetBytes = 15 * 1024;
+
+export async function measureBundle() {
+  const entry = `
+    import { createDecartClient } from "@decart/core";
+    import { models } from "@decart/models";
+    const client = createDecartClient({ proxy: "/api/decart" });
+    export const run = (prompt) => client.process({ model: models.image("lucy-pro-t2i"), prompt });
+  `;
+  const result = await build({
+    stdin: { contents: entry, resolveDir: import.meta.dirname, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].contents;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { minified, gzipped } = await measureBundle();
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(`bundle of one process call (core + models): ${kb(minified)} minified, ${kb(gzipped)} gzipped`);
+  console.log(`budget ${kb(budgetBytes)}: ${(gzipped / budgetBytes).toFixed(2)}× of budget (Decart's SDK: 257 KB)`);
+  if (gzipped > budgetBytes) {
+    console.error(`over budget by ${kb(gzipped - budgetBytes)}`);
+    process.exit(1);
+  }
+}
