@@ -1,1 +1,16 @@
-export {};
+export { type FileFromBufferOptions, fileFromBuffer } from "./file-from-buffer";
+export { type FileFromPathOptions, fileFromPath } from "./file-from-path";
+export { type FileFromReadableOptions, fileFromReadable } from "./file-from-readable";
+export { type FileFromUrlOptions, fileFromUrl } from "./file-from-url";
+export { extensionForType } from "./media-type";
+export {
+  createProxyHandler,
+  type ProxyAuthorize,
+  type ProxyContext,
+  type ProxyHandler,
+  type ProxyOptions,
+} from "./proxy";
+export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";
+export { type NodeRequestListener, toNodeHandler } from "./proxy-node";
+export { type SavedResult, type SaveResultOptions, saveResult } from "./save-result";
+export { saveResultAs } from "./save-result-as";
