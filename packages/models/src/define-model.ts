@@ -1,0 +1,84 @@
+import type { ModelDefinition, ModelGeometry, ModelKind, StandardSchemaV1 } from "@decart/core";
+import { fileInput } from "./file-input";
+import { standardGeometry } from "./geometry";
+import { isZodSchema, withFieldMessages } from "./messages";
+
+/** What `defineModel` needs: a name, a kind and an input schema; the rest has defaults. */
+export interface DefineModelOptions<Name extends string, Kind extends ModelKind, Inputs extends StandardSchemaV1> {
+  /** The model id, as it appears in the wire paths. */
+  name: Name;
+  /** `video` models go through the job queue, `image` models through the sync endpoint. */
+  kind: Kind;
+  /**
+   * The input schema, any Standard Schema. A zod schema gets field-naming messages
+   * (`prompt must not be empty`); prefer `z.strictObject` so a misspelt field is rejected.
+   */
+  inputs: Inputs;
+  /** Fields sent as multipart file parts. @default every top-level field built on `fileInput` */
+  fileFields?: readonly string[];
+  /** MIME type of the result. @default "video/mp4" for video, "image/png" for image */
+  outputType?: string;
+  /** Output size per resolution name, landscape. @default 720p 1280×704 and 480p 832×480 */
+  geometry?: Readonly<Record<string, ModelGeometry>>;
+  /** Frames per second of a video. @default 25 for video */
+  fps?: number;
+  /** Longest video, in seconds. @default 5 for video */
+  maxDurationSeconds?: number;
+}
+
+/** Unwraps `optional`/`default`/`nullable` to the schema that does the work. */
+export function innerSchema(schema: unknown): unknown {
+  let current = schema as { _zod?: { def: { innerType?: unknown } } } | undefined;
+  while (current?._zod?.def.innerType) current = current._zod.def.innerType as typeof current;
+  return current;
+}
+
+function detectFileFields(inputs: StandardSchemaV1): string[] {
+  const shape = (inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape ?? {};
+  return Object.keys(shape).filter((key) => innerSchema(shape[key]) === fileInput);
+}
+
+/**
+ * Describes a model — a built-in one or your own — as the client expects it: endpoints are derived from
+ * the name, and output type, geometry and frame rate default to the Decart models' values. The result is
+ * plain data; pass it as `model` to `client.process`, or add it to a registry with `createRegistry`.
+ *
+ * @example
+ * ```ts
+ * import * as z from "zod/mini";
+ * import { createDecartClient } from "@decart/core";
+ * import { defineModel, fileInput } from "@decart/models";
+ *
+ * const sketch = defineModel({
+ *   name: "my-sketch-i2i",
+ *   kind: "image",
+ *   inputs: z.strictObject({ prompt: z.string(), data: fileInput, strength: z.optional(z.number()) }),
+ *   geometry: { "1024": { width: 1024, height: 1024 } },
+ * });
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * await client.process({ model: sketch, prompt: "pencil sketch", data: new Blob([]) });
+ * ```
+ */
+export function defineModel<const Name extends string, const Kind extends ModelKind, Inputs extends StandardSchemaV1>(
+  options: DefineModelOptions<Name, Kind, Inputs>,
+): ModelDefinition<Name, Kind, Inputs> {
+  const { name, kind, inputs } = options;
+  const video = kind === "video";
+  const definition: ModelDefinition<Name, Kind, Inputs> = {
+    name,
+    kind,
+    endpoints: { generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` },
+    inputs: isZodSchema(inputs) ? (withFieldMessages(inputs) as unknown as Inputs) : inputs,
+    fileFields: options.fileFields ?? detectFileFields(inputs),
+    outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),
+    geometry: options.geometry ?? standardGeometry,
+  };
+  const fps = options.fps ?? (video ? 25 : undefined);
+  const maxDurationSeconds = options.maxDurationSeconds ?? (video ? 5 : undefined);
+  return {
+    ...definition,
+    ...(fps === undefined ? {} : { fps }),
+    ...(maxDurationSeconds === undefined ? {} : { maxDurationSeconds }),
+  };
+}

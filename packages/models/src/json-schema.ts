@@ -1,0 +1,37 @@
+import type { ModelDefinition } from "@decart/core";
+import * as z from "zod/mini";
+import { fileInput } from "./file-input";
+import { isZodSchema } from "./messages";
+
+/** A JSON Schema document (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * The JSON Schema (draft 2020-12) of what `model` accepts, as a caller writes it: defaults shown,
+ * defaulted fields not required, unknown fields refused (`additionalProperties: false`), and file
+ * fields rendered as `{ "type": "string", "format": "binary" }`. For docs, forms and servers.
+ *
+ * @example
+ * ```ts
+ * import { inputJsonSchema, models } from "@decart/models";
+ *
+ * const schema = inputJsonSchema(models.video("lucy-pro-i2v"));
+ * schema.required; // ["prompt", "data"]
+ * ```
+ */
+export function inputJsonSchema(model: Pick<ModelDefinition, "name" | "inputs">): JsonSchema {
+  const { inputs } = model;
+  if (!isZodSchema(inputs)) {
+    throw new TypeError(`The inputs of ${model.name} are not a zod schema, so they have no JSON Schema export`);
+  }
+  return z.toJSONSchema(inputs, {
+    io: "input",
+    unrepresentable: "any",
+    override: (context) => {
+      if (context.zodSchema === fileInput) {
+        context.jsonSchema.type = "string";
+        context.jsonSchema.format = "binary";
+      }
+    },
+  }) as JsonSchema;
+}

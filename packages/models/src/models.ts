@@ -1,0 +1,68 @@
+import {
+  lucyDevI2v,
+  lucyFastV2v,
+  lucyMotion,
+  lucyProFlf2v,
+  lucyProI2i,
+  lucyProI2v,
+  lucyProT2i,
+  lucyProT2v,
+  lucyProV2v,
+} from "./catalog";
+import { createRegistry } from "./registry";
+
+/**
+ * The built-in registry: every Decart model of the Process API. `models.video(name)` and
+ * `models.image(name)` autocomplete the names of their kind and return the precise definition, so the
+ * inputs of `client.process` are typed per model.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * const video = await client.process({
+ *   model: models.video("lucy-pro-t2v"),
+ *   prompt: "A serene lake at sunset with mountains in the background",
+ *   seed: 42,
+ *   resolution: "720p",
+ *   orientation: "landscape",
+ * });
+ * ```
+ */
+export const models = /* @__PURE__ */ createRegistry(
+  lucyProT2v,
+  lucyProI2v,
+  lucyDevI2v,
+  lucyProV2v,
+  lucyFastV2v,
+  lucyProFlf2v,
+  lucyMotion,
+  lucyProT2i,
+  lucyProI2i,
+);
+
+/**
+ * The name of a built-in video model.
+ *
+ * @example
+ * ```ts
+ * import type { VideoModelName } from "@decart/models";
+ *
+ * const name: VideoModelName = "lucy-pro-v2v";
+ * ```
+ */
+export type VideoModelName = Parameters<typeof models.video>[0];
+
+/**
+ * The name of a built-in image model.
+ *
+ * @example
+ * ```ts
+ * import type { ImageModelName } from "@decart/models";
+ *
+ * const name: ImageModelName = "lucy-pro-t2i";
+ * ```
+ */
+export type ImageModelName = Parameters<typeof models.image>[0];
