@@ -18,7 +18,9 @@ export interface FileFromPathOptions {
  * MIME type comes from the extension, falling back to the file's first bytes.
  *
  * The file must not change until it has been sent (Node refuses to read a file-backed Blob whose file
- * was modified). A missing, unreadable path or a directory rejects with `InvalidInputError` naming it.
+ * was modified). A missing, unreadable path or a directory rejects with `InvalidInputError` naming it, as
+ * does a file of 4 GiB or more on Node.js versions whose `fs.openAsBlob` cannot represent that size (Node 20
+ * wraps the size at 2^32 bytes; the file is refused rather than sent truncated).
  *
  * @example
  * ```ts
@@ -39,12 +41,14 @@ export async function fileFromPath(path: string, options: FileFromPathOptions = 
   const name = options.name ?? basename(absolute);
   let type = options.type ?? mediaTypeFromName(name);
   let lastModified: number;
+  let size: number;
   try {
     const stats = await stat(absolute);
     if (stats.isDirectory()) {
       throw new InvalidInputError(`Cannot read ${path}: it is a directory, not a file`);
     }
     lastModified = stats.mtimeMs;
+    size = stats.size;
     // Opening proves the file is readable now, rather than failing later in the middle of an upload.
     const handle = await open(absolute, "r");
     try {
@@ -61,6 +65,12 @@ export async function fileFromPath(path: string, options: FileFromPathOptions = 
     throw new InvalidInputError(`Cannot read ${path}: ${describeFileError(error)}`, { cause: error });
   }
   const blob = await openAsBlob(absolute, { type: type ?? "" });
+  if (blob.size !== size) {
+    // Node 20's openAsBlob keeps the size in 32 bits: an 8 GiB file would look empty. Refuse, never truncate.
+    throw new InvalidInputError(
+      `Cannot read ${path}: it is ${size} bytes, and this Node.js version (${process.version}) cannot stream files of 4 GiB or more as a Blob`,
+    );
+  }
   // A File built from a Blob shares its backing store: nothing is read here.
   return new File([blob], name, { type: blob.type, lastModified });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { InvalidInputError } from "@decart/core";
 import { mediaTypeFromName, sniffLength, sniffMediaType } from "./media-type";
 
 let spoolDirectory: string | undefined;
@@ -29,8 +30,10 @@ export async function spoolToFile(
 ): Promise<File> {
   const path = join(directory(), `${++spoolCount}`);
   let head: Uint8Array | undefined;
+  let written = 0;
   const sniffer = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      written += chunk.byteLength;
       if (head === undefined || head.length < sniffLength) {
         head = head === undefined ? chunk.subarray(0, sniffLength) : Buffer.concat([head, chunk]).subarray(0, sniffLength);
       }
@@ -47,5 +50,12 @@ export async function spoolToFile(
   }
   const type = options.type ?? mediaTypeFromName(name) ?? sniffMediaType(head ?? new Uint8Array()) ?? "";
   const blob = await openAsBlob(path, { type });
+  if (blob.size !== written) {
+    rmSync(path, { force: true });
+    // Node 20's openAsBlob keeps the size in 32 bits; refuse rather than send a truncated file.
+    throw new InvalidInputError(
+      `Cannot use ${name}: it is ${written} bytes, and this Node.js version (${process.version}) cannot stream files of 4 GiB or more as a Blob`,
+    );
+  }
   return new File([blob], name, { type });
 }

@@ -1,0 +1,51 @@
+import { mkdirSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** Where test bundles go: inside node_modules, so they are never committed. */
+export const bundleDirectory = join(packageRoot, "node_modules", ".cache", "decart-node-tests");
+
+/**
+ * Workspace packages are bundled from source (the `@decart/source` condition); every other package stays
+ * an import of its resolved absolute path, so native modules (sharp) and binaries load from where pnpm put them.
+ */
+const thirdPartyExternal: Plugin = {
+  name: "third-party-external",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData?.inner || args.path.startsWith("@decart/")) return undefined;
+      if (isBuiltin(args.path)) return { external: true };
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: { inner: true },
+      });
+      if (resolved.errors.length > 0) return undefined;
+      return { path: resolved.path, external: true };
+    });
+  },
+};
+
+/** Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly. */
+export async function bundleForNode(entry: string, name: string): Promise<string> {
+  mkdirSync(bundleDirectory, { recursive: true });
+  const outfile = join(bundleDirectory, `${name}.mjs`);
+  await build({
+    entryPoints: [join(packageRoot, entry)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@decart/source"],
+    define: { __DECART_VERSION__: JSON.stringify("0.0.0-test") },
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    plugins: [thirdPartyExternal],
+    logLevel: "silent",
+  });
+  return outfile;
+}
