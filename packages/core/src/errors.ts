@@ -21,6 +21,8 @@ export interface DecartErrorOptions {
   cause?: unknown;
   /** Overrides the code the class would otherwise use. */
   code?: DecartErrorCode;
+  /** Overrides whether the failure is worth retrying (by default computed from `status`). */
+  retryable?: boolean;
 }
 
 const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
@@ -50,22 +52,20 @@ export class DecartSDKError extends Error {
   readonly status: number | undefined;
   /** The server's request id, when the error came from a response. */
   readonly requestId: string | undefined;
+  /** Whether trying the same call again may succeed (network failure, 408, 429, 5xx). */
+  readonly retryable: boolean;
 
   constructor(message: string, options: DecartErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code ?? (new.target as unknown as { defaultCode?: DecartErrorCode }).defaultCode ?? "SDK_ERROR";
     this.status = options.status;
     this.requestId = options.requestId;
+    this.retryable = options.retryable ?? (options.status !== undefined && retryableStatuses.has(options.status));
     Object.defineProperty(this, brand, { value: true });
   }
 
   /** The code a new instance gets when none is given. */
   static defaultCode: DecartErrorCode = "SDK_ERROR";
-
-  /** Whether trying the same call again may succeed (network failure, 408, 429, 5xx). */
-  get retryable(): boolean {
-    return this.status !== undefined && retryableStatuses.has(this.status);
-  }
 }
 
 /**
@@ -136,10 +136,27 @@ export class InvalidInputError extends DecartSDKError {
     this.issues = options.issues ?? [];
   }
 
-  /** Builds the notes' message form: `Invalid inputs for <model>: <clause>; <clause>`. */
-  static fromIssues(model: string, issues: readonly InputIssue[]): InvalidInputError {
-    const clauses = issues.map((issue) => issue.message).join("; ");
-    return new InvalidInputError(`Invalid inputs for ${model}: ${clauses}`, { issues });
+  /**
+   * Builds the notes' message form: `Invalid inputs for <model>: <clause>; <clause>`. Each issue's
+   * message is used as written when it already starts with the field name (`data is required`);
+   * otherwise the field name is put in front (`seed must be an integer`).
+   *
+   * @example
+   * ```ts
+   * import { InvalidInputError } from "@decart/core";
+   *
+   * const error = InvalidInputError.fromIssues("lucy-pro-i2v", [{ field: "data", message: "data is required" }]);
+   * console.log(error.message); // "Invalid inputs for lucy-pro-i2v: data is required"
+   * ```
+   */
+  static fromIssues(model: string, issues: readonly InputIssue[], options: DecartErrorOptions = {}): InvalidInputError {
+    const named = issues.map((issue) =>
+      issue.field === "" || issue.message.startsWith(issue.field)
+        ? issue
+        : { field: issue.field, message: `${issue.field} ${issue.message}` },
+    );
+    const clauses = named.length > 0 ? named.map((issue) => issue.message).join("; ") : "inputs were rejected";
+    return new InvalidInputError(`Invalid inputs for ${model}: ${clauses}`, { ...options, issues: named });
   }
 }
 

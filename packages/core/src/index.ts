@@ -1,3 +1,4 @@
+export { createDecartClient, type DecartClient, type DecartClientOptions } from "./client";
 export {
   DecartSDKError,
   type DecartErrorCode,
@@ -12,5 +13,19 @@ export {
   RateLimitError,
   TimeoutError,
 } from "./errors";
+export type { FileInput } from "./file-input";
+export type { JobInfo, JobStatus, ProgressEvent } from "./job";
 export type { ModelDefinition, ModelGeometry, ModelInputs, ModelKind } from "./model";
+export type {
+  AfterResponseState,
+  BeforeRequestState,
+  BeforeRetryState,
+  DecartPlugin,
+  ErrorState,
+  StatusChangeState,
+} from "./plugins";
+export type { PollingOptions } from "./poll";
+export type { ProcessOptions, RequestControls } from "./process";
+export type { JobRequestOptions, QueueClient, SubmitAndPollResult } from "./queue";
+export type { RetryOptions } from "./retry";
 export type { StandardSchemaV1 } from "./standard-schema";

@@ -1,0 +1,244 @@
+import type { ClientContext } from "./context";
+import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
+import type { ModelDefinition } from "./model";
+import { type DecartPlugin, pluginHooks } from "./plugins";
+import { normalizePolling, type PollingOptions } from "./poll";
+import { type ProcessOptions, runProcess } from "./process";
+import { createQueue, type QueueClient } from "./queue";
+import { createRetryTable, type RetryOptions } from "./retry";
+import { createTransport } from "./transport";
+import { buildUserAgent } from "./user-agent";
+
+/**
+ * Options for {@link createDecartClient}.
+ *
+ * @example
+ * ```ts
+ * import type { DecartClientOptions } from "@decart/core";
+ *
+ * const options: DecartClientOptions = { apiKey: "key", timeout: 30_000, retry: 3, integration: "my-app/1.0" };
+ * ```
+ */
+export interface DecartClientOptions {
+  /**
+   * Your Decart API key, sent as `X-API-KEY`. Missing, empty or blank is an `InvalidAPIKeyError`, unless
+   * `proxy` is set.
+   * @default the `DECART_API_KEY` environment variable, where the runtime has one
+   * @example
+   * ```ts
+   * const options = { apiKey: "dk_live_..." };
+   * ```
+   */
+  apiKey?: string;
+  /**
+   * The API's origin (and optional path prefix). Must be an http(s) URL.
+   * @default "https://api.decart.ai"
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", baseUrl: "http://127.0.0.1:8787" };
+   * ```
+   */
+  baseUrl?: string;
+  /**
+   * Send requests to your own server instead, which adds the key (browser use): an absolute URL or a
+   * path such as `/api/decart`. No API key is sent; passing `apiKey` as well is an error.
+   * @example
+   * ```ts
+   * const options = { proxy: "/api/decart" };
+   * ```
+   */
+  proxy?: string;
+  /**
+   * Time limit for each HTTP request (each attempt), in milliseconds, until response headers arrive and
+   * again for reading the body; `false` for none. A whole video job is bounded by `deadline` instead.
+   * @default 60000
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", timeout: 120_000 };
+   * ```
+   */
+  timeout?: number | false;
+  /**
+   * Retries: a number (the limit) or {@link RetryOptions}; `0` turns them off.
+   * @default 2
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", retry: { limit: 3, maxRetryAfter: 10_000 } };
+   * ```
+   */
+  retry?: number | RetryOptions;
+  /**
+   * How often a job's status is checked.
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", polling: { maxInterval: 5_000 } };
+   * ```
+   */
+  polling?: PollingOptions;
+  /**
+   * A fetch implementation to use instead of the global one (also used to download URL inputs).
+   * @default globalThis.fetch
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) };
+   * ```
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Your integration's name and version, appended to the User-Agent.
+   * @example
+   * ```ts
+   * const options = { apiKey: "key", integration: "acme-studio/2.1" };
+   * ```
+   */
+  integration?: string;
+  /**
+   * Hooks into requests and jobs, run in order.
+   * @example
+   * ```ts
+   * import { loggerPlugin } from "@decart/core";
+   * const options = { apiKey: "key", plugins: [loggerPlugin()] };
+   * ```
+   */
+  plugins?: DecartPlugin[];
+}
+
+/**
+ * A configured Decart client.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient, type DecartClient } from "@decart/core";
+ *
+ * const client: DecartClient = createDecartClient({ apiKey: "key" });
+ * ```
+ */
+export interface DecartClient {
+  /**
+   * Runs a model and resolves with its media, typed as the server said (`video/mp4`, `image/png`).
+   * Inputs are checked against the model's schema before any request. Image models use the sync
+   * endpoint; video models are queued and polled, so a long video never hits a request timeout.
+   *
+   * @example
+   * ```ts
+   * import { createDecartClient } from "@decart/core";
+   * import { models } from "@decart/models";
+   *
+   * const client = createDecartClient({ apiKey: "key" });
+   * const video = await client.process({
+   *   model: models.video("lucy-pro-t2v"),
+   *   prompt: "A serene lake at sunset",
+   *   onProgress: (event) => console.log(event.status),
+   * });
+   * ```
+   */
+  process<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<Blob>;
+  /**
+   * Job-level access: submit, status, result, cancel, submitAndPoll.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const info = await client.queue.status("job_123");
+   * ```
+   */
+  readonly queue: QueueClient;
+  /**
+   * Where requests go: the base URL, or the proxy.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * console.log(client.baseUrl); // "https://api.decart.ai"
+   * ```
+   */
+  readonly baseUrl: string;
+}
+
+const defaultBaseUrl = "https://api.decart.ai";
+
+function environmentApiKey(): string | undefined {
+  try {
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DECART_API_KEY;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    // Deno without --allow-env throws on access; treat as unset.
+    return undefined;
+  }
+}
+
+function parseHttpUrl(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`, { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function parseProxy(value: string): string {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new InvalidBaseURLError("proxy must be an http(s) URL or a path such as /api/decart");
+  }
+  if (value.startsWith("/") && !value.startsWith("//")) {
+    if (/[\s?#]/.test(value)) throw new InvalidBaseURLError(`proxy path "${value}" must not contain spaces, ? or #`);
+    return value.replace(/\/+$/, "");
+  }
+  return parseHttpUrl(value, "proxy");
+}
+
+/**
+ * Creates a Decart client. Validates the options at once: a missing key is an `InvalidAPIKeyError`,
+ * a malformed `baseUrl` or `proxy` an `InvalidBaseURLError`.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: process.env.DECART_API_KEY });
+ * const image = await client.process({ model: models.image("lucy-pro-t2i"), prompt: "A futuristic cityscape at night" });
+ * ```
+ */
+export function createDecartClient(options: DecartClientOptions = {}): DecartClient {
+  const headers: Record<string, string> = { "User-Agent": buildUserAgent(options.integration) };
+  let base: string;
+  if (options.proxy !== undefined) {
+    if (options.apiKey !== undefined) {
+      throw new InvalidAPIKeyError(
+        "Pass either apiKey or proxy, not both: with a proxy your server adds the key, so it never reaches the browser",
+      );
+    }
+    base = parseProxy(options.proxy);
+  } else {
+    const apiKey = options.apiKey ?? environmentApiKey();
+    if (typeof apiKey !== "string" || apiKey.trim() === "") {
+      throw new InvalidAPIKeyError(
+        "Missing API key: pass apiKey to createDecartClient, set DECART_API_KEY, or use proxy in the browser",
+      );
+    }
+    headers["X-API-KEY"] = apiKey.trim();
+    base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
+  }
+  const plugins = Object.freeze([...(options.plugins ?? [])]);
+  const context: ClientContext = {
+    transport: createTransport({
+      base,
+      headers,
+      timeout: options.timeout ?? 60_000,
+      retry: createRetryTable(options.retry),
+      fetch: options.fetch,
+      hooks: pluginHooks(plugins),
+    }),
+    plugins,
+    fetch: options.fetch,
+    polling: normalizePolling(options.polling),
+  };
+  return {
+    process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
+    queue: createQueue(context),
+    baseUrl: base,
+  };
+}

@@ -1,0 +1,131 @@
+import { InvalidInputError } from "./errors";
+
+/**
+ * Anything a file field (`data`, `start`, `end`) accepts (SPEC 4).
+ *
+ * - `Blob` / `File` are sent as they are, never read into memory (a disk-backed Blob, such as one from
+ *   `fs.openAsBlob` or `fileFromPath`, streams from disk).
+ * - `ArrayBuffer` / `Uint8Array` (any typed array or `DataView`) are wrapped in a Blob.
+ * - `ReadableStream` is read once into a Blob before the upload, so a retry can send it again; pass a
+ *   Blob instead for very large files.
+ * - `URL` / `http(s)` string: the client downloads it (without your API key) and uploads the bytes,
+ *   because the Process API takes files, not links; an unreachable URL is an `InvalidInputError`.
+ *
+ * A part without a MIME type gets one from its first bytes (PNG, JPEG, WebP, GIF, MP4, MOV, WebM).
+ *
+ * @example
+ * ```ts
+ * import type { FileInput } from "@decart/core";
+ *
+ * const fromBytes: FileInput = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+ * const fromUrl: FileInput = "https://example.com/cat.png";
+ * ```
+ */
+export type FileInput = Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array> | URL | string;
+
+/** A file part ready for multipart: the bytes (by reference) and a filename. */
+export interface UploadFile {
+  blob: Blob;
+  filename: string;
+}
+
+const extensions: Readonly<Record<string, string>> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+  "video/mp4": "mp4",
+  "video/quicktime": "mov",
+  "video/webm": "webm",
+};
+
+/** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
+export function sniffMediaType(head: Uint8Array): string | undefined {
+  const at = (offset: number, ...bytes: number[]) => bytes.every((byte, index) => head[offset + index] === byte);
+  const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (ascii(0, "GIF87a") || ascii(0, "GIF89a")) return "image/gif";
+  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "image/webp";
+  if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
+  if (ascii(4, "ftyp")) return ascii(8, "qt  ") ? "video/quicktime" : "video/mp4";
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
+/** True for values a file field takes as a file rather than a plain form value. */
+export function isFileLike(value: unknown): boolean {
+  return (
+    value instanceof Blob ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    value instanceof URL ||
+    (typeof ReadableStream === "function" && value instanceof ReadableStream) ||
+    (typeof value === "string" && isHttpUrl(value))
+  );
+}
+
+interface ResolveContext {
+  model: string;
+  fetch: typeof globalThis.fetch | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** Turns one file input into a multipart part, by reference where the input is already a Blob. */
+export async function resolveFileInput(field: string, value: unknown, context: ResolveContext): Promise<UploadFile> {
+  let blob: Blob;
+  let name: string | undefined;
+  if (value instanceof Blob) {
+    blob = value;
+    name = (value as Partial<File>).name || undefined;
+  } else if (value instanceof ArrayBuffer) {
+    blob = new Blob([value]);
+  } else if (ArrayBuffer.isView(value)) {
+    blob = new Blob([new Uint8Array(value.buffer, value.byteOffset, value.byteLength) as Uint8Array<ArrayBuffer>]);
+  } else if (typeof ReadableStream === "function" && value instanceof ReadableStream) {
+    blob = await new Response(value).blob();
+  } else if (value instanceof URL || (typeof value === "string" && isHttpUrl(value))) {
+    const url = value instanceof URL ? value : new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw InvalidInputError.fromIssues(context.model, [{ field, message: `${field} must be an http(s) URL, not ${url.protocol}` }]);
+    }
+    blob = await download(field, url, context);
+    name = decodeURIComponent(url.pathname.split("/").pop() ?? "") || undefined;
+  } else {
+    throw InvalidInputError.fromIssues(context.model, [
+      { field, message: `${field} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string` },
+    ]);
+  }
+  let type = blob.type.split(";", 1)[0]?.trim() ?? "";
+  if (type === "" || type === "application/octet-stream") {
+    const sniffed = sniffMediaType(new Uint8Array(await blob.slice(0, 16).arrayBuffer()));
+    if (sniffed) {
+      type = sniffed;
+      blob = new Blob([blob], { type }); // references the bytes; nothing is copied
+    }
+  }
+  return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
+}
+
+async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {
+  const send = context.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await send(url.href, context.signal ? { signal: context.signal } : undefined);
+  } catch (error) {
+    if (context.signal?.aborted) throw context.signal.reason;
+    throw InvalidInputError.fromIssues(context.model, [{ field, message: `${field} could not be downloaded from ${url.href}` }], {
+      cause: error,
+    });
+  }
+  if (!response.ok) {
+    void response.body?.cancel().catch(() => undefined);
+    throw InvalidInputError.fromIssues(context.model, [
+      { field, message: `${field} could not be downloaded from ${url.href} (HTTP ${response.status})` },
+    ]);
+  }
+  return response.blob();
+}

@@ -1,0 +1,139 @@
+import { sleep } from "./abort";
+import type { ClientContext } from "./context";
+import { ProcessingError } from "./errors";
+import { isFinalStatus, type JobInfo, type JobStatus, type ProgressEvent } from "./job";
+import { notifyStatusChange } from "./plugins";
+import { parseRetryAfter } from "./transport";
+
+/**
+ * How often the client asks a job's status (SPEC 3.2). The first poll comes almost at once (a random
+ * wait up to `initialDelay`, so a job the server finishes immediately resolves in milliseconds), then the
+ * wait starts at `interval` and doubles up to `maxInterval`, with jitter. A `Retry-After` header on a
+ * status response is honoured (up to 30 s).
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ *
+ * const client = createDecartClient({ apiKey: "key", polling: { interval: 500, maxInterval: 5_000 } });
+ * ```
+ */
+export interface PollingOptions {
+  /**
+   * Longest wait before the first status request, in milliseconds (the actual wait is random below it).
+   * @default 25
+   * @example
+   * ```ts
+   * const polling = { initialDelay: 0 };
+   * ```
+   */
+  initialDelay?: number;
+  /**
+   * Wait before the second status request, in milliseconds; doubles after each further one.
+   * @default 250
+   * @example
+   * ```ts
+   * const polling = { interval: 1_000 };
+   * ```
+   */
+  interval?: number;
+  /**
+   * Longest wait between two status requests, in milliseconds.
+   * @default 2000
+   * @example
+   * ```ts
+   * const polling = { maxInterval: 10_000 };
+   * ```
+   */
+  maxInterval?: number;
+}
+
+const maxServerWait = 30_000;
+
+/** Fills in polling defaults. */
+export function normalizePolling(options: PollingOptions | undefined): Required<PollingOptions> {
+  return {
+    initialDelay: options?.initialDelay ?? 25,
+    interval: options?.interval ?? 250,
+    maxInterval: options?.maxInterval ?? 2_000,
+  };
+}
+
+/** The wait before poll number `index` (0-based), with jitter. */
+export function pollDelay(index: number, polling: Required<PollingOptions>, retryAfterSeconds?: number): number {
+  let wait: number;
+  if (index === 0) {
+    wait = Math.random() * polling.initialDelay;
+  } else {
+    const base = Math.min(polling.maxInterval, polling.interval * 2 ** (index - 1));
+    wait = base * (0.75 + Math.random() * 0.25);
+  }
+  if (retryAfterSeconds !== undefined) wait = Math.max(wait, Math.min(maxServerWait, retryAfterSeconds * 1000));
+  return wait;
+}
+
+/** Checks a job description from the wire and keeps only what the SDK knows. */
+export function readJobInfo(data: unknown, fallbackId?: string): JobInfo {
+  const record = (data ?? {}) as Record<string, unknown>;
+  const jobId = typeof record.job_id === "string" ? record.job_id : fallbackId;
+  const status = record.status;
+  if (jobId === undefined || typeof status !== "string" || !/^(pending|processing|completed|failed|cancelled)$/.test(status)) {
+    throw new ProcessingError(`The server sent a job description the client could not read: ${JSON.stringify(data)?.slice(0, 200)}`, {
+      code: "UNREADABLE_RESPONSE",
+    });
+  }
+  const info: JobInfo = { job_id: jobId, status: status as JobStatus };
+  if (typeof record.progress === "number" && Number.isFinite(record.progress)) {
+    info.progress = Math.min(1, Math.max(0, record.progress));
+  }
+  if (typeof record.error === "string") info.error = record.error;
+  else if (record.error && typeof record.error === "object" && typeof (record.error as { message?: unknown }).message === "string") {
+    info.error = (record.error as { message: string }).message;
+  }
+  return info;
+}
+
+/** Reports status changes (and progress updates) to `onProgress` and plugins, once each. */
+export function createReporter(
+  context: ClientContext,
+  model: string,
+  onProgress: ((event: ProgressEvent) => void) | undefined,
+) {
+  let lastStatus: JobStatus | undefined;
+  let lastProgress: number | undefined;
+  return (status: JobStatus, progress: number | undefined, jobId: string | undefined) => {
+    if (status === lastStatus && progress === lastProgress) return;
+    const previousStatus = lastStatus;
+    lastStatus = status;
+    lastProgress = progress;
+    if (onProgress) {
+      const event: ProgressEvent = { status };
+      if (progress !== undefined) event.progress = progress;
+      if (jobId !== undefined) event.jobId = jobId;
+      onProgress(event);
+    }
+    if (context.plugins.length > 0) {
+      notifyStatusChange(context.plugins, { model, jobId, status, previousStatus, progress });
+    }
+  };
+}
+
+/** Polls a job until it completes, fails or is cancelled, and returns its final description. */
+export async function waitForJob(
+  context: ClientContext,
+  job: JobInfo,
+  report: ReturnType<typeof createReporter>,
+  signal: AbortSignal | undefined,
+): Promise<JobInfo> {
+  let current = job;
+  let retryAfter: number | undefined;
+  const path = `/v1/jobs/${encodeURIComponent(job.job_id)}`;
+  for (let index = 0; !isFinalStatus(current.status); index++) {
+    await sleep(pollDelay(index, context.polling, retryAfter), signal);
+    const response = await context.transport.send({ method: "GET", path, retry: "read", signal });
+    retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+    current = readJobInfo(await context.transport.readJson(response, path, signal), job.job_id);
+    report(current.status, current.progress, current.job_id);
+  }
+  return current;
+}

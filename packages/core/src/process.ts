@@ -1,0 +1,218 @@
+import { openScope } from "./abort";
+import type { ClientContext } from "./context";
+import { DecartSDKError, type InputIssue, InvalidInputError, ProcessingError } from "./errors";
+import { resolveFileInput, type UploadFile } from "./file-input";
+import type { JobInfo, ProgressEvent } from "./job";
+import type { ModelDefinition, ModelInputs } from "./model";
+import { multipartBody } from "./multipart";
+import { applyErrorHooks } from "./plugins";
+import { createReporter, readJobInfo, waitForJob } from "./poll";
+import type { StandardSchemaV1 } from "./standard-schema";
+
+/**
+ * Per-call controls that travel beside a model's inputs.
+ *
+ * @example
+ * ```ts
+ * import type { RequestControls } from "@decart/core";
+ *
+ * const controls: RequestControls = { signal: AbortSignal.timeout(60_000), onProgress: (event) => console.log(event.status) };
+ * ```
+ */
+export interface RequestControls {
+  /**
+   * Cancels the call: it rejects with `signal.reason` (a `DOMException` named `AbortError` by default),
+   * polling stops, and a running job is cancelled on the server, best effort.
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * const controls = { signal: controller.signal };
+   * ```
+   */
+  signal?: AbortSignal;
+  /**
+   * Called on every status change and progress update.
+   * @example
+   * ```ts
+   * const controls = { onProgress: (event: { status: string }) => console.log(event.status) };
+   * ```
+   */
+  onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Overall time limit for the whole call (upload, queue, polling, download), in milliseconds; past it
+   * the call rejects with `TimeoutError` and the job is cancelled. No limit by default.
+   * @example
+   * ```ts
+   * const controls = { deadline: 5 * 60_000 };
+   * ```
+   */
+  deadline?: number;
+}
+
+/**
+ * What `client.process()` takes: the model, that model's inputs (typed per model, so a wrong field is a
+ * type error) and the request controls.
+ *
+ * @example
+ * ```ts
+ * import type { ModelDefinition, ProcessOptions } from "@decart/core";
+ *
+ * function withSeed<M extends ModelDefinition>(options: ProcessOptions<M>): ProcessOptions<M> {
+ *   return { ...options, seed: 42 };
+ * }
+ * ```
+ */
+export type ProcessOptions<Model extends ModelDefinition = ModelDefinition> = { model: Model } & ModelInputs<Model> &
+  RequestControls;
+
+/** A validated call, ready to send. */
+export interface PreparedCall {
+  model: ModelDefinition;
+  body: () => FormData;
+}
+
+/** Maps a Standard Schema issue to an SDK issue with a dot path. */
+function toInputIssue(issue: StandardSchemaV1.Issue): InputIssue {
+  const field = (issue.path ?? [])
+    .map((segment) => String(typeof segment === "object" && segment !== null ? segment.key : segment))
+    .join(".");
+  return { field, message: issue.message };
+}
+
+/** Validates inputs with the model's schema, then resolves file inputs: all before any request. */
+export async function prepareCall(
+  context: ClientContext,
+  options: ProcessOptions,
+  signal: AbortSignal | undefined,
+): Promise<PreparedCall> {
+  const { model, signal: _signal, onProgress: _onProgress, deadline: _deadline, ...inputs } = options;
+  const schema = (model as Partial<ModelDefinition> | undefined)?.inputs?.["~standard"];
+  if (!schema || typeof schema.validate !== "function") {
+    throw new InvalidInputError("Invalid inputs: `model` must be a model definition, such as models.video(\"lucy-pro-t2v\")");
+  }
+  const checked = schema.validate(inputs);
+  const result = checked instanceof Promise ? await checked : checked;
+  if (result.issues) throw InvalidInputError.fromIssues(model.name, result.issues.map(toInputIssue));
+  const values = (result.value ?? {}) as Record<string, unknown>;
+  const files = new Map<string, UploadFile>();
+  for (const field of model.fileFields) {
+    const value = values[field];
+    if (value === undefined || value === null) continue;
+    files.set(field, await resolveFileInput(field, value, { model: model.name, fetch: context.fetch, signal }));
+  }
+  return { model, body: multipartBody(values, files) };
+}
+
+/** A fresh id for `Idempotency-Key`. */
+export function randomId(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto?.randomUUID === "function") return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (typeof crypto?.getRandomValues === "function") crypto.getRandomValues(bytes);
+  else for (let index = 0; index < 16; index++) bytes[index] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Submits a prepared call to the job queue, with one idempotency key for every attempt. */
+export async function submitJob(context: ClientContext, call: PreparedCall, signal: AbortSignal | undefined): Promise<JobInfo> {
+  const data = await context.transport.json<unknown>({
+    method: "POST",
+    path: call.model.endpoints.jobs,
+    body: call.body,
+    headers: { "Idempotency-Key": randomId() },
+    retry: "submit",
+    signal,
+    model: call.model.name,
+  });
+  return readJobInfo(data);
+}
+
+/** Asks the server to cancel a job, without waiting and without ever rejecting (404 means: no cancel endpoint). */
+export function cancelQuietly(context: ClientContext, jobId: string): void {
+  context.transport
+    .send({ method: "POST", path: `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, retry: "none", timeout: 3_000 })
+    .then((response) => response.body?.cancel())
+    .catch(() => undefined);
+}
+
+/** The error for a job that ended without a result. */
+export function jobEndedError(job: JobInfo): ProcessingError {
+  if (job.status === "cancelled") {
+    return new ProcessingError(`Job ${job.job_id} was cancelled on the server`, { code: "JOB_CANCELLED" });
+  }
+  return new ProcessingError(`Job ${job.job_id} failed${job.error ? `: ${job.error}` : ""}`, { code: "JOB_FAILED" });
+}
+
+/** Downloads a completed job's result. */
+export function fetchResult(context: ClientContext, jobId: string, signal: AbortSignal | undefined): Promise<Blob> {
+  return context.transport.blob({
+    method: "GET",
+    path: `/v1/jobs/${encodeURIComponent(jobId)}/content`,
+    retry: "read",
+    signal,
+  });
+}
+
+/**
+ * Submits, polls and settles a job. Resolves with the result, or with the final job when it failed; on
+ * abort (or deadline) it cancels the job on the server and rejects with the signal's reason.
+ */
+export async function runJob(
+  context: ClientContext,
+  call: PreparedCall,
+  signal: AbortSignal | undefined,
+  onProgress: RequestControls["onProgress"],
+): Promise<{ job: JobInfo; data?: Blob }> {
+  const report = createReporter(context, call.model.name, onProgress);
+  const submitted = await submitJob(context, call, signal);
+  report(submitted.status, submitted.progress, submitted.job_id);
+  let final: JobInfo | undefined;
+  try {
+    final = await waitForJob(context, submitted, report, signal);
+  } catch (error) {
+    if (signal?.aborted) cancelQuietly(context, submitted.job_id);
+    throw error;
+  }
+  if (final.status !== "completed") return { job: final };
+  return { job: final, data: await fetchResult(context, final.job_id, signal) };
+}
+
+/** `client.process()`: image models on the sync endpoint, video models through the queue. */
+export async function runProcess(context: ClientContext, options: ProcessOptions): Promise<Blob> {
+  const scope = openScope(options.signal, options.deadline);
+  const signal = scope.signal;
+  try {
+    const call = await prepareCall(context, options, signal);
+    if (call.model.kind === "image") {
+      const report = createReporter(context, call.model.name, options.onProgress);
+      report("processing", undefined, undefined);
+      const data = await context.transport.blob({
+        method: "POST",
+        path: call.model.endpoints.generate,
+        body: call.body,
+        retry: "generate",
+        signal,
+        model: call.model.name,
+      });
+      report("completed", undefined, undefined);
+      return data;
+    }
+    const { job, data } = await runJob(context, call, signal, options.onProgress);
+    if (!data) throw jobEndedError(job);
+    return data;
+  } catch (error) {
+    throw await settleError(context, error, "process");
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** Lets `onError` plugins see (and replace) an SDK error; aborts pass through untouched. */
+export async function settleError(
+  context: ClientContext,
+  error: unknown,
+  operation: string,
+): Promise<unknown> {
+  if (!(error instanceof DecartSDKError) || context.plugins.length === 0) return error;
+  return applyErrorHooks(context.plugins, error, operation);
+}

@@ -1,0 +1,169 @@
+import { openScope } from "./abort";
+import type { ClientContext } from "./context";
+import type { DecartSDKError } from "./errors";
+import type { JobInfo } from "./job";
+import type { ModelDefinition } from "./model";
+import { readJobInfo } from "./poll";
+import {
+  fetchResult,
+  jobEndedError,
+  type ProcessOptions,
+  prepareCall,
+  runJob,
+  settleError,
+  submitJob,
+} from "./process";
+
+/**
+ * Options for the queue calls that take only a job id.
+ *
+ * @example
+ * ```ts
+ * import type { JobRequestOptions } from "@decart/core";
+ *
+ * const options: JobRequestOptions = { signal: AbortSignal.timeout(5_000) };
+ * ```
+ */
+export interface JobRequestOptions {
+  /**
+   * Cancels the request; it rejects with `signal.reason`.
+   * @example
+   * ```ts
+   * const options = { signal: new AbortController().signal };
+   * ```
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * How `submitAndPoll` settles: the result, or the server's reason the job failed.
+ *
+ * @example
+ * ```ts
+ * import type { SubmitAndPollResult } from "@decart/core";
+ *
+ * const describe = (result: SubmitAndPollResult) =>
+ *   result.status === "completed" ? `${result.data.size} bytes` : result.error.message;
+ * ```
+ */
+export type SubmitAndPollResult =
+  | { status: "completed"; jobId: string; data: Blob }
+  | { status: "failed"; jobId: string; error: DecartSDKError };
+
+/**
+ * Direct access to the job queue (`POST /v1/jobs/{model}` and friends), for callers who keep job ids
+ * around: submit now, check later, fetch the result from another process.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * const { job_id } = await client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "A red kite" });
+ * const info = await client.queue.status(job_id);
+ * if (info.status === "completed") await client.queue.result(job_id);
+ * ```
+ */
+export interface QueueClient {
+  /**
+   * Validates the inputs and submits a job. Retries reuse one `Idempotency-Key`, so they never start a second job.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * declare const model: import("@decart/core").ModelDefinition;
+   * const { job_id, status } = await client.queue.submit({ model });
+   * ```
+   */
+  submit<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<JobInfo>;
+  /**
+   * The job's current status (`progress` and `error` when the server reports them).
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const { status, progress } = await client.queue.status("job_123");
+   * ```
+   */
+  status(jobId: string, options?: JobRequestOptions): Promise<JobInfo>;
+  /**
+   * The completed job's media, typed as the server said (`video/mp4`).
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const video = await client.queue.result("job_123");
+   * ```
+   */
+  result(jobId: string, options?: JobRequestOptions): Promise<Blob>;
+  /**
+   * Asks the server to cancel the job. Resolves with the job's new status, or `undefined` when the server
+   * has no cancel endpoint (404).
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * await client.queue.cancel("job_123");
+   * ```
+   */
+  cancel(jobId: string, options?: JobRequestOptions): Promise<JobInfo | undefined>;
+  /**
+   * Submits, polls until the job ends, and downloads the result. A failed job resolves (not rejects)
+   * with `{ status: "failed", error }`; transport errors and aborts reject.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * declare const model: import("@decart/core").ModelDefinition;
+   * const outcome = await client.queue.submitAndPoll({ model, onProgress: (event) => console.log(event.status) });
+   * if (outcome.status === "completed") console.log(outcome.data.type);
+   * ```
+   */
+  submitAndPoll<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<SubmitAndPollResult>;
+}
+
+export function createQueue(context: ClientContext): QueueClient {
+  async function guarded<T>(operation: string, signal: AbortSignal | undefined, deadline: number | undefined, run: (signal: AbortSignal | undefined) => Promise<T>) {
+    const scope = openScope(signal, deadline);
+    try {
+      return await run(scope.signal);
+    } catch (error) {
+      throw await settleError(context, error, operation);
+    } finally {
+      scope.dispose();
+    }
+  }
+  const jobPath = (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}`;
+
+  return {
+    submit: (options) =>
+      guarded("queue.submit", options.signal, options.deadline, async (signal) =>
+        submitJob(context, await prepareCall(context, options as ProcessOptions, signal), signal),
+      ),
+    status: (jobId, options) =>
+      guarded("queue.status", options?.signal, undefined, async (signal) =>
+        readJobInfo(await context.transport.json<unknown>({ method: "GET", path: jobPath(jobId), retry: "read", signal }), jobId),
+      ),
+    result: (jobId, options) => guarded("queue.result", options?.signal, undefined, (signal) => fetchResult(context, jobId, signal)),
+    cancel: (jobId, options) =>
+      guarded("queue.cancel", options?.signal, undefined, async (signal) => {
+        const response = await context.transport
+          .send({ method: "POST", path: `${jobPath(jobId)}/cancel`, retry: "none", signal })
+          .catch((error: unknown) => {
+            if ((error as DecartSDKError).status === 404) return undefined;
+            throw error;
+          });
+        if (!response) return undefined;
+        const text = await response.text().catch(() => "");
+        try {
+          return readJobInfo(JSON.parse(text), jobId);
+        } catch {
+          return { job_id: jobId, status: "cancelled" } satisfies JobInfo;
+        }
+      }),
+    submitAndPoll: (options) =>
+      guarded("queue.submitAndPoll", options.signal, options.deadline, async (signal) => {
+        const call = await prepareCall(context, options as ProcessOptions, signal);
+        const { job, data } = await runJob(context, call, signal, options.onProgress);
+        if (data) return { status: "completed", jobId: job.job_id, data };
+        return { status: "failed", jobId: job.job_id, error: jobEndedError(job) };
+      }),
+  };
+}
+
