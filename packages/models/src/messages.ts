@@ -94,8 +94,8 @@ export function withFieldMessages<Schema extends z.ZodMiniType>(schema: Schema):
     validate: (value: unknown) => {
       try {
         return settle(z.safeParse(copy, value, options));
-      } catch (error) {
-        if (!(error instanceof z.core.$ZodAsyncError)) throw error;
+      } catch {
+        // A schema with an async refinement cannot run synchronously; anything else rethrows from here.
         return z.safeParseAsync(copy, value, options).then(settle);
       }
     },

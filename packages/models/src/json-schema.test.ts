@@ -1,0 +1,76 @@
+import * as z from "zod/mini";
+import { describe, expect, it } from "vitest";
+import { defineModel } from "./define-model";
+import { inputJsonSchema } from "./json-schema";
+import { models } from "./models";
+
+type Properties = Record<string, Record<string, unknown>>;
+
+const binary = { type: "string", format: "binary" };
+
+describe("inputJsonSchema", () => {
+  it("describes every built-in model as a closed object with its fields", () => {
+    for (const model of models.list()) {
+      const schema = inputJsonSchema(model);
+      expect(schema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
+      expect(schema.type).toBe("object");
+      expect(schema.additionalProperties).toBe(false);
+      const properties = schema.properties as Properties;
+      expect(properties.seed).toEqual({ type: "integer", minimum: 0, maximum: 4_294_967_295 });
+      for (const field of model.fileFields) expect(properties[field]).toEqual(binary);
+      expect(properties.resolution?.default).toBe("720p");
+    }
+  });
+
+  it("lucy-pro-t2v: prompt limits, enums with defaults, only prompt required", () => {
+    const schema = inputJsonSchema(models.video("lucy-pro-t2v"));
+    expect(schema.required).toEqual(["prompt"]);
+    expect(schema.properties).toEqual({
+      prompt: { type: "string", minLength: 1, maxLength: 1000 },
+      seed: { type: "integer", minimum: 0, maximum: 4_294_967_295 },
+      resolution: { type: "string", enum: ["720p", "480p"], default: "720p" },
+      orientation: { type: "string", enum: ["landscape", "portrait"], default: "landscape" },
+    });
+  });
+
+  it("lucy-pro-i2v requires prompt and data", () => {
+    expect(inputJsonSchema(models.video("lucy-pro-i2v")).required).toEqual(["prompt", "data"]);
+  });
+
+  it("lucy-pro-flf2v requires both frames as binary", () => {
+    const schema = inputJsonSchema(models.video("lucy-pro-flf2v"));
+    expect(schema.required).toEqual(["prompt", "start", "end"]);
+    expect((schema.properties as Properties).start).toEqual(binary);
+  });
+
+  it("lucy-pro-v2v: one resolution, the boolean and the step range", () => {
+    const properties = inputJsonSchema(models.video("lucy-pro-v2v")).properties as Properties;
+    expect(properties.resolution).toEqual({ type: "string", enum: ["720p"], default: "720p" });
+    expect(properties.enhance_prompt).toEqual({ type: "boolean" });
+    expect(properties.num_inference_steps).toEqual({ type: "integer", minimum: 1, maximum: 100 });
+  });
+
+  it("lucy-motion: a trajectory of 2 to 121 closed points", () => {
+    const schema = inputJsonSchema(models.video("lucy-motion"));
+    expect(schema.required).toEqual(["data", "trajectory"]);
+    const trajectory = (schema.properties as Properties).trajectory;
+    expect(trajectory).toMatchObject({ type: "array", minItems: 2, maxItems: 121 });
+    expect(trajectory?.items).toMatchObject({
+      type: "object",
+      required: ["frame", "x", "y"],
+      additionalProperties: false,
+      properties: { frame: { type: "integer", minimum: 0 }, x: { type: "number", minimum: 0 }, y: { type: "number", minimum: 0 } },
+    });
+  });
+
+  it("works for a custom zod model and refuses a schema it cannot read", () => {
+    const custom = defineModel({ name: "my-t2i", kind: "image", inputs: z.strictObject({ prompt: z.string() }) });
+    expect(inputJsonSchema(custom).required).toEqual(["prompt"]);
+    const opaque = defineModel({
+      name: "opaque",
+      kind: "image",
+      inputs: { "~standard": { version: 1, vendor: "x", validate: (value: unknown) => ({ value }) } },
+    });
+    expect(() => inputJsonSchema(opaque)).toThrow("The inputs of opaque are not a zod schema");
+  });
+});
