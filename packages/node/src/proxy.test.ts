@@ -126,7 +126,7 @@ describe("createProxyHandler through node:http", () => {
           cookie: "session=browser",
           "idempotency-key": "idem-1",
         },
-        body: streamed ? new Blob([body]).stream() : body,
+        body: streamed ? new Blob([new Uint8Array(body)]).stream() : body,
         duplex: "half",
       } as RequestInit);
       expect(response.status).toBe(200);
