@@ -1,10 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { renderJob } from "./engine/render";
 import type { Engine } from "./engine/types";
 
-// Temporary until the engine's index lands.
+// Interim in-process adapter around the engine's renderJob, until the engine's worker pool lands.
 export function createProceduralEngine(_options: { workers?: number } = {}): Engine {
   return {
-    render() {
-      return Promise.reject(new Error("The procedural engine is not available yet"));
+    render(request) {
+      const { signal, onProgress, ...job } = request;
+      return renderJob(job, {
+        temporaryPath: `${request.outputPath}.${randomBytes(4).toString("hex")}.tmp`,
+        isAborted: () => signal.aborted,
+        ...(onProgress ? { onProgress } : {}),
+      });
     },
   };
 }

@@ -1,0 +1,241 @@
+import { execFile } from "node:child_process";
+import { accessSync, chmodSync, constants } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createDecartClient, type DecartClient } from "@decart/core";
+import { models } from "@decart/models";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "./emulator";
+
+const ffprobePath = (() => {
+  const path = (createRequire(import.meta.url)("@ffprobe-installer/ffprobe") as { path: string }).path;
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    chmodSync(path, 0o755);
+  }
+  return path;
+})();
+
+interface Probe {
+  codec: string;
+  width: number;
+  height: number;
+  rate: string;
+  frames: number;
+  duration: number;
+  pixelFormat: string;
+}
+
+async function probe(blob: Blob, directory: string): Promise<Probe> {
+  const path = join(directory, `probe-${Math.random().toString(16).slice(2)}.mp4`);
+  await writeFile(path, new Uint8Array(await blob.arrayBuffer()));
+  const { stdout } = await promisify(execFile)(ffprobePath, [
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "stream=codec_name,width,height,r_frame_rate,nb_read_frames,pix_fmt:format=duration",
+    "-of",
+    "json",
+    path,
+  ]);
+  const parsed = JSON.parse(stdout) as {
+    streams: Array<{
+      codec_name: string;
+      width: number;
+      height: number;
+      r_frame_rate: string;
+      nb_read_frames: string;
+      pix_fmt: string;
+    }>;
+    format: { duration: string };
+  };
+  const stream = parsed.streams[0]!;
+  return {
+    codec: stream.codec_name,
+    width: stream.width,
+    height: stream.height,
+    rate: stream.r_frame_rate,
+    frames: Number(stream.nb_read_frames),
+    duration: Number(parsed.format.duration),
+    pixelFormat: stream.pix_fmt,
+  };
+}
+
+const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
+describe("emulator end to end through @decart/core", () => {
+  let emulator: Emulator;
+  let client: DecartClient;
+  let directory: string;
+  let image: Blob;
+  let otherImage: Blob;
+  let video: Blob;
+
+  const expectVideo = async (result: Blob, width: number, height: number, maxFrames = 125) => {
+    expect(result.type).toBe("video/mp4");
+    const info = await probe(result, directory);
+    expect(info).toMatchObject({ codec: "h264", width, height, rate: "25/1", pixelFormat: "yuv420p" });
+    expect(info.frames).toBeGreaterThan(0);
+    expect(info.frames).toBeLessThanOrEqual(maxFrames);
+    expect(info.duration).toBeCloseTo(info.frames / 25, 1);
+    return info;
+  };
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), "emulator-e2e-"));
+    emulator = await startEmulator();
+    client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
+    // Inputs for the image and video models, made by the emulator itself.
+    [image, otherImage] = await Promise.all([
+      client.process({
+        model: models.image("lucy-pro-t2i"),
+        prompt: "A red barn in a green field at noon",
+        seed: 1,
+      }),
+      client.process({
+        model: models.image("lucy-pro-t2i"),
+        prompt: "Snowy mountains under a night sky",
+        seed: 2,
+      }),
+    ]);
+    video = await client.process({
+      model: models.video("lucy-pro-t2v"),
+      prompt: "City lights at night by the water",
+      seed: 3,
+      resolution: "480p",
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await emulator.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("lucy-pro-t2v: 720p landscape, 5 s at 25 fps, deterministic for a seed", async () => {
+    const options = {
+      model: models.video("lucy-pro-t2v"),
+      prompt: "A serene lake at sunset with mountains in the background",
+      seed: 42,
+      resolution: "720p",
+      orientation: "landscape",
+    } as const;
+    const [first, second] = await Promise.all([client.process(options), client.process(options)]);
+    const info = await expectVideo(first, 1280, 704);
+    expect(info.frames).toBe(125);
+    expect(info.duration).toBeCloseTo(5, 1);
+    expect(await bytes(second)).toEqual(await bytes(first));
+  });
+
+  it("lucy-pro-t2v: 480p portrait", async () => {
+    const result = await client.process({
+      model: models.video("lucy-pro-t2v"),
+      prompt: "A forest at dawn",
+      seed: 5,
+      resolution: "480p",
+      orientation: "portrait",
+    });
+    expect((await expectVideo(result, 480, 832)).frames).toBe(125);
+  });
+
+  it("lucy-pro-i2v and lucy-dev-i2v animate the input image", async () => {
+    const [pro, dev] = await Promise.all([
+      client.process({
+        model: models.video("lucy-pro-i2v"),
+        prompt: "Animate with gentle motion and wind",
+        data: image,
+        seed: 123,
+        resolution: "720p",
+      }),
+      client.process({ model: models.video("lucy-dev-i2v"), prompt: "Slow push in", data: image, seed: 9 }),
+    ]);
+    await expectVideo(pro, 1280, 704);
+    await expectVideo(dev, 1280, 704);
+  });
+
+  it("lucy-pro-v2v and lucy-fast-v2v restyle the input video", async () => {
+    const [pro, fast] = await Promise.all([
+      client.process({
+        model: models.video("lucy-pro-v2v"),
+        prompt: "Convert to anime style with vibrant colors",
+        data: video,
+        enhance_prompt: true,
+        num_inference_steps: 50,
+      }),
+      client.process({ model: models.video("lucy-fast-v2v"), prompt: "A pencil sketch", data: video }),
+    ]);
+    await expectVideo(pro, 1280, 704);
+    await expectVideo(fast, 1280, 704);
+  });
+
+  it("lucy-pro-flf2v and lucy-motion", async () => {
+    const [flf, motion] = await Promise.all([
+      client.process({
+        model: models.video("lucy-pro-flf2v"),
+        prompt: "A smooth transition",
+        start: image,
+        end: otherImage,
+        seed: 4,
+      }),
+      client.process({
+        model: models.video("lucy-motion"),
+        data: image,
+        trajectory: [
+          { frame: 0, x: 100, y: 100 },
+          { frame: 60, x: 600, y: 300 },
+          { frame: 120, x: 1100, y: 500 },
+        ],
+        seed: 6,
+      }),
+    ]);
+    await expectVideo(flf, 1280, 704);
+    await expectVideo(motion, 1280, 704);
+  });
+
+  it("lucy-pro-t2i: a portrait PNG, deterministic, different prompts differ", async () => {
+    const options = {
+      model: models.image("lucy-pro-t2i"),
+      prompt: "A futuristic cityscape at night with neon lights",
+      seed: 42,
+      orientation: "portrait",
+      resolution: "720p",
+    } as const;
+    const [first, second, other] = await Promise.all([
+      client.process(options),
+      client.process(options),
+      client.process({ ...options, prompt: "A quiet desert at noon" }),
+    ]);
+    expect(first.type).toBe("image/png");
+    const metadata = await sharp(await bytes(first)).metadata();
+    expect(metadata).toMatchObject({ format: "png", width: 704, height: 1280 });
+    expect(await bytes(second)).toEqual(await bytes(first));
+    const [a, b] = await Promise.all(
+      [first, other].map(async (blob) =>
+        sharp(await bytes(blob))
+          .resize(64, 64)
+          .raw()
+          .toBuffer(),
+      ),
+    );
+    let difference = 0;
+    for (let index = 0; index < a!.length; index++) difference += Math.abs(a![index]! - b![index]!);
+    expect(difference / a!.length).toBeGreaterThan(10);
+  });
+
+  it("lucy-pro-i2i: restyles the input image at the model's geometry", async () => {
+    const result = await client.process({
+      model: models.image("lucy-pro-i2i"),
+      prompt: "A watercolor painting",
+      data: image,
+      resolution: "480p",
+    });
+    const metadata = await sharp(await bytes(result)).metadata();
+    expect(metadata).toMatchObject({ format: "png", width: 832, height: 480 });
+  });
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The demo (SPEC 8): on a fresh clone with only Node 20 and npm, installs the workspace, builds the
+# emulator and the packages it needs, then runs the notes' examples against an in-process emulator.
+# The media lands in ./output.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+echo "› Installing dependencies…"
+DECART_SKIP_BROWSER=1 bash scripts/setup.sh >/dev/null
+echo "› Building @decart/emulator and its dependencies…"
+bash scripts/pnpm.sh exec turbo run build --filter=@decart/emulator... --output-logs=errors-only
+echo "› Compiling the demo…"
+bash scripts/pnpm.sh exec esbuild packages/emulator/scripts/demo.ts --bundle --platform=node --format=esm \
+  --target=node20 --packages=external --log-level=warning --outfile=packages/emulator/.demo/demo.mjs
+echo "› Running the demo…"
+exec node packages/emulator/.demo/demo.mjs
