@@ -28,7 +28,7 @@ export interface Reply {
   type?: string;
   /** Wait this long (ms) after the request body arrived before answering. */
   delay?: number;
-  /** Never read the body and never answer (the client must give up). */
+  /** Read the body at a trickle and never answer (the client must give up). */
   stall?: boolean;
   /** Send headers and part of the body, then destroy the socket. */
   truncate?: boolean;
@@ -137,15 +137,23 @@ export async function startTestServer(): Promise<TestServer> {
       aborted: false,
     };
     requests.push(recorded);
-    outgoing.on("close", () => {
+    const onClose = () => {
       if (!outgoing.writableFinished) recorded.aborted = true;
-    });
+    };
+    outgoing.on("close", onClose);
+    incoming.socket.once("close", onClose);
     const queue = routes.get(`${recorded.method} ${recorded.path}`);
     const peek = queue?.[0];
     if (peek && typeof peek !== "function" && peek.stall) {
       if (queue && queue.length > 1) queue.shift();
       notify(recorded);
-      return; // never read, never answer
+      // Read a trickle (so a dropped connection is noticed) and never answer.
+      incoming.on("data", () => {
+        incoming.pause();
+        const timer = setTimeout(() => incoming.resume(), 20);
+        incoming.once("close", () => clearTimeout(timer));
+      });
+      return;
     }
     const chunks: Buffer[] = [];
     try {

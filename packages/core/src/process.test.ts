@@ -1,0 +1,401 @@
+import { type ReceivedFile, startTestServer, type TestServer } from "@decart/test-server";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
+import { createDecartClient, type DecartClientOptions } from "./client";
+import {
+  InvalidAPIKeyError,
+  InvalidInputError,
+  ModelNotFoundError,
+  ProcessingError,
+  RateLimitError,
+  TimeoutError,
+} from "./errors";
+import type { ProgressEvent } from "./job";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+afterEach(() => server.reset());
+
+const fast = { polling: { initialDelay: 0, interval: 5, maxInterval: 10 }, retry: { limit: 2, baseDelay: 1, maxDelay: 5 } };
+const clientFor = (options: DecartClientOptions = {}) =>
+  createDecartClient({ apiKey: "test-key", baseUrl: server.url, ...fast, ...options });
+
+function fileField(request: { form: Map<string, string | ReceivedFile> | undefined }, name: string): ReceivedFile {
+  const value = request.form?.get(name);
+  if (!value || typeof value === "string") throw new Error(`${name} is not a file part`);
+  return value;
+}
+
+function routeJob(jobId: string, ...statuses: object[]) {
+  server.route("POST /v1/jobs/test-i2v", { body: { job_id: jobId, status: "pending" } });
+  server.route(`GET /v1/jobs/${jobId}`, ...statuses.map((body) => ({ body: { job_id: jobId, ...body } })));
+  server.route(`GET /v1/jobs/${jobId}/content`, { body: MP4, type: "video/mp4" });
+}
+
+describe("image models (sync endpoint)", () => {
+  test("sends the wire protocol: headers and multipart fields", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    const client = clientFor({ integration: "acme/1.2" });
+    const blob = await client.process({ model: testImageModel, prompt: "A lighthouse", seed: 42, enhance_prompt: true, resolution: "720p" });
+
+    expect(blob.type).toBe("image/png");
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(PNG);
+    expect(server.requests).toHaveLength(1);
+    const [request] = server.requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe("/v1/generate/test-t2i");
+    expect(request?.headers["x-api-key"]).toBe("test-key");
+    expect(request?.headers["user-agent"]).toMatch(/^decart-ts-sdk\/\S+ lang\/js acme\/1\.2 runtime\/node$/);
+    expect(request?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    expect(request?.headers["idempotency-key"]).toBeUndefined();
+    expect(Object.fromEntries(request?.form ?? [])).toEqual({
+      prompt: "A lighthouse",
+      seed: "42",
+      enhance_prompt: "true",
+      resolution: "720p",
+    });
+  });
+
+  test("reports processing then completed", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    const events: ProgressEvent[] = [];
+    await clientFor().process({ model: testImageModel, prompt: "x", onProgress: (event) => events.push(event) });
+    expect(events).toEqual([{ status: "processing" }, { status: "completed" }]);
+  });
+});
+
+describe("video models (queue + polling)", () => {
+  test("submits with an Idempotency-Key, reports every change, downloads the content", async () => {
+    routeJob("job-1", { status: "pending" }, { status: "processing", progress: 0.5 }, { status: "processing", progress: 0.5 }, { status: "completed" });
+    const events: ProgressEvent[] = [];
+    const video = await clientFor().process({
+      model: testVideoModel,
+      prompt: "Waves",
+      num_inference_steps: 50,
+      trajectory: [{ frame: 0, x: 1, y: 2 }, { frame: 10, x: 3.5, y: 4 }],
+      onProgress: (event) => events.push(event),
+    });
+    expect(video.type).toBe("video/mp4");
+    expect(new Uint8Array(await video.arrayBuffer())).toEqual(MP4);
+    expect(events).toEqual([
+      { status: "pending", jobId: "job-1" },
+      { status: "processing", progress: 0.5, jobId: "job-1" },
+      { status: "completed", jobId: "job-1" },
+    ]);
+    const [submit] = server.requestsTo("POST /v1/jobs/test-i2v");
+    expect(submit?.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(submit?.form?.get("num_inference_steps")).toBe("50");
+    expect(JSON.parse(submit?.form?.get("trajectory") as string)).toEqual([{ frame: 0, x: 1, y: 2 }, { frame: 10, x: 3.5, y: 4 }]);
+    expect(server.requestsTo("GET /v1/jobs/job-1")).toHaveLength(4);
+    expect(server.requestsTo("GET /v1/jobs/job-1/content")).toHaveLength(1);
+  });
+
+  test("a job the server completes at once resolves in a few milliseconds with default polling", async () => {
+    routeJob("job-fast", { status: "completed" });
+    const client = createDecartClient({ apiKey: "k", baseUrl: server.url });
+    await client.process({ model: testVideoModel, prompt: "warm up" });
+    const durations: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const started = performance.now();
+      await client.process({ model: testVideoModel, prompt: "quick" });
+      durations.push(performance.now() - started);
+    }
+    durations.sort((a, b) => a - b);
+    expect(durations[3]).toBeLessThan(50);
+  });
+
+  test("a failed job rejects with ProcessingError carrying the server's reason", async () => {
+    routeJob("job-bad", { status: "failed", error: "GPU fell over" });
+    const error = await clientFor().process({ model: testVideoModel, prompt: "x" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.code).toBe("JOB_FAILED");
+    expect(error.message).toContain("GPU fell over");
+  });
+
+  test("honours Retry-After on a status response", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "job-ra", status: "pending" } });
+    server.route(
+      "GET /v1/jobs/job-ra",
+      { body: { job_id: "job-ra", status: "processing" }, headers: { "retry-after": "1" } },
+      { body: { job_id: "job-ra", status: "completed" } },
+    );
+    server.route("GET /v1/jobs/job-ra/content", { body: MP4, type: "video/mp4" });
+    await clientFor().process({ model: testVideoModel, prompt: "x" });
+    const polls = server.requestsTo("GET /v1/jobs/job-ra");
+    expect((polls[1]?.receivedAt ?? 0) - (polls[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe("file inputs", () => {
+  test("each input kind becomes a file part with a MIME type and filename", async () => {
+    server.route("GET /assets/cat.webp", {
+      body: new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]),
+      type: "image/webp",
+    });
+    routeJob("job-files", { status: "completed" });
+    const client = clientFor();
+    const cases: Array<[unknown, { name: string; type: string; bytes?: Uint8Array }]> = [
+      [new File([JPEG], "photo.jpg", { type: "image/jpeg" }), { name: "photo.jpg", type: "image/jpeg", bytes: JPEG }],
+      [new Blob([PNG], { type: "image/png" }), { name: "data.png", type: "image/png", bytes: PNG }],
+      [new Blob([MP4]), { name: "data.mp4", type: "video/mp4", bytes: MP4 }],
+      [PNG.buffer.slice(0), { name: "data.png", type: "image/png", bytes: PNG }],
+      [JPEG, { name: "data.jpg", type: "image/jpeg", bytes: JPEG }],
+      [new Blob([MP4]).stream(), { name: "data.mp4", type: "video/mp4", bytes: MP4 }],
+      [new URL(`${server.url}/assets/cat.webp`), { name: "cat.webp", type: "image/webp" }],
+      [`${server.url}/assets/cat.webp`, { name: "cat.webp", type: "image/webp" }],
+      [new Uint8Array([1, 2, 3]), { name: "data.bin", type: "application/octet-stream" }],
+    ];
+    for (const [input, expected] of cases) {
+      server.requests.length = 0;
+      await client.process({ model: testVideoModel, prompt: "x", data: input as Blob });
+      const part = fileField(server.requestsTo("POST /v1/jobs/test-i2v")[0] ?? { form: undefined }, "data");
+      expect({ name: part.name, type: part.type }).toEqual({ name: expected.name, type: expected.type });
+      if (expected.bytes) expect(part.bytes).toEqual(expected.bytes);
+    }
+    // URL inputs are downloaded without the API key.
+    const download = server.requestsTo("GET /assets/cat.webp")[0];
+    expect(download?.headers["x-api-key"]).toBeUndefined();
+  });
+
+  test("start and end travel as two parts", async () => {
+    routeJob("job-flf", { status: "completed" });
+    await clientFor().process({ model: testVideoModel, prompt: "x", start: new Blob([PNG]), end: new Blob([JPEG]) });
+    const submit = server.requestsTo("POST /v1/jobs/test-i2v")[0] ?? { form: undefined };
+    expect(fileField(submit, "start").type).toBe("image/png");
+    expect(fileField(submit, "end").type).toBe("image/jpeg");
+  });
+
+  test("an unreachable URL input is an InvalidInputError naming the field, before any API call", async () => {
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x", data: `${server.url}/missing.png` })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toMatch(/^Invalid inputs for test-i2v: data could not be downloaded/);
+    expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(0);
+  });
+});
+
+describe("validation", () => {
+  test("rejects with the notes' message before any request", async () => {
+    const client = clientFor();
+    // @ts-expect-error prompt is required
+    const missing = await client.process({ model: testVideoModel }).catch((caught) => caught);
+    expect(missing).toBeInstanceOf(InvalidInputError);
+    expect(missing.message).toBe("Invalid inputs for test-i2v: prompt is required");
+    expect(missing.issues).toEqual([{ field: "prompt", message: "prompt is required" }]);
+    const long = await client.process({ model: testVideoModel, prompt: "x".repeat(1001) }).catch((caught) => caught);
+    expect(long.message).toBe("Invalid inputs for test-i2v: prompt must be at most 1000 characters");
+    // A message that does not name its field gets the field in front.
+    const seed = await client.process({ model: testVideoModel, prompt: "x", seed: 1.5 }).catch((caught) => caught);
+    expect(seed.message).toMatch(/^Invalid inputs for test-i2v: seed /);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("errors from real responses", () => {
+  const cases: Array<[string, object, new (...args: never[]) => Error, Partial<Record<string, unknown>>]> = [
+    ["JSON 401", { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bad key" } } }, InvalidAPIKeyError, { code: "UNAUTHORIZED" }],
+    ["text 403", { status: 403, body: "Forbidden" }, InvalidAPIKeyError, { code: "INVALID_API_KEY" }],
+    ["JSON 400", { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } }, InvalidInputError, { code: "INVALID_INPUT" }],
+    ["HTML 413", { status: 413, body: "<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>", type: "text/html" }, InvalidInputError, {}],
+    ["JSON 422", { status: 422, body: { error: { code: "UNPROCESSABLE", message: "bad" } } }, InvalidInputError, {}],
+    ["JSON 404", { status: 404, body: { error: { code: "MODEL_NOT_FOUND", message: "no such model" } } }, ModelNotFoundError, {}],
+    ["JSON 429", { status: 429, headers: { "retry-after": "0" }, body: { error: { code: "RATE_LIMITED", message: "slow down" } } }, RateLimitError, { retryAfter: 0 }],
+    ["JSON 500", { status: 500, body: { error: { code: "INTERNAL", message: "boom" } } }, ProcessingError, {}],
+    ["empty 502", { status: 502 }, ProcessingError, {}],
+    ["HTML 504", { status: 504, body: "<!doctype html><h1>Gateway Timeout</h1>", type: "text/html" }, ProcessingError, {}],
+    ["truncated JSON 500", { status: 500, body: '{"error": {"code": "X", "mess', type: "application/json" }, ProcessingError, {}],
+  ];
+  test.each(cases)("%s", async (_label, reply, ErrorClass, fields) => {
+    server.route("POST /v1/generate/test-t2i", reply);
+    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error.status).toBe((reply as { status: number }).status);
+    expect(error.requestId).toMatch(/^req_\d+$/);
+    expect(error.cause).toBeDefined();
+    for (const [key, value] of Object.entries(fields)) expect(error[key]).toBe(value);
+    expect(error.message).not.toMatch(/<|undefined|\[object/);
+  });
+
+  test("messages carry the server's words", async () => {
+    server.route("POST /v1/generate/test-t2i", { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } });
+    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(error.message).toBe("Invalid inputs for test-t2i: seed out of range");
+    server.route("POST /v1/generate/test-t2i", { status: 413, body: "<html><head><title>413 Request Entity Too Large</title></head></html>", type: "text/html" });
+    const html = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(html.message).toBe("Invalid inputs for test-t2i: 413 Request Entity Too Large");
+  });
+
+  test("a body cut short mid-download is a ProcessingError", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: new Uint8Array(64 * 1024), type: "image/png", truncate: true });
+    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.code).toBe("UNREADABLE_RESPONSE");
+  });
+
+  test("a connection reset is a retryable ProcessingError", async () => {
+    server.route("GET /v1/jobs/gone", { reset: true });
+    const error = await clientFor().queue.status("gone").catch((caught) => caught);
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.code).toBe("NETWORK_ERROR");
+    expect(error.retryable).toBe(true);
+    expect(server.requestsTo("GET /v1/jobs/gone")).toHaveLength(3);
+  });
+
+  test("a slow response is a TimeoutError", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, delay: 500 });
+    const started = performance.now();
+    const error = await clientFor({ timeout: 100 }).process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(400);
+  });
+
+  test("the overall deadline rejects with TimeoutError and cancels the job", async () => {
+    routeJob("job-slow", { status: "processing" });
+    server.route("POST /v1/jobs/job-slow/cancel", { body: { job_id: "job-slow", status: "cancelled" } });
+    const error = await clientFor().process({ model: testVideoModel, prompt: "x", deadline: 100 }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    await server.waitFor((request) => request.path === "/v1/jobs/job-slow/cancel");
+  });
+});
+
+describe("retries", () => {
+  test("sync generate retries 503 honouring Retry-After, then succeeds", async () => {
+    server.route(
+      "POST /v1/generate/test-t2i",
+      { status: 503, headers: { "retry-after": "1" }, body: { error: { code: "BUSY", message: "busy" } } },
+      { body: PNG, type: "image/png" },
+    );
+    const blob = await clientFor().process({ model: testImageModel, prompt: "x", data: new Blob([JPEG]) });
+    expect(blob.type).toBe("image/png");
+    const attempts = server.requestsTo("POST /v1/generate/test-t2i");
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1]?.receivedAt ?? 0) - (attempts[0]?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+    // The body was rebuilt for the retry, file part included.
+    expect(fileField(attempts[1] ?? { form: undefined }, "data").bytes).toEqual(JPEG);
+  });
+
+  test("sync generate is not retried on 500", async () => {
+    server.route("POST /v1/generate/test-t2i", { status: 500, body: { error: { code: "INTERNAL", message: "x" } } });
+    await expect(clientFor().process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(ProcessingError);
+    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(1);
+  });
+
+  test("job submission is resubmitted with the same Idempotency-Key", async () => {
+    server.route("POST /v1/jobs/test-i2v", { status: 502, body: "Bad Gateway" }, { body: { job_id: "job-idem", status: "pending" } });
+    server.route("GET /v1/jobs/job-idem", { body: { job_id: "job-idem", status: "completed" } });
+    server.route("GET /v1/jobs/job-idem/content", { body: MP4, type: "video/mp4" });
+    await clientFor().process({ model: testVideoModel, prompt: "x", data: new Blob([PNG]) });
+    const submits = server.requestsTo("POST /v1/jobs/test-i2v");
+    expect(submits).toHaveLength(2);
+    expect(submits[0]?.headers["idempotency-key"]).toBeTruthy();
+    expect(submits[1]?.headers["idempotency-key"]).toBe(submits[0]?.headers["idempotency-key"]);
+    expect(fileField(submits[1] ?? { form: undefined }, "data").bytes).toEqual(PNG);
+  });
+
+  test("each submission gets its own key", async () => {
+    routeJob("job-k", { status: "completed" });
+    const client = clientFor();
+    await client.process({ model: testVideoModel, prompt: "a" });
+    await client.process({ model: testVideoModel, prompt: "b" });
+    const [first, second] = server.requestsTo("POST /v1/jobs/test-i2v");
+    expect(first?.headers["idempotency-key"]).not.toBe(second?.headers["idempotency-key"]);
+  });
+
+  test("status polls retry 500s; retry: 0 turns retries off", async () => {
+    server.route("GET /v1/jobs/flaky", { status: 500 }, { status: 500 }, { body: { job_id: "flaky", status: "processing" } });
+    await expect(clientFor().queue.status("flaky")).resolves.toEqual({ job_id: "flaky", status: "processing" });
+    expect(server.requestsTo("GET /v1/jobs/flaky")).toHaveLength(3);
+    server.reset();
+    server.route("GET /v1/jobs/flaky", { status: 503 });
+    await expect(clientFor({ retry: 0 }).queue.status("flaky")).rejects.toBeInstanceOf(ProcessingError);
+    expect(server.requestsTo("GET /v1/jobs/flaky")).toHaveLength(1);
+  });
+
+  test("429 after the retries is a RateLimitError with retryAfter", async () => {
+    server.route("POST /v1/generate/test-t2i", { status: 429, headers: { "retry-after": "0" }, body: { error: { code: "RATE_LIMITED", message: "queue full" } } });
+    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.retryAfter).toBe(0);
+    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(3);
+  });
+});
+
+describe("abort", () => {
+  test("mid-upload: rejects with AbortError within milliseconds; the server sees the upload dropped", async () => {
+    server.route("POST /v1/generate/test-t2i", { stall: true });
+    const controller = new AbortController();
+    const big = new Blob([new Uint8Array(32 * 1024 * 1024)], { type: "image/png" });
+    const pending = clientFor().process({ model: testImageModel, prompt: "x", data: big, signal: controller.signal });
+    const request = await server.waitFor((recorded) => recorded.path === "/v1/generate/test-t2i");
+    const started = performance.now();
+    controller.abort();
+    const error = await pending.catch((caught) => caught);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe("AbortError");
+    // undici drops the half-sent upload a little later; the caller was released at once.
+    await expect.poll(() => request.aborted, { timeout: 5_000 }).toBe(true);
+  });
+
+  test("mid-poll: rejects within milliseconds, stops polling, cancels the job", async () => {
+    routeJob("job-abort", { status: "processing", progress: 0.1 });
+    server.route("POST /v1/jobs/job-abort/cancel", { body: { job_id: "job-abort", status: "cancelled" } });
+    const controller = new AbortController();
+    const reason = new Error("user left");
+    const pending = createDecartClient({ apiKey: "k", baseUrl: server.url }).process({
+      model: testVideoModel,
+      prompt: "x",
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.status === "processing") setTimeout(() => controller.abort(reason), 5);
+      },
+    });
+    const error = await pending.catch((caught) => caught);
+    const abortedAt = performance.now();
+    expect(error).toBe(reason);
+    const cancel = await server.waitFor((request) => request.path === "/v1/jobs/job-abort/cancel");
+    expect(cancel.headers["x-api-key"]).toBe("k");
+    const polls = server.requestsTo("GET /v1/jobs/job-abort").length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(server.requestsTo("GET /v1/jobs/job-abort").length).toBe(polls);
+    expect(cancel.receivedAt - abortedAt).toBeLessThan(100);
+  });
+
+  test("an already aborted signal rejects without a request", async () => {
+    const error = await clientFor()
+      .process({ model: testImageModel, prompt: "x", signal: AbortSignal.abort() })
+      .catch((caught) => caught);
+    expect(error.name).toBe("AbortError");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("a cancel endpoint that answers 404 is given up quietly", async () => {
+    routeJob("job-nocancel", { status: "processing" });
+    const controller = new AbortController();
+    const pending = clientFor().process({ model: testVideoModel, prompt: "x", signal: controller.signal });
+    await server.waitFor((request) => request.path === "/v1/jobs/job-nocancel");
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    await server.waitFor((request) => request.path === "/v1/jobs/job-nocancel/cancel");
+  });
+});
+
+describe("no leaks", () => {
+  test("no timer outlives a call", async () => {
+    routeJob("job-leak", { status: "processing" }, { status: "completed" });
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+    const before = timers();
+    await clientFor().process({ model: testVideoModel, prompt: "x", deadline: 60_000 });
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    await clientFor().process({ model: testImageModel, prompt: "x" });
+    const controller = new AbortController();
+    const pending = clientFor().process({ model: testVideoModel, prompt: "x", signal: controller.signal, deadline: 60_000 });
+    controller.abort();
+    await pending.catch(() => undefined);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
