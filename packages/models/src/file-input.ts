@@ -1,28 +1,17 @@
+import type { FileInput } from "@decart/core";
 import * as z from "zod/mini";
 import { fieldName } from "./messages";
 
-/**
- * A file a model input accepts: a `Blob` (or `File`), raw bytes (`ArrayBuffer`, `Uint8Array` or any
- * typed array or `DataView`), a
- * `ReadableStream` of bytes, or the address of a file on the web (a `URL`, or a string starting with
- * `http://` or `https://`) that the server downloads itself.
- *
- * @example
- * ```ts
- * import type { FileInput } from "@decart/models";
- *
- * const fromBytes: FileInput = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
- * const fromWeb: FileInput = "https://example.com/photo.jpg";
- * ```
- */
-export type FileInput = Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array> | URL | string;
+// The file types the client can upload are the core's to define (SPEC 4); the models check against them.
+export type { FileInput } from "@decart/core";
 
 const instanceOf = (value: unknown, type: unknown): boolean =>
   typeof type === "function" && value instanceof (type as abstract new (...args: never[]) => unknown);
 
 /**
- * Whether `value` is something a file field accepts (see {@link FileInput}). Blobs from another realm
- * (a second copy of a polyfill, a jsdom window) are recognised by shape.
+ * Whether `value` is something a file field accepts: a `FileInput` of `@decart/core` (`Blob`, `File`,
+ * `ArrayBuffer`, a typed array or `DataView`, `ReadableStream`, `URL`, or an http(s) URL string).
+ * Blobs from another realm (a second copy of a polyfill, a jsdom window) are recognised by shape.
  *
  * @example
  * ```ts
@@ -55,7 +44,8 @@ export function isFileInput(value: unknown): value is FileInput {
  *
  * @example
  * ```ts
- * import * as z from "zod/mini";
+ * import type { FileInput } from "@decart/core";
+import * as z from "zod/mini";
  * import { defineModel, fileInput } from "@decart/models";
  *
  * const upscaler = defineModel({
