@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { isBuiltin } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,6 +31,20 @@ const thirdPartyExternal: Plugin = {
   },
 };
 
+/**
+ * Workspace sources keep their own `import.meta.url`, so code that finds files or packages relative to
+ * itself (`createRequire(import.meta.url)`) behaves as when it runs from its package.
+ */
+const keepModuleLocation: Plugin = {
+  name: "keep-module-location",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
+    });
+  },
+};
+
 /** Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly. */
 export async function bundleForNode(entry: string, name: string): Promise<string> {
   mkdirSync(bundleDirectory, { recursive: true });
@@ -44,7 +59,7 @@ export async function bundleForNode(entry: string, name: string): Promise<string
     conditions: ["@decart/source"],
     define: { __DECART_VERSION__: JSON.stringify("0.0.0-test") },
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [thirdPartyExternal],
+    plugins: [thirdPartyExternal, keepModuleLocation],
     logLevel: "silent",
   });
   return outfile;
