@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { MediaInputError } from "./errors.js";
+import { resolveFfmpeg } from "./ffmpeg.js";
+
+/** Options of {@link decodeVideoFrames}. */
+export interface DecodeOptions {
+  /** Input file. */
+  path: string;
+  /** Input field name, for error messages. */
+  field: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Stop after this many frames (the decoder is killed). */
+  maxFrames: number;
+  /** Extra ffmpeg filters run before scaling, such as a blur that a style wants. */
+  prefilter?: string;
+  onChild?: (child: ChildProcess) => void;
+}
+
+/**
+ * Decode a video into raw RGBA frames of exactly `width`×`height` (cover-scaled and centre-cropped) at
+ * `fps`, read from ffmpeg's stdout only as fast as the caller consumes them. The yielded buffer is reused:
+ * finish with a frame before asking for the next.
+ */
+export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator<Uint8Array, number> {
+  const { width, height, fps, maxFrames } = options;
+  const filters = [
+    `fps=${fps}`,
+    ...(options.prefilter ? [options.prefilter] : []),
+    `scale=${width}:${height}:force_original_aspect_ratio=increase:flags=bilinear`,
+    `crop=${width}:${height}`,
+    "format=rgba",
+  ].join(",");
+  const child = spawn(
+    resolveFfmpeg(),
+    [
+      "-hide_banner", "-loglevel", "error", "-nostdin",
+      "-i", options.path,
+      "-map", "0:v:0", "-an", "-sn", "-dn",
+      "-vf", filters, "-frames:v", String(maxFrames), "-threads", "1",
+      "-f", "rawvideo", "-pix_fmt", "rgba", "-",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  options.onChild?.(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString();
+  });
+  const closed = new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(-1));
+    child.on("close", (code) => resolve(code));
+  });
+
+  const frameSize = width * height * 4;
+  const frame = new Uint8Array(frameSize);
+  let filled = 0;
+  let frames = 0;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(frameSize - filled, chunk.length - offset);
+        frame.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === frameSize) {
+          filled = 0;
+          frames++;
+          yield frame;
+          if (frames >= maxFrames) return frames;
+        }
+      }
+    }
+    const code = await closed;
+    if (frames === 0) {
+      const reason = stderr.trim().split("\n").pop() ?? "";
+      throw new MediaInputError(
+        options.field,
+        `Could not decode the ${options.field} video: ${reason || `ffmpeg exited with ${code}`}. Upload an MP4, WebM or MOV file.`,
+      );
+    }
+    return frames;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}

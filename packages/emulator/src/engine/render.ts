@@ -1,0 +1,180 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { animateImage, type FrameDrawer, followTrajectory, transition } from "./animate.js";
+import { decodeVideoFrames } from "./decoder.js";
+import { VideoEncoder } from "./encoder.js";
+import { abortError, MediaInputError } from "./errors.js";
+import { loadImagePixels, writePng } from "./images.js";
+import { chooseStyle, enhancePrompt } from "./prompt.js";
+import { hashString, mix } from "./random.js";
+import { SceneRenderer } from "./scene.js";
+import { createStyle, styleInputSize } from "./styles.js";
+import type { RenderJob, RenderResult } from "./types.js";
+
+/** How a render reports to whoever runs it (a worker thread, or a test in-process). */
+export interface RenderContext {
+  /** Where to write before the final rename. */
+  temporaryPath: string;
+  /** True once the render should stop. */
+  isAborted(): boolean;
+  /** Every child process started, so a supervisor can kill it. */
+  onChild?(child: ChildProcess): void;
+  onProgress?(fraction: number): void;
+}
+
+/** Frames buffered between the renderer and ffmpeg. */
+const ringSize = 3;
+
+function checkAbort(context: RenderContext): void {
+  if (context.isAborted()) throw abortError();
+}
+
+function jobSeed(job: RenderJob): number {
+  return mix(job.seed >>> 0, hashString(job.model));
+}
+
+function effectivePrompt(job: RenderJob): string {
+  return job.enhancePrompt ? enhancePrompt(job.prompt, job.seed >>> 0) : job.prompt;
+}
+
+function requireInput(job: RenderJob, field: "data" | "start" | "end"): string {
+  const path = job.inputs[field];
+  if (!path) throw new MediaInputError(field, `Invalid inputs for ${job.model}: ${field} is required`);
+  return path;
+}
+
+async function encodeDrawnFrames(job: RenderJob, context: RenderContext, frames: number, draw: FrameDrawer): Promise<number> {
+  const encoder = new VideoEncoder({ width: job.width, height: job.height, fps: job.fps, outputPath: context.temporaryPath, onChild: context.onChild });
+  try {
+    const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
+    const pending: (Promise<void> | undefined)[] = new Array(ringSize);
+    for (let index = 0; index < frames; index++) {
+      const slot = index % ringSize;
+      await pending[slot];
+      checkAbort(context);
+      const pixels = slots[slot] as Uint32Array;
+      draw(index, pixels);
+      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot]?.catch(() => {});
+      if (index % 5 === 4) context.onProgress?.((index + 1) / (frames + 2));
+    }
+    await Promise.all(pending);
+    checkAbort(context);
+    await encoder.finish();
+    return frames;
+  } finally {
+    encoder.kill();
+  }
+}
+
+async function styleVideo(job: RenderJob, context: RenderContext): Promise<number> {
+  const prompt = effectivePrompt(job);
+  const steps = job.numInferenceSteps ?? (job.model.includes("fast") ? 10 : 25);
+  const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: Math.ceil(steps / 15) });
+  const input = styleInputSize(job.width, job.height, style.scale);
+  const maxFrames = Math.round(job.fps * job.maxDurationSeconds);
+  const source = requireInput(job, "data");
+  const encoder = new VideoEncoder({ width: job.width, height: job.height, fps: job.fps, outputPath: context.temporaryPath, onChild: context.onChild });
+  let frames = 0;
+  try {
+    const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
+    const pending: (Promise<void> | undefined)[] = new Array(ringSize);
+    const decoder = decodeVideoFrames({ path: source, field: "data", width: input.width, height: input.height, fps: job.fps, maxFrames, onChild: context.onChild });
+    for await (const frame of decoder) {
+      const slot = frames % ringSize;
+      await pending[slot];
+      checkAbort(context);
+      const pixels = slots[slot] as Uint32Array;
+      style.apply(frame, pixels);
+      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot]?.catch(() => {});
+      frames++;
+      if (frames % 5 === 0) context.onProgress?.(frames / (maxFrames + 2));
+      if (frames >= maxFrames) break;
+    }
+    await Promise.all(pending);
+    checkAbort(context);
+    await encoder.finish();
+    return frames;
+  } finally {
+    encoder.kill();
+  }
+}
+
+async function styleImage(job: RenderJob): Promise<Uint32Array> {
+  const prompt = effectivePrompt(job);
+  const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: 2 });
+  const input = styleInputSize(job.width, job.height, style.scale);
+  const pixels = await loadImagePixels(requireInput(job, "data"), "data", input.width, input.height);
+  const out = new Uint32Array(job.width * job.height);
+  style.apply(new Uint8Array(pixels.buffer), out);
+  return out;
+}
+
+/**
+ * Render one job to `job.outputPath` (through `context.temporaryPath` and a rename). Runs in a worker
+ * thread in production; it is plain async code, so tests can also call it directly.
+ */
+export async function renderJob(job: RenderJob, context: RenderContext): Promise<RenderResult> {
+  const { width, height } = job;
+  await mkdir(dirname(job.outputPath), { recursive: true });
+  try {
+    if (job.kind === "image") {
+      let pixels: Uint32Array;
+      if (job.task === "image-to-image") {
+        pixels = await styleImage(job);
+      } else {
+        pixels = new Uint32Array(width * height);
+        new SceneRenderer(width, height, 1, effectivePrompt(job), jobSeed(job)).renderFrame(0, pixels);
+      }
+      checkAbort(context);
+      await writePng(pixels, width, height, context.temporaryPath);
+      checkAbort(context);
+      await rename(context.temporaryPath, job.outputPath);
+      context.onProgress?.(1);
+      return { outputPath: job.outputPath, contentType: "image/png", width, height };
+    }
+
+    const frames = Math.round(job.fps * job.maxDurationSeconds);
+    let written: number;
+    switch (job.task) {
+      case "video-to-video":
+        written = await styleVideo(job, context);
+        break;
+      case "image-to-video": {
+        const imageWidth = width + Math.round(width * 0.08);
+        const imageHeight = height + Math.round(height * 0.08);
+        const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
+        written = await encodeDrawnFrames(job, context, frames, animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job)));
+        break;
+      }
+      case "first-last-frame": {
+        const imageWidth = width + Math.round(width * 0.06);
+        const [first, last] = await Promise.all([
+          loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
+          loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
+        ]);
+        written = await encodeDrawnFrames(job, context, frames, transition(first, last, imageWidth, width, height, frames));
+        break;
+      }
+      case "motion": {
+        const image = await loadImagePixels(requireInput(job, "data"), "data", width, height);
+        const points = job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
+        written = await encodeDrawnFrames(job, context, frames, followTrajectory(image, width, height, points));
+        break;
+      }
+      default: {
+        const scene = new SceneRenderer(width, height, frames, effectivePrompt(job), jobSeed(job));
+        written = await encodeDrawnFrames(job, context, frames, (index, out) => scene.renderFrame(index, out));
+      }
+    }
+    checkAbort(context);
+    await rename(context.temporaryPath, job.outputPath);
+    context.onProgress?.(1);
+    return { outputPath: job.outputPath, contentType: "video/mp4", width, height, frames: written };
+  } catch (error) {
+    await rm(context.temporaryPath, { force: true });
+    throw error;
+  }
+}
