@@ -14,7 +14,14 @@ export {
   TimeoutError,
 } from "./errors";
 export type { FileInput } from "./file-input";
+export {
+  createGeneration,
+  type GenerationListener,
+  GenerationObserver,
+  type GenerationSnapshot,
+} from "./generation";
 export type { JobInfo, JobStatus, ProgressEvent } from "./job";
+export { type LogEntry, type LoggerPluginOptions, type LogLevel, loggerPlugin } from "./logger";
 export type { ModelDefinition, ModelGeometry, ModelInputs, ModelKind } from "./model";
 export type {
   AfterResponseState,

@@ -1,0 +1,70 @@
+import { startTestServer, type TestServer } from "@decart/test-server";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { MP4, testVideoModel } from "../test/models";
+import { createDecartClient } from "./client";
+import { InvalidInputError } from "./errors";
+import { createGeneration, type GenerationSnapshot } from "./generation";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+afterEach(() => server.reset());
+
+const client = () =>
+  createDecartClient({ apiKey: "k", baseUrl: server.url, polling: { initialDelay: 0, interval: 5, maxInterval: 5 } });
+
+test("goes idle → pending (with progress and jobId) → success, with stable snapshots", async () => {
+  server.route("POST /v1/jobs/test-i2v", { body: { job_id: "g1", status: "pending" } });
+  server.route("GET /v1/jobs/g1", { body: { job_id: "g1", status: "processing", progress: 0.5 } }, { body: { job_id: "g1", status: "completed" } });
+  server.route("GET /v1/jobs/g1/content", { body: MP4, type: "video/mp4" });
+  const generation = createGeneration(client());
+  const seen: GenerationSnapshot[] = [];
+  generation.subscribe((snapshot) => seen.push(snapshot));
+  expect(generation.getSnapshot()).toBe(generation.getSnapshot());
+  expect(generation.getSnapshot().status).toBe("idle");
+  const final = await generation.start({ model: testVideoModel, prompt: "x" });
+  expect(final.status).toBe("success");
+  expect(final.data?.type).toBe("video/mp4");
+  expect(final.jobId).toBe("g1");
+  expect(generation.getSnapshot()).toBe(final);
+  expect(Object.isFrozen(final)).toBe(true);
+  expect(seen.map((snapshot) => [snapshot.status, snapshot.progress?.status])).toEqual([
+    ["pending", undefined],
+    ["pending", "pending"],
+    ["pending", "processing"],
+    ["pending", "completed"],
+    ["success", "completed"],
+  ]);
+});
+
+test("errors land in the snapshot; start never rejects", async () => {
+  const generation = createGeneration(client());
+  // @ts-expect-error prompt is required
+  const final = await generation.start({ model: testVideoModel });
+  expect(final.status).toBe("error");
+  expect(final.error).toBeInstanceOf(InvalidInputError);
+  generation.reset();
+  expect(generation.getSnapshot().status).toBe("idle");
+});
+
+test("a new start cancels the running one; cancel() returns to idle and cancels the job", async () => {
+  server.route("POST /v1/jobs/test-i2v", { body: { job_id: "g2", status: "pending" } }, { body: { job_id: "g3", status: "pending" } });
+  server.route("GET /v1/jobs/g2", { body: { job_id: "g2", status: "processing" } });
+  server.route("GET /v1/jobs/g3", { body: { job_id: "g3", status: "processing" } });
+  server.route("POST /v1/jobs/g2/cancel", { body: { job_id: "g2", status: "cancelled" } });
+  server.route("POST /v1/jobs/g3/cancel", { body: { job_id: "g3", status: "cancelled" } });
+  const generation = createGeneration(client());
+  const first = generation.start({ model: testVideoModel, prompt: "first" });
+  await server.waitFor((request) => request.path === "/v1/jobs/g2");
+  const second = generation.start({ model: testVideoModel, prompt: "second" });
+  expect((await first).status).toBe("idle");
+  await server.waitFor((request) => request.path === "/v1/jobs/g2/cancel");
+  await server.waitFor((request) => request.path === "/v1/jobs/g3");
+  expect(generation.getSnapshot().status).toBe("pending");
+  generation.cancel();
+  expect(generation.getSnapshot().status).toBe("idle");
+  expect((await second).status).toBe("idle");
+  await server.waitFor((request) => request.path === "/v1/jobs/g3/cancel");
+});

@@ -1,0 +1,71 @@
+import { startTestServer, type TestServer } from "@decart/test-server";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { MP4, testVideoModel } from "../test/models";
+import { createDecartClient } from "./client";
+import { InvalidInputError, ProcessingError } from "./errors";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+afterEach(() => server.reset());
+
+const client = () =>
+  createDecartClient({ apiKey: "k", baseUrl: server.url, polling: { initialDelay: 0, interval: 5, maxInterval: 5 }, retry: { baseDelay: 1 } });
+
+describe("client.queue", () => {
+  test("submit, status, result", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "q1", status: "pending" } });
+    server.route("GET /v1/jobs/q1", { body: { job_id: "q1", status: "processing", progress: 0.25, extra: true } });
+    server.route("GET /v1/jobs/q1/content", { body: MP4, type: "video/mp4" });
+    const queue = client().queue;
+    await expect(queue.submit({ model: testVideoModel, prompt: "x" })).resolves.toEqual({ job_id: "q1", status: "pending" });
+    expect(server.requests[0]?.headers["idempotency-key"]).toBeTruthy();
+    await expect(queue.status("q1")).resolves.toEqual({ job_id: "q1", status: "processing", progress: 0.25 });
+    const blob = await queue.result("q1");
+    expect(blob.type).toBe("video/mp4");
+  });
+
+  test("submit validates first", async () => {
+    // @ts-expect-error prompt is required
+    await expect(client().queue.submit({ model: testVideoModel })).rejects.toBeInstanceOf(InvalidInputError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("result of an unfinished job (409) is a ProcessingError", async () => {
+    server.route("GET /v1/jobs/q2/content", { status: 409, body: { error: { code: "JOB_NOT_COMPLETE", message: "still running" } } });
+    const error = await client().queue.result("q2").catch((caught) => caught);
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error).toMatchObject({ status: 409, code: "JOB_NOT_COMPLETE" });
+  });
+
+  test("cancel returns the new status, or undefined when the server has no cancel endpoint", async () => {
+    server.route("POST /v1/jobs/q3/cancel", { body: { job_id: "q3", status: "cancelled" } });
+    await expect(client().queue.cancel("q3")).resolves.toEqual({ job_id: "q3", status: "cancelled" });
+    await expect(client().queue.cancel("nope")).resolves.toBeUndefined();
+  });
+
+  test("an unreadable status body is a ProcessingError", async () => {
+    server.route("GET /v1/jobs/q4", { body: "<html>oops</html>", type: "text/html" });
+    await expect(client().queue.status("q4")).rejects.toMatchObject({ name: "ProcessingError", code: "UNREADABLE_RESPONSE" });
+    server.route("GET /v1/jobs/q4", { body: { job_id: "q4", status: "exploded" } });
+    await expect(client().queue.status("q4")).rejects.toMatchObject({ code: "UNREADABLE_RESPONSE" });
+  });
+
+  test("submitAndPoll resolves completed with data, or failed with an error", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "q5", status: "pending" } }, { body: { job_id: "q6", status: "pending" } });
+    server.route("GET /v1/jobs/q5", { body: { job_id: "q5", status: "completed" } });
+    server.route("GET /v1/jobs/q5/content", { body: MP4, type: "video/mp4" });
+    server.route("GET /v1/jobs/q6", { body: { job_id: "q6", status: "failed", error: { message: "out of memory" } } });
+    const done = await client().queue.submitAndPoll({ model: testVideoModel, prompt: "x" });
+    expect(done.status).toBe("completed");
+    if (done.status === "completed") expect(done.data.type).toBe("video/mp4");
+    const failed = await client().queue.submitAndPoll({ model: testVideoModel, prompt: "x" });
+    expect(failed).toMatchObject({ status: "failed", jobId: "q6" });
+    if (failed.status === "failed") {
+      expect(failed.error).toBeInstanceOf(ProcessingError);
+      expect(failed.error.message).toContain("out of memory");
+    }
+  });
+});
