@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       client.process({
         model: models.video("lucy-pro-i2v"),
         prompt: "Animate with gentle motion and wind",
-        data: await openAsBlob(join(fixtures, "image.png"), { type: "image/png" }),
+        data: await openAsBlob(join(fixtures, "sample.png"), { type: "image/png" }),
         seed: 123,
         resolution: "720p",
       }),
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
       client.process({
         model: models.video("lucy-pro-v2v"),
         prompt: "Convert to anime style with vibrant colors",
-        data: await openAsBlob(join(fixtures, "video.mp4"), { type: "video/mp4" }),
+        data: await openAsBlob(join(fixtures, "sample.mp4"), { type: "video/mp4" }),
         enhance_prompt: true,
         num_inference_steps: 50,
       }),

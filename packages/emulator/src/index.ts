@@ -1,11 +1,13 @@
 export { type Emulator, type EmulatorLimits, type EmulatorOptions, startEmulator } from "./emulator";
-export { MediaInputError } from "./engine/errors";
-export type {
-  Engine,
-  RenderInputs,
-  RenderKind,
-  RenderRequest,
-  RenderResult,
-  RenderTask,
-  TrajectoryPoint,
-} from "./engine/types";
+export {
+  createProceduralEngine,
+  type Engine,
+  MediaInputError,
+  type ProceduralEngineOptions,
+  type RenderInputs,
+  type RenderKind,
+  type RenderRequest,
+  type RenderResult,
+  type RenderTask,
+  type TrajectoryPoint,
+} from "./engine/index";
