@@ -1,0 +1,111 @@
+import { describe, expect, test } from "vitest";
+import { openScope, sleep } from "./abort";
+import { InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
+import { sniffMediaType } from "./file-input";
+import { encodeFormValue } from "./multipart";
+import { normalizePolling, pollDelay } from "./poll";
+import { describeErrorBody, parseRetryAfter } from "./transport";
+import { buildUserAgent } from "./user-agent";
+
+const bytes = (...values: Array<number | string>) =>
+  new Uint8Array(values.flatMap((value) => (typeof value === "string" ? Array.from(value, (char) => char.charCodeAt(0)) : [value])));
+
+describe("sniffMediaType", () => {
+  test.each([
+    [bytes(0x89, "PNG", 0x0d, 0x0a, 0x1a, 0x0a), "image/png"],
+    [bytes(0xff, 0xd8, 0xff, 0xdb), "image/jpeg"],
+    [bytes("GIF89a"), "image/gif"],
+    [bytes("RIFF", 0, 0, 0, 0, "WEBP"), "image/webp"],
+    [bytes(0, 0, 0, 0x20, "ftypisom"), "video/mp4"],
+    [bytes(0, 0, 0, 0x14, "ftypqt  "), "video/quicktime"],
+    [bytes(0x1a, 0x45, 0xdf, 0xa3), "video/webm"],
+    [bytes("hello world"), undefined],
+    [bytes(), undefined],
+  ])("%#", (head, type) => {
+    expect(sniffMediaType(head)).toBe(type);
+  });
+});
+
+test("form values: numbers and booleans as strings, arrays and objects as JSON", () => {
+  expect(encodeFormValue(42)).toBe("42");
+  expect(encodeFormValue(false)).toBe("false");
+  expect(encodeFormValue("a")).toBe("a");
+  expect(encodeFormValue(undefined)).toBeUndefined();
+  expect(encodeFormValue(null)).toBeUndefined();
+  expect(encodeFormValue([{ frame: 1, x: 0.5, y: 2 }])).toBe('[{"frame":1,"x":0.5,"y":2}]');
+});
+
+test("error bodies: JSON, alternative JSON shapes, text, HTML, nothing", () => {
+  expect(describeErrorBody({ error: { code: "X", message: "m" } })).toEqual({ code: "X", message: "m" });
+  expect(describeErrorBody({ error: "plain" })).toEqual({ code: undefined, message: "plain" });
+  expect(describeErrorBody({ detail: "fastapi" }).message).toBe("fastapi");
+  expect(describeErrorBody("  Service   Unavailable \n").message).toBe("Service Unavailable");
+  expect(describeErrorBody("<html><body><h1>Bad</h1><script>x()</script> gateway</body></html>").message).toBe("Bad gateway");
+  expect(describeErrorBody(undefined).message).toBeUndefined();
+  expect(describeErrorBody("x".repeat(1000)).message?.length).toBe(300);
+});
+
+test("Retry-After: seconds or an HTTP date", () => {
+  expect(parseRetryAfter("3")).toBe(3);
+  expect(parseRetryAfter(null)).toBeUndefined();
+  expect(parseRetryAfter("soon")).toBeUndefined();
+  const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+  expect(parseRetryAfter(inTenSeconds)).toBeGreaterThanOrEqual(9);
+});
+
+test("poll delays start fast, double with jitter to the cap, and honour Retry-After", () => {
+  const polling = normalizePolling(undefined);
+  for (let run = 0; run < 50; run++) {
+    expect(pollDelay(0, polling)).toBeLessThan(25);
+    expect(pollDelay(1, polling)).toBeGreaterThanOrEqual(187.5);
+    expect(pollDelay(1, polling)).toBeLessThanOrEqual(250);
+    expect(pollDelay(2, polling)).toBeLessThanOrEqual(500);
+    expect(pollDelay(10, polling)).toBeLessThanOrEqual(2000);
+    expect(pollDelay(10, polling)).toBeGreaterThanOrEqual(1500);
+  }
+  expect(pollDelay(0, polling, 2)).toBe(2000);
+  expect(pollDelay(0, polling, 3600)).toBe(30_000);
+});
+
+test("User-Agent", () => {
+  expect(buildUserAgent()).toBe("decart-ts-sdk/0.0.0-test lang/js runtime/node");
+  expect(buildUserAgent(" studio/1 ")).toBe("decart-ts-sdk/0.0.0-test lang/js studio/1 runtime/node");
+});
+
+test("errors: classes, retryable, brand, issue naming", () => {
+  const rate = new RateLimitError("slow", { retryAfter: 2 });
+  expect(rate).toBeInstanceOf(ProcessingError);
+  expect(rate).toMatchObject({ status: 429, retryable: true, code: "RATE_LIMITED", name: "RateLimitError" });
+  expect(new ProcessingError("x", { status: 400 }).retryable).toBe(false);
+  expect(isDecartError(rate)).toBe(true);
+  expect(isDecartError(new Error("x"))).toBe(false);
+  const error = InvalidInputError.fromIssues("m", [
+    { field: "data", message: "data is required" },
+    { field: "seed", message: "must be an integer" },
+  ]);
+  expect(error.message).toBe("Invalid inputs for m: data is required; seed must be an integer");
+  expect(error.stack).toContain("InvalidInputError");
+});
+
+describe("abort helpers", () => {
+  test("sleep rejects with the reason at once and leaves no timer", async () => {
+    const controller = new AbortController();
+    const before = process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+    const pending = sleep(10_000, controller.signal);
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(process.getActiveResourcesInfo().filter((name) => name === "Timeout").length).toBe(before);
+  });
+
+  test("a scope aborts on deadline with a TimeoutError and on the caller's signal with its reason", async () => {
+    const timed = openScope(undefined, 10);
+    await expect(sleep(1_000, timed.signal)).rejects.toMatchObject({ name: "TimeoutError" });
+    timed.dispose();
+    const controller = new AbortController();
+    const linked = openScope(controller.signal, 10_000);
+    controller.abort("why");
+    expect(linked.signal?.reason).toBe("why");
+    linked.dispose();
+  });
+});
