@@ -45,8 +45,20 @@ const keepModuleLocation: Plugin = {
   },
 };
 
+/** Makes packages look uninstalled: their imports fail at run time with ERR_MODULE_NOT_FOUND. */
+function unavailable(names: readonly string[]): Plugin {
+  return {
+    name: "unavailable",
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /.*/ }, (args) =>
+        names.includes(args.path) ? { path: `${args.path}-not-installed`, external: true } : undefined,
+      );
+    },
+  };
+}
+
 /** Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly. */
-export async function bundleForNode(entry: string, name: string): Promise<string> {
+export async function bundleForNode(entry: string, name: string, options: { unavailable?: string[] } = {}): Promise<string> {
   mkdirSync(bundleDirectory, { recursive: true });
   const outfile = join(bundleDirectory, `${name}.mjs`);
   await build({
@@ -59,7 +71,7 @@ export async function bundleForNode(entry: string, name: string): Promise<string
     conditions: ["@decart/source"],
     define: { __DECART_VERSION__: JSON.stringify("0.0.0-test") },
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [thirdPartyExternal, keepModuleLocation],
+    plugins: [unavailable(options.unavailable ?? []), thirdPartyExternal, keepModuleLocation],
     logLevel: "silent",
   });
   return outfile;
