@@ -6,6 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+# turbo looks for the package manager on PATH; scripts/pnpm.sh keeps the pinned one in .tools.
+export PATH="$root/.tools/node_modules/.bin:$PATH"
 
 echo "› Installing dependencies…"
 DECART_SKIP_BROWSER=1 bash scripts/setup.sh >/dev/null
