@@ -1,6 +1,6 @@
 import type { ModelDefinition, ModelInputs, StandardSchemaV1 } from "@decart/core";
-import * as z from "zod/mini";
 import { describe, expectTypeOf, it } from "vitest";
+import * as z from "zod/mini";
 import { lucyProI2v } from "./catalog";
 import { defineModel } from "./define-model";
 import type { FileInput } from "./file-input";
@@ -9,14 +9,22 @@ import { createRegistry } from "./registry";
 import { parseWireInputs } from "./validate";
 
 /** The shape `client.process` takes: the model, then that model's inputs. */
-declare function process<Model extends ModelDefinition>(options: { model: Model } & ModelInputs<Model>): Promise<Blob>;
+declare function process<Model extends ModelDefinition>(
+  options: { model: Model } & ModelInputs<Model>,
+): Promise<Blob>;
 
 const image = new Blob();
 
 describe("model names", () => {
   it("are split by kind", () => {
     expectTypeOf<VideoModelName>().toEqualTypeOf<
-      "lucy-pro-t2v" | "lucy-pro-i2v" | "lucy-dev-i2v" | "lucy-pro-v2v" | "lucy-fast-v2v" | "lucy-pro-flf2v" | "lucy-motion"
+      | "lucy-pro-t2v"
+      | "lucy-pro-i2v"
+      | "lucy-dev-i2v"
+      | "lucy-pro-v2v"
+      | "lucy-fast-v2v"
+      | "lucy-pro-flf2v"
+      | "lucy-motion"
     >();
     expectTypeOf<ImageModelName>().toEqualTypeOf<"lucy-pro-t2i" | "lucy-pro-i2i">();
   });
@@ -61,7 +69,9 @@ describe("per-model inputs", () => {
   });
 
   it("lucy-dev-i2v, lucy-pro-v2v, lucy-fast-v2v and lucy-motion take 720p only", () => {
-    expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-dev-i2v">>>["resolution"]>().toEqualTypeOf<"720p" | undefined>();
+    expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-dev-i2v">>>["resolution"]>().toEqualTypeOf<
+      "720p" | undefined
+    >();
     type V2v = ModelInputs<ReturnType<typeof models.video<"lucy-pro-v2v">>>;
     expectTypeOf<V2v["resolution"]>().toEqualTypeOf<"720p" | undefined>();
     expectTypeOf<V2v["enhance_prompt"]>().toEqualTypeOf<boolean | undefined>();
@@ -102,9 +112,19 @@ describe("per-model inputs", () => {
 
 describe("a process-style call", () => {
   it("checks the inputs against the chosen model", () => {
-    process({ model: models.video("lucy-pro-i2v"), prompt: "Wind", data: image, seed: 123, resolution: "720p" });
+    process({
+      model: models.video("lucy-pro-i2v"),
+      prompt: "Wind",
+      data: image,
+      seed: 123,
+      resolution: "720p",
+    });
     process({ model: models.video("lucy-pro-t2v"), prompt: "A lake", orientation: "portrait" });
-    process({ model: models.video("lucy-motion"), data: "https://example.com/a.png", trajectory: [{ frame: 0, x: 0, y: 0 }] });
+    process({
+      model: models.video("lucy-motion"),
+      data: "https://example.com/a.png",
+      trajectory: [{ frame: 0, x: 0, y: 0 }],
+    });
 
     // @ts-expect-error data is required for lucy-pro-i2v
     process({ model: models.video("lucy-pro-i2v"), prompt: "Wind" });

@@ -12,15 +12,51 @@ const path = [
 
 /** Minimal valid inputs of each model, and what validation adds to them. */
 const cases = {
-  "lucy-pro-t2v": { kind: "video", minimal: { prompt: "A lake" }, defaults: { resolution: "720p", orientation: "landscape" } },
-  "lucy-pro-i2v": { kind: "video", minimal: { prompt: "Wind", data: image }, defaults: { resolution: "720p" } },
-  "lucy-dev-i2v": { kind: "video", minimal: { prompt: "Wind", data: image }, defaults: { resolution: "720p" } },
-  "lucy-pro-v2v": { kind: "video", minimal: { prompt: "Anime", data: video }, defaults: { resolution: "720p" } },
-  "lucy-fast-v2v": { kind: "video", minimal: { prompt: "Anime", data: video }, defaults: { resolution: "720p" } },
-  "lucy-pro-flf2v": { kind: "video", minimal: { prompt: "Dusk", start: image, end: image }, defaults: { resolution: "720p" } },
-  "lucy-motion": { kind: "video", minimal: { data: image, trajectory: path }, defaults: { resolution: "720p" } },
-  "lucy-pro-t2i": { kind: "image", minimal: { prompt: "A city" }, defaults: { resolution: "720p", orientation: "landscape" } },
-  "lucy-pro-i2i": { kind: "image", minimal: { prompt: "Sketch", data: image }, defaults: { resolution: "720p" } },
+  "lucy-pro-t2v": {
+    kind: "video",
+    minimal: { prompt: "A lake" },
+    defaults: { resolution: "720p", orientation: "landscape" },
+  },
+  "lucy-pro-i2v": {
+    kind: "video",
+    minimal: { prompt: "Wind", data: image },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-dev-i2v": {
+    kind: "video",
+    minimal: { prompt: "Wind", data: image },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-pro-v2v": {
+    kind: "video",
+    minimal: { prompt: "Anime", data: video },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-fast-v2v": {
+    kind: "video",
+    minimal: { prompt: "Anime", data: video },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-pro-flf2v": {
+    kind: "video",
+    minimal: { prompt: "Dusk", start: image, end: image },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-motion": {
+    kind: "video",
+    minimal: { data: image, trajectory: path },
+    defaults: { resolution: "720p" },
+  },
+  "lucy-pro-t2i": {
+    kind: "image",
+    minimal: { prompt: "A city" },
+    defaults: { resolution: "720p", orientation: "landscape" },
+  },
+  "lucy-pro-i2i": {
+    kind: "image",
+    minimal: { prompt: "Sketch", data: image },
+    defaults: { resolution: "720p" },
+  },
 } as const;
 
 /** The fields each model takes, per SPEC 5. */
@@ -56,7 +92,9 @@ describe.each(names)("%s", (name) => {
     expect(model.outputType).toBe(kind === "video" ? "video/mp4" : "image/png");
     expect(model.fps).toBe(kind === "video" ? 25 : undefined);
     expect(model.maxDurationSeconds).toBe(kind === "video" ? 5 : undefined);
-    expect(model.fileFields).toEqual(fields[name].filter((field) => ["data", "start", "end"].includes(field)));
+    expect(model.fileFields).toEqual(
+      fields[name].filter((field) => ["data", "start", "end"].includes(field)),
+    );
   });
 
   it("accepts its minimal inputs and fills in the defaults", async () => {
@@ -83,13 +121,21 @@ describe.each(names)("%s", (name) => {
   });
 
   it("rejects an unknown field instead of dropping it", async () => {
-    expect(await messageFor(name, { ...minimal, promt: "typo" })).toBe(`Invalid inputs for ${name}: unknown field promt`);
+    expect(await messageFor(name, { ...minimal, promt: "typo" })).toBe(
+      `Invalid inputs for ${name}: unknown field promt`,
+    );
   });
 
   it("rejects a seed outside the unsigned 32-bit integers", async () => {
-    expect(await messageFor(name, { ...minimal, seed: 1.5 })).toBe(`Invalid inputs for ${name}: seed must be an integer`);
-    expect(await messageFor(name, { ...minimal, seed: "42" })).toBe(`Invalid inputs for ${name}: seed must be an integer`);
-    expect(await messageFor(name, { ...minimal, seed: -1 })).toBe(`Invalid inputs for ${name}: seed must be at least 0`);
+    expect(await messageFor(name, { ...minimal, seed: 1.5 })).toBe(
+      `Invalid inputs for ${name}: seed must be an integer`,
+    );
+    expect(await messageFor(name, { ...minimal, seed: "42" })).toBe(
+      `Invalid inputs for ${name}: seed must be an integer`,
+    );
+    expect(await messageFor(name, { ...minimal, seed: -1 })).toBe(
+      `Invalid inputs for ${name}: seed must be at least 0`,
+    );
     expect(await messageFor(name, { ...minimal, seed: 2 ** 32 })).toBe(
       `Invalid inputs for ${name}: seed must be at most 4294967295`,
     );
@@ -104,16 +150,22 @@ describe.each(names)("%s", (name) => {
     expect(model.geometry["720p"]).toEqual({ width: 1280, height: 704 });
     if (expected.includes("480p")) expect(model.geometry["480p"]).toEqual({ width: 832, height: 480 });
     const clause = expected.length === 1 ? "resolution must be 720p" : "resolution must be one of 720p, 480p";
-    expect(await messageFor(name, { ...minimal, resolution: "1080p" })).toBe(`Invalid inputs for ${name}: ${clause}`);
+    expect(await messageFor(name, { ...minimal, resolution: "1080p" })).toBe(
+      `Invalid inputs for ${name}: ${clause}`,
+    );
   });
 
   if ("prompt" in minimal) {
     it("takes a prompt of 1 to 1000 characters", async () => {
-      expect(await messageFor(name, { ...minimal, prompt: "" })).toBe(`Invalid inputs for ${name}: prompt must not be empty`);
+      expect(await messageFor(name, { ...minimal, prompt: "" })).toBe(
+        `Invalid inputs for ${name}: prompt must not be empty`,
+      );
       expect(await messageFor(name, { ...minimal, prompt: "x".repeat(1001) })).toBe(
         `Invalid inputs for ${name}: prompt must be at most 1000 characters`,
       );
-      expect(await messageFor(name, { ...minimal, prompt: 42 })).toBe(`Invalid inputs for ${name}: prompt must be a string`);
+      expect(await messageFor(name, { ...minimal, prompt: 42 })).toBe(
+        `Invalid inputs for ${name}: prompt must be a string`,
+      );
       expect((await validateInputs(model, { ...minimal, prompt: "x".repeat(1000) })).success).toBe(true);
     });
   }
@@ -196,12 +248,17 @@ describe("trajectory (lucy-motion)", () => {
       "Invalid inputs for lucy-motion: trajectory must have at most 121 points",
     );
     const most = Array.from({ length: 121 }, (_, frame) => point(frame));
-    expect((await validateInputs(models.video("lucy-motion"), { data: image, trajectory: most })).success).toBe(true);
+    expect(
+      (await validateInputs(models.video("lucy-motion"), { data: image, trajectory: most })).success,
+    ).toBe(true);
   });
 
   it("names the exact point and coordinate that is wrong", async () => {
     expect(
-      await messageFor("lucy-motion", { data: image, trajectory: [point(0), { frame: 1.5, x: -1 }, { ...point(2), z: 0 }] }),
+      await messageFor("lucy-motion", {
+        data: image,
+        trajectory: [point(0), { frame: 1.5, x: -1 }, { ...point(2), z: 0 }],
+      }),
     ).toBe(
       "Invalid inputs for lucy-motion: trajectory.1.frame must be an integer; trajectory.1.x must be at least 0; " +
         "trajectory.1.y is required; trajectory.2 has unknown field z",
@@ -212,16 +269,22 @@ describe("trajectory (lucy-motion)", () => {
   });
 
   it("lucy-motion takes no prompt", async () => {
-    expect(await messageFor("lucy-motion", { data: image, trajectory: [point(0), point(1)], prompt: "Walk" })).toBe(
-      "Invalid inputs for lucy-motion: unknown field prompt",
-    );
+    expect(
+      await messageFor("lucy-motion", { data: image, trajectory: [point(0), point(1)], prompt: "Walk" }),
+    ).toBe("Invalid inputs for lucy-motion: unknown field prompt");
   });
 });
 
 describe("several failing fields", () => {
   it("give one clause each, in field order, naming the model once", async () => {
     expect(
-      await messageFor("lucy-pro-t2v", { prompt: "x".repeat(1001), seed: 1.5, resolution: "1080p", foo: 1, bar: 2 }),
+      await messageFor("lucy-pro-t2v", {
+        prompt: "x".repeat(1001),
+        seed: 1.5,
+        resolution: "1080p",
+        foo: 1,
+        bar: 2,
+      }),
     ).toBe(
       "Invalid inputs for lucy-pro-t2v: prompt must be at most 1000 characters; seed must be an integer; " +
         "resolution must be one of 720p, 480p; unknown field foo; unknown field bar",
@@ -238,12 +301,16 @@ describe("several failing fields", () => {
   });
 
   it("a non-object is rejected as a whole", async () => {
-    expect(await messageFor("lucy-pro-t2v", "A lake")).toBe("Invalid inputs for lucy-pro-t2v: inputs must be an object");
+    expect(await messageFor("lucy-pro-t2v", "A lake")).toBe(
+      "Invalid inputs for lucy-pro-t2v: inputs must be an object",
+    );
   });
 });
 
 describe("the notes' example", () => {
   it("lucy-pro-i2v without data", async () => {
-    expect(await messageFor("lucy-pro-i2v", { prompt: "test" })).toBe("Invalid inputs for lucy-pro-i2v: data is required");
+    expect(await messageFor("lucy-pro-i2v", { prompt: "test" })).toBe(
+      "Invalid inputs for lucy-pro-i2v: data is required",
+    );
   });
 });

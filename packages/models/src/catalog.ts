@@ -107,7 +107,13 @@ export const lucyProV2v = /* @__PURE__ */ defineModel({
 export const lucyFastV2v = /* @__PURE__ */ defineModel({
   name: "lucy-fast-v2v",
   kind: "video",
-  inputs: z.strictObject({ prompt, data: fileInput, seed, resolution: resolution("720p"), enhance_prompt: enhancePrompt }),
+  inputs: z.strictObject({
+    prompt,
+    data: fileInput,
+    seed,
+    resolution: resolution("720p"),
+    enhance_prompt: enhancePrompt,
+  }),
   geometry: only720p,
 });
 
@@ -131,7 +137,13 @@ export const lucyFastV2v = /* @__PURE__ */ defineModel({
 export const lucyProFlf2v = /* @__PURE__ */ defineModel({
   name: "lucy-pro-flf2v",
   kind: "video",
-  inputs: z.strictObject({ prompt, start: fileInput, end: fileInput, seed, resolution: resolution("720p", "480p") }),
+  inputs: z.strictObject({
+    prompt,
+    start: fileInput,
+    end: fileInput,
+    seed,
+    resolution: resolution("720p", "480p"),
+  }),
 });
 
 /**
@@ -190,5 +202,11 @@ export const lucyProT2i = /* @__PURE__ */ defineModel({
 export const lucyProI2i = /* @__PURE__ */ defineModel({
   name: "lucy-pro-i2i",
   kind: "image",
-  inputs: z.strictObject({ prompt, data: fileInput, seed, resolution: resolution("720p", "480p"), enhance_prompt: enhancePrompt }),
+  inputs: z.strictObject({
+    prompt,
+    data: fileInput,
+    seed,
+    resolution: resolution("720p", "480p"),
+    enhance_prompt: enhancePrompt,
+  }),
 });

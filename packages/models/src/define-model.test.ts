@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from "@decart/core";
-import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { defineModel } from "./define-model";
 import { fileInput } from "./file-input";
 import { validateInputs } from "./validate";
@@ -25,7 +25,11 @@ describe("defineModel", () => {
   });
 
   it("fills image defaults without video-only fields", () => {
-    const model = defineModel({ name: "my-t2i", kind: "image", inputs: z.strictObject({ prompt: z.string() }) });
+    const model = defineModel({
+      name: "my-t2i",
+      kind: "image",
+      inputs: z.strictObject({ prompt: z.string() }),
+    });
     expect(model.outputType).toBe("image/png");
     expect(model.fileFields).toEqual([]);
     expect("fps" in model).toBe(false);
@@ -53,7 +57,10 @@ describe("defineModel", () => {
   });
 
   it("gives a zod schema field-naming messages without touching the caller's schema", async () => {
-    const inputs = z.strictObject({ prompt: z.string().check(z.minLength(1)), strength: z.number().check(z.lte(1)) });
+    const inputs = z.strictObject({
+      prompt: z.string().check(z.minLength(1)),
+      strength: z.number().check(z.lte(1)),
+    });
     const model = defineModel({ name: "my-i2i", kind: "image", inputs });
     const result = await validateInputs(model, { prompt: "", strength: 2, extra: true });
     expect(result.error?.message).toBe(
@@ -69,7 +76,10 @@ describe("defineModel", () => {
       name: "my-async",
       kind: "image",
       inputs: z.strictObject({ prompt: z.string() }).check(
-        z.refine(async (value) => value.prompt !== "forbidden", { message: "prompt is not allowed", path: ["prompt"] }),
+        z.refine(async (value) => value.prompt !== "forbidden", {
+          message: "prompt is not allowed",
+          path: ["prompt"],
+        }),
       ),
     });
     const result = await validateInputs(model, { prompt: "forbidden" });
@@ -91,6 +101,8 @@ describe("defineModel", () => {
     const model = defineModel({ name: "handmade", kind: "image", inputs });
     expect(model.inputs).toBe(inputs);
     expect(model.fileFields).toEqual([]);
-    expect((await validateInputs(model, {})).error?.message).toBe("Invalid inputs for handmade: prompt is required");
+    expect((await validateInputs(model, {})).error?.message).toBe(
+      "Invalid inputs for handmade: prompt is required",
+    );
   });
 });

@@ -4,7 +4,11 @@ import { standardGeometry } from "./geometry";
 import { isZodSchema, withFieldMessages } from "./messages";
 
 /** What `defineModel` needs: a name, a kind and an input schema; the rest has defaults. */
-export interface DefineModelOptions<Name extends string, Kind extends ModelKind, Inputs extends StandardSchemaV1> {
+export interface DefineModelOptions<
+  Name extends string,
+  Kind extends ModelKind,
+  Inputs extends StandardSchemaV1,
+> {
   /** The model id, as it appears in the wire paths. */
   name: Name;
   /** `video` models go through the job queue, `image` models through the sync endpoint. */
@@ -60,9 +64,11 @@ function detectFileFields(inputs: StandardSchemaV1): string[] {
  * await client.process({ model: sketch, prompt: "pencil sketch", data: new Blob([]) });
  * ```
  */
-export function defineModel<const Name extends string, const Kind extends ModelKind, Inputs extends StandardSchemaV1>(
-  options: DefineModelOptions<Name, Kind, Inputs>,
-): ModelDefinition<Name, Kind, Inputs> {
+export function defineModel<
+  const Name extends string,
+  const Kind extends ModelKind,
+  Inputs extends StandardSchemaV1,
+>(options: DefineModelOptions<Name, Kind, Inputs>): ModelDefinition<Name, Kind, Inputs> {
   const { name, kind, inputs } = options;
   const video = kind === "video";
   const definition: ModelDefinition<Name, Kind, Inputs> = {

@@ -19,12 +19,29 @@ describe("isFileInput", () => {
   });
 
   it("recognises a Blob from another realm by its shape", () => {
-    const foreign = { size: 1, type: "image/png", stream: () => new ReadableStream(), arrayBuffer: async () => new ArrayBuffer(1) };
+    const foreign = {
+      size: 1,
+      type: "image/png",
+      stream: () => new ReadableStream(),
+      arrayBuffer: async () => new ArrayBuffer(1),
+    };
     expect(isFileInput(foreign)).toBe(true);
   });
 
   it("refuses paths, other schemes and non-files", () => {
-    for (const value of ["x.png", "/tmp/x.png", "file:///tmp/x.png", "data:image/png;base64,AA==", "https://", "", 1, null, undefined, {}, []]) {
+    for (const value of [
+      "x.png",
+      "/tmp/x.png",
+      "file:///tmp/x.png",
+      "data:image/png;base64,AA==",
+      "https://",
+      "",
+      1,
+      null,
+      undefined,
+      {},
+      [],
+    ]) {
       expect(isFileInput(value)).toBe(false);
     }
   });

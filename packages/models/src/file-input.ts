@@ -35,7 +35,11 @@ export function isFileInput(value: unknown): value is FileInput {
     return true;
   }
   const blobLike = value as Partial<Blob>;
-  return typeof blobLike.size === "number" && typeof blobLike.stream === "function" && typeof blobLike.arrayBuffer === "function";
+  return (
+    typeof blobLike.size === "number" &&
+    typeof blobLike.stream === "function" &&
+    typeof blobLike.arrayBuffer === "function"
+  );
 }
 
 /**
@@ -56,9 +60,12 @@ import * as z from "zod/mini";
  * upscaler.fileFields; // ["data", "mask"]
  * ```
  */
-export const fileInput: z.ZodMiniCustom<FileInput, FileInput> = /* @__PURE__ */ z.custom<FileInput>(isFileInput, {
-  error: (issue) =>
-    issue.input === undefined
-      ? undefined
-      : `${fieldName(issue.path)} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string`,
-});
+export const fileInput: z.ZodMiniCustom<FileInput, FileInput> = /* @__PURE__ */ z.custom<FileInput>(
+  isFileInput,
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? undefined
+        : `${fieldName(issue.path)} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string`,
+  },
+);

@@ -6,10 +6,22 @@ import { models } from "./models";
 describe("outputSize", () => {
   it("gives the SPEC 5 sizes for each resolution and orientation", () => {
     const t2v = models.video("lucy-pro-t2v");
-    expect(outputSize(t2v, { resolution: "720p", orientation: "landscape" })).toEqual({ width: 1280, height: 704 });
-    expect(outputSize(t2v, { resolution: "720p", orientation: "portrait" })).toEqual({ width: 704, height: 1280 });
-    expect(outputSize(t2v, { resolution: "480p", orientation: "landscape" })).toEqual({ width: 832, height: 480 });
-    expect(outputSize(t2v, { resolution: "480p", orientation: "portrait" })).toEqual({ width: 480, height: 832 });
+    expect(outputSize(t2v, { resolution: "720p", orientation: "landscape" })).toEqual({
+      width: 1280,
+      height: 704,
+    });
+    expect(outputSize(t2v, { resolution: "720p", orientation: "portrait" })).toEqual({
+      width: 704,
+      height: 1280,
+    });
+    expect(outputSize(t2v, { resolution: "480p", orientation: "landscape" })).toEqual({
+      width: 832,
+      height: 480,
+    });
+    expect(outputSize(t2v, { resolution: "480p", orientation: "portrait" })).toEqual({
+      width: 480,
+      height: 832,
+    });
   });
 
   it("defaults to 720p landscape, as the schemas do", () => {
@@ -17,7 +29,10 @@ describe("outputSize", () => {
   });
 
   it("defaults to a custom model's only resolution", () => {
-    expect(outputSize({ name: "square", geometry: { "1k": { width: 1024, height: 1024 } } })).toEqual({ width: 1024, height: 1024 });
+    expect(outputSize({ name: "square", geometry: { "1k": { width: 1024, height: 1024 } } })).toEqual({
+      width: 1024,
+      height: 1024,
+    });
   });
 
   it("refuses a resolution the model does not offer", () => {

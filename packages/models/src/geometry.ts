@@ -51,5 +51,7 @@ export function outputSize(
       { field: "resolution", message: `resolution must be one of ${offered.join(", ")}` },
     ]);
   }
-  return options.orientation === "portrait" ? { width: size.height, height: size.width } : { width: size.width, height: size.height };
+  return options.orientation === "portrait"
+    ? { width: size.height, height: size.width }
+    : { width: size.width, height: size.height };
 }

@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { defineModel } from "./define-model";
 import { inputJsonSchema } from "./json-schema";
 import { models } from "./models";
@@ -59,12 +59,20 @@ describe("inputJsonSchema", () => {
       type: "object",
       required: ["frame", "x", "y"],
       additionalProperties: false,
-      properties: { frame: { type: "integer", minimum: 0 }, x: { type: "number", minimum: 0 }, y: { type: "number", minimum: 0 } },
+      properties: {
+        frame: { type: "integer", minimum: 0 },
+        x: { type: "number", minimum: 0 },
+        y: { type: "number", minimum: 0 },
+      },
     });
   });
 
   it("works for a custom zod model and refuses a schema it cannot read", () => {
-    const custom = defineModel({ name: "my-t2i", kind: "image", inputs: z.strictObject({ prompt: z.string() }) });
+    const custom = defineModel({
+      name: "my-t2i",
+      kind: "image",
+      inputs: z.strictObject({ prompt: z.string() }),
+    });
     expect(inputJsonSchema(custom).required).toEqual(["prompt"]);
     const opaque = defineModel({
       name: "opaque",

@@ -22,7 +22,9 @@ export type JsonSchema = Record<string, unknown>;
 export function inputJsonSchema(model: Pick<ModelDefinition, "name" | "inputs">): JsonSchema {
   const { inputs } = model;
   if (!isZodSchema(inputs)) {
-    throw new TypeError(`The inputs of ${model.name} are not a zod schema, so they have no JSON Schema export`);
+    throw new TypeError(
+      `The inputs of ${model.name} are not a zod schema, so they have no JSON Schema export`,
+    );
   }
   return z.toJSONSchema(inputs, {
     io: "input",

@@ -21,7 +21,9 @@ function sizeClause(issue: RawIssue & { code: "too_small" | "too_big" }, noun: s
   const limit = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
   const bound = issue.code === "too_small" ? "at least" : "at most";
   if (issue.origin === "string") {
-    return issue.code === "too_small" && limit === 1 ? "must not be empty" : `must be ${bound} ${limit} characters`;
+    return issue.code === "too_small" && limit === 1
+      ? "must not be empty"
+      : `must be ${bound} ${limit} characters`;
   }
   if (issue.origin === "array" || issue.origin === "set") return `must have ${bound} ${limit} ${noun}`;
   if (!issue.inclusive) return `must be ${issue.code === "too_small" ? "greater" : "less"} than ${limit}`;

@@ -1,6 +1,6 @@
 import { isDecartError, ModelNotFoundError } from "@decart/core";
-import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { lucyProT2i, lucyProT2v } from "./catalog";
 import { defineModel } from "./define-model";
 import { models } from "./models";
@@ -45,7 +45,9 @@ describe("models", () => {
   it("refuses a model of the other kind, saying which call to use", () => {
     const error = errorOf(() => models.video("lucy-pro-t2i" as never));
     expect(error.code).toBe("MODEL_NOT_FOUND");
-    expect(error.message).toBe('lucy-pro-t2i is an image model, not a video model: use models.image("lucy-pro-t2i").');
+    expect(error.message).toBe(
+      'lucy-pro-t2i is an image model, not a video model: use models.image("lucy-pro-t2i").',
+    );
     expect(errorOf(() => models.image("lucy-pro-v2v" as never)).message).toBe(
       'lucy-pro-v2v is a video model, not an image model: use models.video("lucy-pro-v2v").',
     );
@@ -72,7 +74,11 @@ describe("models", () => {
 });
 
 describe("createRegistry", () => {
-  const custom = defineModel({ name: "my-t2v", kind: "video", inputs: z.strictObject({ prompt: z.string() }) });
+  const custom = defineModel({
+    name: "my-t2v",
+    kind: "video",
+    inputs: z.strictObject({ prompt: z.string() }),
+  });
 
   it("holds custom and built-in models side by side", () => {
     const registry = createRegistry(lucyProT2v, custom);

@@ -25,7 +25,9 @@ export type ModelNameOfKind<Models, Kind extends ModelKind> = {
  * models.list("image").map((model) => model.name); // ["lucy-pro-t2i", "lucy-pro-i2i"]
  * ```
  */
-export interface ModelRegistry<Models extends Record<string, ModelDefinition> = Record<string, ModelDefinition>> {
+export interface ModelRegistry<
+  Models extends Record<string, ModelDefinition> = Record<string, ModelDefinition>,
+> {
   /**
    * The video model named `name`. Throws `ModelNotFoundError` for an unknown name (suggesting close
    * ones) or an image model.

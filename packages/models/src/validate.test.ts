@@ -22,7 +22,11 @@ describe("parseWireInputs", () => {
       num_inference_steps: 50,
       resolution: "720p",
     });
-    const off = await parseWireInputs(models.video("lucy-fast-v2v"), { prompt: "A", data: video, enhance_prompt: "false" });
+    const off = await parseWireInputs(models.video("lucy-fast-v2v"), {
+      prompt: "A",
+      data: video,
+      enhance_prompt: "false",
+    });
     expect(off.value?.enhance_prompt).toBe(false);
   });
 
@@ -41,12 +45,18 @@ describe("parseWireInputs", () => {
   });
 
   it("leaves text fields alone, even when they look like numbers", async () => {
-    const result = await parseWireInputs(models.image("lucy-pro-t2i"), { prompt: "1984", resolution: "480p" });
+    const result = await parseWireInputs(models.image("lucy-pro-t2i"), {
+      prompt: "1984",
+      resolution: "480p",
+    });
     expect(result.value).toEqual({ prompt: "1984", resolution: "480p", orientation: "landscape" });
   });
 
   it("keeps a URL string in a file field", async () => {
-    const result = await parseWireInputs(models.video("lucy-pro-i2v"), { prompt: "Wind", data: "https://example.com/a.png" });
+    const result = await parseWireInputs(models.video("lucy-pro-i2v"), {
+      prompt: "Wind",
+      data: "https://example.com/a.png",
+    });
     expect(result.value?.data).toBe("https://example.com/a.png");
   });
 
@@ -59,7 +69,10 @@ describe("parseWireInputs", () => {
       [{ seed: "-1" }, "seed must be at least 0"],
       [{ enhance_prompt: "yes" }, "enhance_prompt must be true or false"],
       [{ num_inference_steps: "1e3" }, "num_inference_steps must be at most 100"],
-      [{ data: "video.mp4" }, "data must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string"],
+      [
+        { data: "video.mp4" },
+        "data must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string",
+      ],
       [{ foo: "bar" }, "unknown field foo"],
     ];
     for (const [fields, clause] of cases) {
@@ -74,7 +87,9 @@ describe("parseWireInputs", () => {
     const notJson = await parseWireInputs(model, { data: image, trajectory: "[{frame: 0" });
     expect(notJson.error?.message).toBe("Invalid inputs for lucy-motion: trajectory must be an array");
     const short = await parseWireInputs(model, { data: image, trajectory: '[{"frame":0,"x":1,"y":1}]' });
-    expect(short.error?.message).toBe("Invalid inputs for lucy-motion: trajectory must have at least 2 points");
+    expect(short.error?.message).toBe(
+      "Invalid inputs for lucy-motion: trajectory must have at least 2 points",
+    );
   });
 
   it("names every missing field of an empty body", async () => {

@@ -8,7 +8,11 @@ import { fieldName } from "./messages";
  * `InvalidInputError` whose message reads `Invalid inputs for <model>: <clause>; <clause>`.
  */
 export type InputsResult<Model extends Pick<ModelDefinition, "name" | "inputs">> =
-  | { readonly success: true; readonly value: StandardSchemaV1.InferOutput<Model["inputs"]>; readonly error?: undefined }
+  | {
+      readonly success: true;
+      readonly value: StandardSchemaV1.InferOutput<Model["inputs"]>;
+      readonly error?: undefined;
+    }
   | { readonly success: false; readonly value?: undefined; readonly error: InvalidInputError };
 
 const keyOf = (segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey =>
@@ -30,7 +34,8 @@ export async function validateInputs<Model extends Pick<ModelDefinition, "name" 
   inputs: unknown,
 ): Promise<InputsResult<Model>> {
   const result = await model.inputs["~standard"].validate(inputs);
-  if (!result.issues) return { success: true, value: result.value as StandardSchemaV1.InferOutput<Model["inputs"]> };
+  if (!result.issues)
+    return { success: true, value: result.value as StandardSchemaV1.InferOutput<Model["inputs"]> };
   const issues: InputIssue[] = result.issues.map((issue) => ({
     field: issue.path?.length ? fieldName(issue.path.map(keyOf)) : "",
     message: issue.message,
@@ -85,7 +90,8 @@ export async function parseWireInputs<Model extends Pick<ModelDefinition, "name"
   model: Model,
   fields: Readonly<Record<string, unknown>>,
 ): Promise<InputsResult<Model>> {
-  const shape = (model.inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape ?? {};
+  const shape =
+    (model.inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape ?? {};
   const inputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     inputs[key] = typeof value === "string" && Object.hasOwn(shape, key) ? coerce(shape[key], value) : value;
