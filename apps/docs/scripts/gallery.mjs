@@ -1,0 +1,156 @@
+// Renders one small sample output per model with the emulator, through the real client, and writes
+// generated/gallery.md (a page of the site) with a PNG thumbnail per model under generated/gallery/.
+// Videos are shown by a poster frame taken from the middle of the clip.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import sharp from "sharp";
+
+const run = promisify(execFile);
+const thumbnailWidth = 256;
+
+/** The inputs of each sample, in the order they are rendered. `from` names an earlier sample used as input. */
+const samples = [
+  { model: "lucy-pro-t2i", kind: "image", prompt: "A futuristic cityscape at night with neon lights", inputs: { resolution: "480p" } },
+  { model: "lucy-pro-t2v", kind: "video", prompt: "A serene lake at sunset with mountains in the background", inputs: { resolution: "480p" } },
+  { model: "lucy-pro-i2i", kind: "image", prompt: "Watercolor painting", from: { data: "lucy-pro-t2i" }, inputs: { resolution: "480p" } },
+  { model: "lucy-pro-i2v", kind: "video", prompt: "Animate with gentle motion and wind", from: { data: "lucy-pro-t2i" }, inputs: { resolution: "480p" } },
+  { model: "lucy-dev-i2v", kind: "video", prompt: "Slow camera push", from: { data: "lucy-pro-t2i" }, inputs: {} },
+  { model: "lucy-pro-v2v", kind: "video", prompt: "Convert to anime style with vibrant colors", from: { data: "lucy-pro-t2v" }, inputs: {} },
+  { model: "lucy-fast-v2v", kind: "video", prompt: "Pencil sketch", from: { data: "lucy-pro-t2v" }, inputs: {} },
+  { model: "lucy-pro-flf2v", kind: "video", prompt: "The city dissolves into watercolor", from: { start: "lucy-pro-t2i", end: "lucy-pro-i2i" }, inputs: { resolution: "480p" } },
+  {
+    model: "lucy-motion",
+    kind: "video",
+    prompt: undefined,
+    from: { data: "lucy-pro-t2i" },
+    inputs: { trajectory: [{ frame: 0, x: 200, y: 352 }, { frame: 60, x: 640, y: 200 }, { frame: 120, x: 1080, y: 352 }] },
+  },
+];
+
+async function loadPackages() {
+  try {
+    const [emulator, core, models] = await Promise.all([
+      import("@decart/emulator"),
+      import("@decart/core"),
+      import("@decart/models"),
+    ]);
+    const missing = [
+      typeof emulator.startEmulator !== "function" && "startEmulator (@decart/emulator)",
+      typeof core.createDecartClient !== "function" && "createDecartClient (@decart/core)",
+      typeof models.models?.video !== "function" && "models (@decart/models)",
+    ].filter(Boolean);
+    if (missing.length > 0) return { reason: `not exported yet: ${missing.join(", ")}` };
+    return { emulator, core, models };
+  } catch (error) {
+    return { reason: `the built packages could not be loaded (${error.message.split("\n")[0]})` };
+  }
+}
+
+function ffmpegPath() {
+  const emulatorManifest = fileURLToPath(import.meta.resolve("@decart/emulator/package.json"));
+  return createRequire(emulatorManifest)("@ffmpeg-installer/ffmpeg").path;
+}
+
+async function posterFrame(video, workDir, name) {
+  const input = join(workDir, `${name}.mp4`);
+  const frame = join(workDir, `${name}.png`);
+  await writeFile(input, Buffer.from(await video.arrayBuffer()));
+  await run(ffmpegPath(), ["-v", "error", "-y", "-ss", "2", "-i", input, "-frames:v", "1", frame]);
+  return readFile(frame);
+}
+
+async function probe(buffer) {
+  const { width, height } = await sharp(buffer).metadata();
+  return { width, height };
+}
+
+function skippedPage(reason) {
+  return `---
+title: Model gallery
+---
+
+# Model gallery
+
+> **Not rendered in this build:** ${reason}. The gallery is rendered by \`@decart/emulator\` when the
+> site is built; build the packages (\`bash scripts/pnpm.sh exec turbo run build\`) and build the docs again.
+`;
+}
+
+/** Renders the gallery under `root/generated`. Skips (with a message) only while the emulator is not built. */
+export async function renderGallery(root) {
+  const outDir = join(root, "generated");
+  const imageDir = join(outDir, "gallery");
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(imageDir, { recursive: true });
+
+  const loaded = await loadPackages();
+  if (!loaded.emulator) {
+    console.warn(`Model gallery SKIPPED: ${loaded.reason}.`);
+    await writeFile(join(outDir, "gallery.md"), skippedPage(loaded.reason));
+    return;
+  }
+  const { emulator: emulatorPackage, core, models: modelsPackage } = loaded;
+  const started = Date.now();
+  const emulator = await emulatorPackage.startEmulator({ limits: { maxConcurrentJobs: 4 } });
+  const workDir = await mkdtemp(join(tmpdir(), "decart-docs-gallery-"));
+  try {
+    const client = core.createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
+    const results = new Map();
+    const render = async (sample) => {
+      const model = modelsPackage.models[sample.kind](sample.model);
+      const inputs = { ...sample.inputs, seed: 7 };
+      if (sample.prompt !== undefined) inputs.prompt = sample.prompt;
+      for (const [field, source] of Object.entries(sample.from ?? {})) inputs[field] = (await results.get(source)).blob;
+      const begun = Date.now();
+      const blob = await client.process({ model, ...inputs });
+      return { blob, seconds: (Date.now() - begun) / 1000 };
+    };
+    for (const sample of samples) {
+      const pending = render(sample);
+      pending.catch(() => {});
+      results.set(sample.model, pending);
+    }
+    const rows = [];
+    for (const sample of samples) {
+      const { blob } = await results.get(sample.model);
+      const still = sample.kind === "video" ? await posterFrame(blob, workDir, sample.model) : Buffer.from(await blob.arrayBuffer());
+      const { width, height } = await probe(still);
+      await sharp(still).resize({ width: thumbnailWidth }).png({ compressionLevel: 9, palette: true }).toFile(join(imageDir, `${sample.model}.png`));
+      const fromText = Object.entries(sample.from ?? {})
+        .map(([field, source]) => `\`${field}\`: the ${source} sample`)
+        .join(", ");
+      const prompt = sample.prompt === undefined ? "—" : `“${sample.prompt}”`;
+      const trajectory = sample.inputs.trajectory ? `, \`trajectory\` of ${sample.inputs.trajectory.length} points` : "";
+      rows.push(
+        `| \`${sample.model}\` | ${sample.kind} | ${prompt} | ${fromText || "—"}${trajectory} | ${width}×${height} ${blob.type} | ![${sample.model}](./gallery/${sample.model}.png) |`,
+      );
+    }
+    const page = `---
+title: Model gallery
+---
+
+# Model gallery
+
+One sample per model, rendered by \`@decart/emulator\` through \`client.process\` when this site was built
+(seed 7, the smallest resolution each model allows). Videos are shown by a frame from the middle of the clip.
+These are the emulator's procedural pictures, not the live models' output: they show what each model takes and
+what shape of result comes back, so an app can be built and tested offline. See [the emulator guide](../guides/15-emulator.md).
+
+| model | kind | prompt | inputs | output | sample |
+| --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}
+
+Rendered in ${((Date.now() - started) / 1000).toFixed(1)} s.
+`;
+    await writeFile(join(outDir, "gallery.md"), page);
+    console.log(`Model gallery: ${samples.length} samples rendered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await emulator.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,2 @@
+import { packageTests } from "../../vitest.shared";
+export default packageTests();
