@@ -1,4 +1,12 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.shared";
 
-export default defineConfig(packageBuild(process.cwd()));
+// ky ships ESM only. Node >= 20.19 can require() it, but CommonJS toolchains that cannot (Jest's
+// module system, older bundlers) are exactly where the CJS build is used, so the CJS output carries its
+// own copy of ky; the ESM output imports it. `clean` stays off because the two builds run in parallel
+// and share dist/ (the build script empties it first).
+const shared = packageBuild(process.cwd(), { clean: false });
+export default defineConfig([
+  { ...shared, format: ["esm"] },
+  { ...shared, format: ["cjs"], noExternal: ["ky"] },
+]);
