@@ -47,5 +47,7 @@ const jobs = [
 ];
 for (const job of jobs) {
   const result = await renderJob(job, { temporaryPath: `${job.outputPath}.partial`, isAborted: () => false });
-  console.log(`${result.outputPath} (${result.width}x${result.height}${result.frames ? `, ${result.frames} frames` : ""})`);
+  console.log(
+    `${result.outputPath} (${result.width}x${result.height}${result.frames ? `, ${result.frames} frames` : ""})`,
+  );
 }

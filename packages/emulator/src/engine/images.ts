@@ -57,6 +57,6 @@ export async function loadImagePixels(path: string, field: string, width: number
 export async function writePng(pixels: Uint32Array, width: number, height: number, path: string): Promise<void> {
   await sharp(new Uint8Array(pixels.buffer, pixels.byteOffset, width * height * 4), { raw: { width, height, channels: 4 } })
     .removeAlpha()
-    .png({ compressionLevel: 6, adaptiveFiltering: false, effort: 1 })
+    .png({ compressionLevel: 3, adaptiveFiltering: false })
     .toFile(path);
 }

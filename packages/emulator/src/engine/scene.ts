@@ -1,6 +1,23 @@
-import { type Canvas, createCanvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor, rgb } from "./canvas.js";
+import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor, rgb } from "./canvas.js";
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
+
+/**
+ * Scratch buffers kept between renders of one worker (renders in a worker run one at a time), which
+ * saves the page faults of fresh multi-megabyte allocations.
+ */
+const reusable = {
+  wordBuffer: new Uint32Array(0),
+  byteBuffer: new Uint8Array(0),
+  words(length: number): Uint32Array {
+    if (this.wordBuffer.length < length) this.wordBuffer = new Uint32Array(length);
+    return this.wordBuffer.subarray(0, length);
+  },
+  bytes(length: number): Uint8Array {
+    if (this.byteBuffer.length < length) this.byteBuffer = new Uint8Array(length);
+    return this.byteBuffer.subarray(0, length);
+  },
+};
 
 interface Palette {
   skyTop: number;
@@ -87,8 +104,9 @@ export class SceneRenderer {
     this.palette = palettes[time];
     this.pan = frames > 1 ? Math.round(width * 0.12) : 0;
     const panoramaWidth = width + this.pan;
-    this.panorama = createCanvas(panoramaWidth, height);
-    this.foreground = new Uint8Array(panoramaWidth * height);
+    this.panorama = { pixels: reusable.words(panoramaWidth * height), width: panoramaWidth, height };
+    this.foreground = reusable.bytes(panoramaWidth * height);
+    this.foreground.fill(0);
     const hasGround = !features.has("space") || features.size > 1;
     this.horizon = Math.round(height * (hasGround ? random.range(0.55, 0.68) : 1));
     this.waterTop = features.has("water") ? this.horizon : height;
@@ -193,16 +211,39 @@ export class SceneRenderer {
     };
   }
 
-  private fillBelow(top: (x: number) => number, bottom: number, colorAt: (x: number, y: number, top: number) => number): void {
+  /**
+   * Fill every column from `top(x)` down to `bottom`, colouring by depth below the top through a table:
+   * `span` is the depth that maps to the table's last entry (default: the column's own height).
+   */
+  private fillBelow(top: (x: number) => number, bottom: number, table: Uint32Array, span?: number): void {
     const { pixels, width } = this.panorama;
+    const last = table.length - 1;
+    const tops = new Int32Array(width);
+    const scales = new Float64Array(width);
+    let highest = bottom;
     for (let x = 0; x < width; x++) {
       const start = Math.max(0, Math.round(top(x)));
-      for (let y = start; y < bottom; y++) {
-        const at = y * width + x;
-        pixels[at] = colorAt(x, y, start);
-        this.foreground[at] = 1;
+      tops[x] = start;
+      scales[x] = last / Math.max(1, span ?? bottom - start);
+      if (start < highest) highest = start;
+    }
+    // Row by row, so memory is written in order.
+    for (let y = highest; y < bottom; y++) {
+      const base = y * width;
+      for (let x = 0; x < width; x++) {
+        const start = tops[x] as number;
+        if (y < start) continue;
+        const index = ((y - start) * (scales[x] as number)) | 0;
+        pixels[base + x] = table[index > last ? last : index] as number;
+        this.foreground[base + x] = 1;
       }
     }
+  }
+
+  private static gradient(colorAt: (depth: number) => number): Uint32Array {
+    const table = new Uint32Array(64);
+    for (let index = 0; index < 64; index++) table[index] = colorAt(index / 63);
+    return table;
   }
 
   private drawMountains(random: Random): void {
@@ -217,11 +258,10 @@ export class SceneRenderer {
       const ridge = this.ridge(random, layer.amplitude * this.horizon * 0.55, this.horizon, layer.roughness);
       const color = mixColor(layer.color, haze, index === 0 ? 0.35 : 0.1);
       const snow = light(hex("#f4f8ff"), tint);
-      this.fillBelow(ridge, this.horizon, (_x, y, top) => {
-        const depth = (y - top) / Math.max(1, this.horizon - top);
-        if ((snowy || index === 0) && y - top < (this.horizon - top) * 0.22 && top < this.horizon * 0.8) return mixColor(snow, color, index === 0 && !snowy ? 0.55 : 0.1);
-        return mixColor(color, light(color, [0.7, 0.7, 0.75]), depth);
-      });
+      const table = SceneRenderer.gradient((depth) =>
+        (snowy || index === 0) && depth < 0.22 ? mixColor(snow, color, index === 0 && !snowy ? 0.55 : 0.1) : mixColor(color, light(color, [0.7, 0.7, 0.75]), depth),
+      );
+      this.fillBelow(ridge, this.horizon, table);
     });
   }
 
@@ -236,7 +276,8 @@ export class SceneRenderer {
       this.fillBelow(
         (x) => base - (Math.sin(x * frequency * Math.PI * 2 + phase) * 0.5 + 0.5) * this.height * (0.12 - index * 0.02),
         this.height,
-        (_x, y, top) => mixColor(lit, light(lit, [0.8, 0.75, 0.7]), Math.min(1, (y - top) / (this.height * 0.3))),
+        SceneRenderer.gradient((depth) => mixColor(lit, light(lit, [0.8, 0.75, 0.7]), depth)),
+        this.height * 0.3,
       );
     });
   }
@@ -330,7 +371,16 @@ export class SceneRenderer {
       const base = y * width;
       if (mirror >= 0) {
         const source = mirror * width;
-        for (let x = 0; x < width; x++) pixels[base + x] = mixColor(pixels[source + x] as number, waterColor, amount);
+        const keep = 256 - Math.round(amount * 256);
+        const add = 256 - keep;
+        const waterRedBlue = (waterColor & 0xff00ff) * add;
+        const waterGreen = ((waterColor >>> 8) & 0xff) * add;
+        for (let x = 0; x < width; x++) {
+          const c = pixels[source + x] as number;
+          const redBlue = ((((c & 0xff00ff) * keep + waterRedBlue) >>> 8) & 0xff00ff) >>> 0;
+          const green = ((((c >>> 8) & 0xff) * keep + waterGreen) >>> 8) & 0xff;
+          pixels[base + x] = (0xff000000 | redBlue | (green << 8)) >>> 0;
+        }
       } else {
         pixels.fill(waterColor, base, base + width);
       }
