@@ -363,13 +363,19 @@ describe("emulator server (fake engine)", () => {
     await pending;
   });
 
-  it("answers corrupt media 422 from the engine's MediaInputError", async () => {
+  it("answers corrupt media 422: unreadable images up front, the engine's MediaInputError later", async () => {
     const data = new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" });
     await expectError(
-      await post("/v1/generate/lucy-pro-i2i", form({ prompt: "corrupt" }, { data })),
+      await post("/v1/jobs/lucy-pro-i2v", form({ prompt: "x" }, { data })),
       422,
       "INVALID_INPUT",
-      "Invalid inputs for lucy-pro-i2i: data is not a decodable image",
+      "Invalid inputs for lucy-pro-i2v: the data file is not a readable image: upload a PNG, JPEG or WebP file.",
+    );
+    await expectError(
+      await post("/v1/generate/lucy-pro-t2i", form({ prompt: "corrupt" })),
+      422,
+      "INVALID_INPUT",
+      "Invalid inputs for lucy-pro-t2i: data is not a decodable image",
     );
   });
 });

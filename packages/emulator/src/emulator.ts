@@ -9,12 +9,18 @@ import { pipeline } from "node:stream/promises";
 import type { ModelDefinition } from "@decart/core";
 import { models as builtInModels } from "@decart/models";
 import { createKeyCheck } from "./auth";
-import { createProceduralEngine, type Engine, MediaInputError, type RenderResult } from "./engine/index";
+import {
+  createProceduralEngine,
+  type Engine,
+  MediaInputError,
+  probeImage,
+  type RenderResult,
+} from "./engine/index";
 import { HttpError, sendError, sendJson } from "./http-error";
 import { validateInputs } from "./inputs";
 import { isActive, type Job, JobStore, jobBody } from "./jobs";
 import { ClientGoneError, readForm, type UploadedForm } from "./multipart";
-import { planRender, type RenderPlan } from "./render-plan";
+import { imageFields, planRender, type RenderPlan } from "./render-plan";
 import { matchRoute } from "./routes";
 import { WorkQueue } from "./work-queue";
 
@@ -155,13 +161,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const inputs = await validateInputs(model, form);
     const files = Object.fromEntries(Object.entries(form.files).map(([name, file]) => [name, file.path]));
     const plan = planRender(model, inputs, files);
+    // Refuse an unreadable image now (422), rather than failing the job later. Reads headers only.
+    try {
+      await Promise.all(imageFields(plan).map((field) => probeImage(plan.inputs[field]!, field)));
+    } catch (error) {
+      throw renderError(model, error) ?? error;
+    }
     const seed = typeof inputs.seed === "number" ? inputs.seed : randomInt(0, 2 ** 32 - 1);
     return { plan, seed };
   }
 
   const renderError = (model: ModelDefinition, error: unknown): HttpError | undefined => {
     if (MediaInputError.is(error)) {
-      return new HttpError(422, "INVALID_INPUT", `Invalid inputs for ${model.name}: ${error.message}`);
+      const message = error.message.replace(/^[A-Z](?=[a-z ])/, (letter) => letter.toLowerCase());
+      return new HttpError(422, "INVALID_INPUT", `Invalid inputs for ${model.name}: ${message}`);
     }
     return undefined;
   };

@@ -76,3 +76,13 @@ export function planRender(
   if (typeof inputs.enhance_prompt === "boolean") plan.enhancePrompt = inputs.enhance_prompt;
   return plan;
 }
+
+/** The uploaded fields of a plan that must be images (as opposed to the video of video-to-video). */
+export function imageFields(
+  plan: Pick<RenderPlan, "task" | "inputs">,
+): Array<"data" | "start" | "end" | "reference_image"> {
+  const present = (["data", "start", "end", "reference_image"] as const).filter(
+    (field) => plan.inputs[field] !== undefined,
+  );
+  return plan.task === "video-to-video" ? present.filter((field) => field !== "data") : present;
+}
