@@ -1,4 +1,4 @@
-import type { ModelDefinition, ModelInputs, StandardSchemaV1 } from "@decart/core";
+import type { DecartClient, ModelDefinition, ModelInputs, StandardSchemaV1 } from "@decart/core";
 import { describe, expectTypeOf, it } from "vitest";
 import * as z from "zod/mini";
 import { lucyProI2v } from "./catalog";
@@ -169,5 +169,19 @@ describe("parseWireInputs", () => {
   it("returns the model's validated output", async () => {
     const result = await parseWireInputs(models.video("lucy-pro-t2v"), { prompt: "A lake" });
     if (result.success) expectTypeOf(result.value.resolution).toEqualTypeOf<"720p" | "480p">();
+  });
+});
+
+describe("with the core's client", () => {
+  it("client.process types each model's inputs", () => {
+    const client = {} as DecartClient;
+    expectTypeOf(
+      client.process({ model: models.video("lucy-pro-t2v"), prompt: "A lake", seed: 42 }),
+    ).toEqualTypeOf<Promise<Blob>>();
+    client.process({ model: models.video("lucy-pro-i2v"), prompt: "Wind", data: image });
+    // @ts-expect-error data is required for lucy-pro-i2v
+    client.process({ model: models.video("lucy-pro-i2v"), prompt: "Wind" });
+    // @ts-expect-error a misspelt field
+    client.process({ model: models.image("lucy-pro-t2i"), prompt: "A city", orientaton: "portrait" });
   });
 });
