@@ -2,6 +2,14 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  createDecartClient,
+  InvalidAPIKeyError,
+  InvalidInputError,
+  ModelNotFoundError,
+  RateLimitError,
+} from "@decart/core";
+import { defineModel, models } from "@decart/models";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
 import { MediaInputError } from "./engine/errors";
@@ -377,5 +385,74 @@ describe("emulator server (fake engine)", () => {
       "INVALID_INPUT",
       "Invalid inputs for lucy-pro-t2i: data is not a decodable image",
     );
+  });
+
+  it("maps every error to the client's typed errors", async () => {
+    const client = createDecartClient({ apiKey: "test-key", baseUrl: emulator.url, retry: 0 });
+    const wrongKey = createDecartClient({ apiKey: "nope", baseUrl: emulator.url, retry: 0 });
+    await expect(
+      wrongKey.process({ model: models.image("lucy-pro-t2i"), prompt: "x" }),
+    ).rejects.toBeInstanceOf(InvalidAPIKeyError);
+    const huge = new Blob([new Uint8Array(20 * 1024 * 1024)], { type: "image/png" });
+    const tooLarge = await client
+      .process({ model: models.image("lucy-pro-i2i"), prompt: "x", data: huge })
+      .catch((error: unknown) => error);
+    expect(tooLarge).toBeInstanceOf(InvalidInputError);
+    expect(tooLarge).toMatchObject({ status: 413, requestId: expect.stringMatching(/^req_/) });
+    // A model the client knows but this server does not.
+    const anything = {
+      "~standard": { version: 1, vendor: "test", validate: (value: unknown) => ({ value }) },
+    } as const;
+    const unknown = defineModel({ name: "lucy-unknown-t2i", kind: "image", inputs: anything });
+    await expect(client.process({ model: unknown, prompt: "x" } as never)).rejects.toBeInstanceOf(
+      ModelNotFoundError,
+    );
+    // Fill the one slot and the one queue place, then ask for more.
+    const busy = [1, 2].map(() =>
+      post("/v1/jobs/lucy-pro-t2v", form({ prompt: "busy" })).then(
+        (response) => response.json() as Promise<{ job_id: string }>,
+      ),
+    );
+    const jobs = await Promise.all(busy);
+    const limited = await client
+      .process({ model: models.image("lucy-pro-t2i"), prompt: "x" })
+      .catch((error: unknown) => error);
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as RateLimitError).retryAfter).toBeGreaterThanOrEqual(1);
+    for (const job of jobs) await post(`/v1/jobs/${job.job_id}/cancel`);
+  });
+});
+
+describe("results time out", () => {
+  it("deletes a finished job and its file after resultTtlMs", async () => {
+    const workDir = await mkdtemp(join(tmpdir(), "emulator-ttl-"));
+    const emulator = await startEmulator({
+      engine: fakeEngine(0).engine,
+      limits: { resultTtlMs: 150, workDir },
+    });
+    try {
+      const headers = { "x-api-key": emulator.apiKey };
+      const submitted = await fetch(`${emulator.url}/v1/jobs/lucy-pro-t2v`, {
+        method: "POST",
+        headers,
+        body: form({ prompt: "a lake" }),
+      });
+      const { job_id } = (await submitted.json()) as { job_id: string };
+      await until(() => true);
+      let status = "";
+      while (status !== "completed") {
+        status = (
+          (await (await fetch(`${emulator.url}/v1/jobs/${job_id}`, { headers })).json()) as { status: string }
+        ).status;
+      }
+      const [root] = await readdir(workDir);
+      expect(await readdir(join(workDir, root!, "results"))).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await fetch(`${emulator.url}/v1/jobs/${job_id}`, { headers })).status).toBe(404);
+      expect(await readdir(join(workDir, root!, "results"))).toHaveLength(0);
+    } finally {
+      await emulator.close();
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 });
