@@ -7,6 +7,8 @@ cd "$root"
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CI="${CI:-true}"
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+# The pinned pnpm on PATH too: publint and attw --pack call `pnpm pack` themselves.
+export PATH="$root/.tools/node_modules/.bin:$PATH"
 pnpm() { bash "$root/scripts/pnpm.sh" "$@"; }
 
 checks_passed=0

@@ -1,0 +1,27 @@
+// Runs every benchmark and prints each figure as a ratio to its baseline, measured in the same run.
+// `node run.mjs core` or `node run.mjs emulator` runs one group.
+import { measureBundle } from "./budget.mjs";
+import { abortLatency, callOverhead, importTime, instantJob, uploadMemory } from "./core.mjs";
+import { overGoal, printRow } from "./report.mjs";
+
+const groups = process.argv.slice(2);
+const wants = (group) => groups.length === 0 || groups.includes(group);
+
+if (wants("core")) {
+  console.log("— @decart/core + @decart/models —");
+  await callOverhead();
+  await instantJob();
+  await abortLatency();
+  const { gzipped } = await measureBundle();
+  printRow("bundle of one process call (min+gz)", `${(gzipped / 1024).toFixed(1)} KB`, gzipped / (15 * 1024), 1, "goal 15 KB; Decart's SDK 257 KB");
+  await importTime();
+  await uploadMemory();
+}
+if (wants("emulator")) {
+  const { runEmulatorBenchmarks } = await import("./emulator.mjs");
+  console.log("— @decart/emulator —");
+  await runEmulatorBenchmarks();
+}
+
+const over = overGoal();
+console.log(over.length === 0 ? "every figure meets its goal" : `over goal: ${over.join(", ")}`);
