@@ -1,8 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { createDecartClient, type DecartClient, type ModelDefinition, type ProgressEvent } from "@decart/core";
+import {
+  createDecartClient,
+  type DecartClient,
+  type ModelDefinition,
+  type ProgressEvent,
+} from "@decart/core";
 import { inputJsonSchema, models } from "@decart/models";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { fileFromPath } from "./file-from-path";
 import { extensionForType } from "./media-type";
 import { ProgressDisplay } from "./progress-display";
@@ -61,14 +66,23 @@ async function connect(options: ConnectionOptions): Promise<Connection> {
     try {
       emulatorModule = await import("@decart/emulator");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
-        throw new CliFailure("--local needs the emulator: install it with `npm install --save-dev @decart/emulator`");
+      if (
+        (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" ||
+        (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND"
+      ) {
+        throw new CliFailure(
+          "--local needs the emulator: install it with `npm install --save-dev @decart/emulator`",
+        );
       }
       throw error;
     }
     const emulator = await emulatorModule.startEmulator({});
     return {
-      client: createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, integration: "decart-cli" }),
+      client: createDecartClient({
+        apiKey: emulator.apiKey,
+        baseUrl: emulator.url,
+        integration: "decart-cli",
+      }),
       close: () => emulator.close(),
     };
   }
@@ -90,7 +104,9 @@ async function trajectoryArgument(value: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CliFailure(`--trajectory must be JSON such as '[{"frame":0,"x":0.5,"y":0.5},…]' or a path to a JSON file`);
+    throw new CliFailure(
+      `--trajectory must be JSON such as '[{"frame":0,"x":0.5,"y":0.5},…]' or a path to a JSON file`,
+    );
   }
 }
 
@@ -103,7 +119,11 @@ function describeInputs(model: ModelDefinition): string {
     const required = new Set(schema.required ?? []);
     return Object.entries(schema.properties ?? {})
       .map(([name, property]) => {
-        const kind = property.enum ? property.enum.join("|") : property.format === "binary" ? "file" : (property.type ?? "value");
+        const kind = property.enum
+          ? property.enum.join("|")
+          : property.format === "binary"
+            ? "file"
+            : (property.type ?? "value");
         return required.has(name) ? `${name}:${kind}` : `[${name}:${kind}]`;
       })
       .join(" ");
@@ -159,10 +179,15 @@ async function generate(modelName: string, options: GenerateOptions): Promise<nu
         display.update(event);
       },
     } as Parameters<DecartClient["process"]>[0]);
-    const path = options.output ?? `${model.name}-${jobId ?? Date.now().toString(36)}${extensionForType(result.type)}`;
+    const path =
+      options.output ?? `${model.name}-${jobId ?? Date.now().toString(36)}${extensionForType(result.type)}`;
     const saved = await saveResult(result, path, { signal: controller.signal });
     const seconds = (Date.now() - started) / 1000;
-    display.finish(options.json ? undefined : `${model.name}: saved ${saved.path} (${humanBytes(saved.bytes)}, ${seconds.toFixed(1)}s)`);
+    display.finish(
+      options.json
+        ? undefined
+        : `${model.name}: saved ${saved.path} (${humanBytes(saved.bytes)}, ${seconds.toFixed(1)}s)`,
+    );
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ model: model.name, path: saved.path, bytes: saved.bytes, type: result.type, jobId, seconds })}\n`,
@@ -207,12 +232,16 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       .option("--trajectory <json>", 'motion path: JSON [{"frame","x","y"},…] or a JSON file (lucy-motion)')
       .option("--seed <n>", "seed for reproducible output", integer)
       .addOption(new Option("--resolution <resolution>", "output resolution").choices(["720p", "480p"]))
-      .addOption(new Option("--orientation <orientation>", "output orientation").choices(["landscape", "portrait"]))
+      .addOption(
+        new Option("--orientation <orientation>", "output orientation").choices(["landscape", "portrait"]),
+      )
       .option("--enhance-prompt", "let the model rewrite the prompt")
       .option("--steps <n>", "num_inference_steps (lucy-pro-v2v)", integer)
       .option("-o, --output <file>", "where to save (default: <model>-<job>.<ext>)")
       .option("--json", "print the result as JSON on stdout"),
-  ).action(async (modelName: string, options: GenerateOptions) => setExitCode(await generate(modelName, options)));
+  ).action(async (modelName: string, options: GenerateOptions) =>
+    setExitCode(await generate(modelName, options)),
+  );
 
   program
     .command("models")
@@ -221,31 +250,42 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     .action((options: { json?: boolean }) => {
       const list = models.list();
       if (options.json) {
-        printJson(list.map((model) => ({ name: model.name, kind: model.kind, output: model.outputType, inputs: inputJsonSchema(model as never) })));
+        printJson(
+          list.map((model) => ({
+            name: model.name,
+            kind: model.kind,
+            output: model.outputType,
+            inputs: inputJsonSchema(model as never),
+          })),
+        );
         return;
       }
       const width = Math.max(...list.map((model) => model.name.length));
       for (const model of list) {
-        process.stdout.write(`${model.name.padEnd(width)}  ${model.kind.padEnd(5)}  ${describeInputs(model)}\n`);
+        process.stdout.write(
+          `${model.name.padEnd(width)}  ${model.kind.padEnd(5)}  ${describeInputs(model)}\n`,
+        );
       }
     });
 
   const jobs = program.command("jobs").description("inspect, fetch or cancel a queued job");
-  withConnectionOptions(jobs.command("status <id>").description("show a job's status").option("--json", "print JSON")).action(
-    async (id: string, options: ConnectionOptions & { json?: boolean }) => {
-      const connection = await connect(options);
-      try {
-        const info = await connection.client.queue.status(id);
-        if (options.json) printJson(info);
-        else {
-          const percent = info.progress === undefined ? "" : ` ${Math.round(info.progress * 100)}%`;
-          process.stdout.write(`${info.job_id}: ${info.status}${percent}${info.error ? ` (${info.error})` : ""}\n`);
-        }
-      } finally {
-        await connection.close();
+  withConnectionOptions(
+    jobs.command("status <id>").description("show a job's status").option("--json", "print JSON"),
+  ).action(async (id: string, options: ConnectionOptions & { json?: boolean }) => {
+    const connection = await connect(options);
+    try {
+      const info = await connection.client.queue.status(id);
+      if (options.json) printJson(info);
+      else {
+        const percent = info.progress === undefined ? "" : ` ${Math.round(info.progress * 100)}%`;
+        process.stdout.write(
+          `${info.job_id}: ${info.status}${percent}${info.error ? ` (${info.error})` : ""}\n`,
+        );
       }
-    },
-  );
+    } finally {
+      await connection.close();
+    }
+  });
   withConnectionOptions(
     jobs
       .command("result <id>")
@@ -256,25 +296,31 @@ export function createProgram(setExitCode: (code: number) => void): Command {
     const connection = await connect(options);
     try {
       const result = await connection.client.queue.result(id);
-      const saved = await saveResult(result, options.output ?? `${basename(id)}${extensionForType(result.type)}`);
+      const saved = await saveResult(
+        result,
+        options.output ?? `${basename(id)}${extensionForType(result.type)}`,
+      );
       if (options.json) printJson({ jobId: id, path: saved.path, bytes: saved.bytes, type: result.type });
       else process.stdout.write(`saved ${saved.path} (${humanBytes(saved.bytes)})\n`);
     } finally {
       await connection.close();
     }
   });
-  withConnectionOptions(jobs.command("cancel <id>").description("cancel a job").option("--json", "print JSON")).action(
-    async (id: string, options: ConnectionOptions & { json?: boolean }) => {
-      const connection = await connect(options);
-      try {
-        const info = await connection.client.queue.cancel(id);
-        if (options.json) printJson(info);
-        else process.stdout.write(`${id}: ${(info as { status?: string } | undefined)?.status ?? "cancel requested"}\n`);
-      } finally {
-        await connection.close();
-      }
-    },
-  );
+  withConnectionOptions(
+    jobs.command("cancel <id>").description("cancel a job").option("--json", "print JSON"),
+  ).action(async (id: string, options: ConnectionOptions & { json?: boolean }) => {
+    const connection = await connect(options);
+    try {
+      const info = await connection.client.queue.cancel(id);
+      if (options.json) printJson(info);
+      else
+        process.stdout.write(
+          `${id}: ${(info as { status?: string } | undefined)?.status ?? "cancel requested"}\n`,
+        );
+    } finally {
+      await connection.close();
+    }
+  });
   return program;
 }
 

@@ -35,10 +35,16 @@ interface Outcome {
 }
 
 /** Runs the CLI as a child process without a TTY. */
-async function decart(args: string[], options: { script?: string; env?: Record<string, string | undefined> } = {}): Promise<Outcome> {
+async function decart(
+  args: string[],
+  options: { script?: string; env?: Record<string, string | undefined> } = {},
+): Promise<Outcome> {
   const env = { ...process.env, DECART_API_KEY: undefined, ...options.env } as NodeJS.ProcessEnv;
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [options.script ?? cli, ...args], { env, cwd: folder });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [options.script ?? cli, ...args], {
+      env,
+      cwd: folder,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -79,34 +85,123 @@ describe("decart (child process, no TTY)", () => {
   });
 
   it("generates every model kind against --local and writes valid media", async () => {
-    const image = await decart(["generate", "lucy-pro-t2i", "--prompt", "A lighthouse at dawn", "--resolution", "480p", "--seed", "4", "-o", "still.png", "--json", "--local"]);
+    const image = await decart([
+      "generate",
+      "lucy-pro-t2i",
+      "--prompt",
+      "A lighthouse at dawn",
+      "--resolution",
+      "480p",
+      "--seed",
+      "4",
+      "-o",
+      "still.png",
+      "--json",
+      "--local",
+    ]);
     expect(image.code, image.stderr).toBe(0);
     const imageResult = JSON.parse(image.stdout) as { path: string; type: string; bytes: number };
     expect(imageResult).toMatchObject({ path: join(folder, "still.png"), type: "image/png" });
     expect(pngSize(imageResult.path)).toEqual([832, 480]);
 
-    const video = await decart(["generate", "lucy-pro-t2v", "--prompt", "A lake at sunset", "--resolution", "480p", "-o", "lake.mp4", "--local"]);
+    const video = await decart([
+      "generate",
+      "lucy-pro-t2v",
+      "--prompt",
+      "A lake at sunset",
+      "--resolution",
+      "480p",
+      "-o",
+      "lake.mp4",
+      "--local",
+    ]);
     expect(video.code, video.stderr).toBe(0);
     expect(video.stdout).toBe("");
     expect(video.stderr).toMatch(/lucy-pro-t2v: processing/);
     expect(video.stderr).toMatch(/lucy-pro-t2v: saved .*lake\.mp4/);
     expect(video.stderr).not.toContain("\r");
     expect(mp4Boxes(join(folder, "lake.mp4"))).toEqual(expect.arrayContaining(["ftyp", "moov", "mdat"]));
-    writeFileSync(join(folder, "path.json"), JSON.stringify([{ frame: 0, x: 0.2, y: 0.5 }, { frame: 60, x: 0.8, y: 0.4 }]));
+    writeFileSync(
+      join(folder, "path.json"),
+      JSON.stringify([
+        { frame: 0, x: 0.2, y: 0.5 },
+        { frame: 60, x: 0.8, y: 0.4 },
+      ]),
+    );
 
     const runs = await Promise.all([
-      decart(["generate", "lucy-pro-i2v", "--prompt", "Gentle wind", "--data", "still.png", "--resolution", "480p", "-o", "i2v.mp4", "--local"]),
-      decart(["generate", "lucy-pro-v2v", "--prompt", "anime style", "--data", "lake.mp4", "--steps", "20", "--enhance-prompt", "-o", "v2v.mp4", "--local"]),
-      decart(["generate", "lucy-pro-flf2v", "--prompt", "Dissolve", "--start", "still.png", "--end", "still.png", "--resolution", "480p", "-o", "flf2v.mp4", "--local"]),
-      decart(["generate", "lucy-motion", "--data", "still.png", "--trajectory", "path.json", "-o", "motion.mp4", "--local"]),
-      decart(["generate", "lucy-pro-i2i", "--prompt", "watercolor", "--data", "still.png", "-o", "i2i.png", "--local"]),
+      decart([
+        "generate",
+        "lucy-pro-i2v",
+        "--prompt",
+        "Gentle wind",
+        "--data",
+        "still.png",
+        "--resolution",
+        "480p",
+        "-o",
+        "i2v.mp4",
+        "--local",
+      ]),
+      decart([
+        "generate",
+        "lucy-pro-v2v",
+        "--prompt",
+        "anime style",
+        "--data",
+        "lake.mp4",
+        "--steps",
+        "20",
+        "--enhance-prompt",
+        "-o",
+        "v2v.mp4",
+        "--local",
+      ]),
+      decart([
+        "generate",
+        "lucy-pro-flf2v",
+        "--prompt",
+        "Dissolve",
+        "--start",
+        "still.png",
+        "--end",
+        "still.png",
+        "--resolution",
+        "480p",
+        "-o",
+        "flf2v.mp4",
+        "--local",
+      ]),
+      decart([
+        "generate",
+        "lucy-motion",
+        "--data",
+        "still.png",
+        "--trajectory",
+        "path.json",
+        "-o",
+        "motion.mp4",
+        "--local",
+      ]),
+      decart([
+        "generate",
+        "lucy-pro-i2i",
+        "--prompt",
+        "watercolor",
+        "--data",
+        "still.png",
+        "-o",
+        "i2i.png",
+        "--local",
+      ]),
     ]);
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     for (const name of ["i2v.mp4", "v2v.mp4", "flf2v.mp4", "motion.mp4"]) {
       expect(mp4Boxes(join(folder, name))).toEqual(expect.arrayContaining(["ftyp", "moov", "mdat"]));
     }
     expect(pngSize(join(folder, "i2i.png"))[0]).toBeGreaterThan(0);
-  }, 60_000);
+    // Seven renders, one emulator per process: about 15 s on an idle 2-core machine, far more under load.
+  }, 150_000);
 
   it("prints one clear line and exits 1 on errors", async () => {
     const invalid = await decart(["generate", "lucy-pro-i2v", "--prompt", "x", "--local"]);
@@ -118,7 +213,15 @@ describe("decart (child process, no TTY)", () => {
     expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
     expect(unknown.stderr).toMatch(/^error: .*lucy-nope/);
 
-    const missingFile = await decart(["generate", "lucy-pro-i2v", "--prompt", "x", "--data", "nope.png", "--local"]);
+    const missingFile = await decart([
+      "generate",
+      "lucy-pro-i2v",
+      "--prompt",
+      "x",
+      "--data",
+      "nope.png",
+      "--local",
+    ]);
     expect(missingFile.stderr.trim()).toBe(`error: Cannot read nope.png: no such file`);
 
     const noKey = await decart(["jobs", "status", "abc"]);
@@ -131,17 +234,27 @@ describe("decart (child process, no TTY)", () => {
   });
 
   it("says how to install the emulator when --local cannot load it", async () => {
-    const outcome = await decart(["generate", "lucy-pro-t2i", "--prompt", "x", "--local"], { script: cliWithoutEmulator });
+    const outcome = await decart(["generate", "lucy-pro-t2i", "--prompt", "x", "--local"], {
+      script: cliWithoutEmulator,
+    });
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr.trim()).toBe("error: --local needs the emulator: install it with `npm install --save-dev @decart/emulator`");
+    expect(outcome.stderr.trim()).toBe(
+      "error: --local needs the emulator: install it with `npm install --save-dev @decart/emulator`",
+    );
   });
 
   it("reads DECART_API_KEY and drives jobs status, result and cancel", async () => {
     const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
-    const submitted = await client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "Slow fog", resolution: "720p" });
+    const submitted = await client.queue.submit({
+      model: models.video("lucy-pro-t2v"),
+      prompt: "Slow fog",
+      resolution: "720p",
+    });
 
     const env = { DECART_API_KEY: emulator.apiKey };
-    const status = await decart(["jobs", "status", submitted.job_id, "--base-url", emulator.url, "--json"], { env });
+    const status = await decart(["jobs", "status", submitted.job_id, "--base-url", emulator.url, "--json"], {
+      env,
+    });
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ job_id: submitted.job_id });
 
@@ -149,19 +262,29 @@ describe("decart (child process, no TTY)", () => {
     expect(cancelled.stdout.trim()).toBe(`${submitted.job_id}: cancelled`);
     expect((await client.queue.status(submitted.job_id)).status).toBe("cancelled");
 
-    const another = await client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "Rain", resolution: "480p" });
-    while ((await client.queue.status(another.job_id)).status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
-    const result = await decart(["jobs", "result", another.job_id, "-o", "rain.mp4", "--json", ...remote()]);
+    const image = await client.queue.submit({
+      model: models.image("lucy-pro-t2i"),
+      prompt: "Rain",
+      resolution: "480p",
+    });
+    while ((await client.queue.status(image.job_id)).status !== "completed")
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const result = await decart(["jobs", "result", image.job_id, "-o", "rain.png", "--json", ...remote()]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ jobId: another.job_id, type: "video/mp4" });
-    expect(mp4Boxes(join(folder, "rain.mp4"))).toContain("moov");
+    expect(JSON.parse(result.stdout)).toMatchObject({ jobId: image.job_id, type: "image/png" });
+    expect(pngSize(join(folder, "rain.png"))).toEqual([832, 480]);
   }, 30_000);
 });
 
 /** Runs the CLI in a pseudo-terminal through `script`, collecting everything it draws. */
 function inTerminal(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number> } {
-  const command = [process.execPath, cli, ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], { cwd: folder, env: { ...process.env, DECART_API_KEY: "" } });
+  const command = [process.execPath, cli, ...args]
+    .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
+    .join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], {
+    cwd: folder,
+    env: { ...process.env, DECART_API_KEY: "" },
+  });
   let output = "";
   child.stdout?.setEncoding("utf8").on("data", (text: string) => {
     output += text;
@@ -172,7 +295,17 @@ function inTerminal(args: string[]): { child: ChildProcess; output: () => string
 
 describe("decart in a terminal", () => {
   it("redraws one progress line in place with status, percent and elapsed time", async () => {
-    const run = inTerminal(["generate", "lucy-pro-t2v", "--prompt", "A city at night", "--resolution", "480p", "-o", "tty.mp4", ...remote()]);
+    const run = inTerminal([
+      "generate",
+      "lucy-pro-t2v",
+      "--prompt",
+      "A city at night",
+      "--resolution",
+      "480p",
+      "-o",
+      "tty.mp4",
+      ...remote(),
+    ]);
     expect(await run.exited).toBe(0);
     const output = run.output();
     expect(output).toContain("\r\x1b[2K");
@@ -182,7 +315,17 @@ describe("decart in a terminal", () => {
   }, 30_000);
 
   it("cancels the job on the server and exits 130 on Ctrl-C", async () => {
-    const run = inTerminal(["generate", "lucy-pro-t2v", "--prompt", "A long storm", "--resolution", "720p", "-o", "storm.mp4", ...remote()]);
+    const run = inTerminal([
+      "generate",
+      "lucy-pro-t2v",
+      "--prompt",
+      "A long storm",
+      "--resolution",
+      "720p",
+      "-o",
+      "storm.mp4",
+      ...remote(),
+    ]);
     let jobId: string | undefined;
     for (let waited = 0; jobId === undefined && waited < 10_000; waited += 50) {
       jobId = /\(job (job_\w+)\)/.exec(run.output())?.[1];

@@ -45,7 +45,9 @@ describe("fileFromPath", () => {
     const missing = join(folder, "nope.jpg");
     await expect(fileFromPath(missing)).rejects.toBeInstanceOf(InvalidInputError);
     await expect(fileFromPath(missing)).rejects.toThrow(`Cannot read ${missing}: no such file`);
-    await expect(fileFromPath(folder)).rejects.toThrow(`Cannot read ${folder}: it is a directory, not a file`);
+    await expect(fileFromPath(folder)).rejects.toThrow(
+      `Cannot read ${folder}: it is a directory, not a file`,
+    );
   });
 
   it("does not read the file: a 3.5 GiB sparse file opens instantly and without memory growth", async () => {
@@ -151,7 +153,9 @@ describe("fileFromUrl", () => {
   });
 
   it("names the URL and status when the download fails, and opens file: URLs", async () => {
-    await expect(fileFromUrl(`${base}/missing.png`)).rejects.toThrow(`Cannot download ${base}/missing.png: HTTP 404`);
+    await expect(fileFromUrl(`${base}/missing.png`)).rejects.toThrow(
+      `Cannot download ${base}/missing.png: HTTP 404`,
+    );
     const path = join(folder, "local.png");
     writeFileSync(path, png);
     expect((await fileFromUrl(pathToFileURL(path))).name).toBe("local.png");

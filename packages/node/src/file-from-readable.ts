@@ -38,7 +38,10 @@ export async function fileFromReadable(
 ): Promise<File> {
   if (isWholeUntouchedFileStream(readable)) {
     readable.destroy();
-    return fileFromPath(readable.path as string, options.type === undefined ? { name } : { name, type: options.type });
+    return fileFromPath(
+      readable.path as string,
+      options.type === undefined ? { name } : { name, type: options.type },
+    );
   }
   return spoolToFile(readable, name, options);
 }

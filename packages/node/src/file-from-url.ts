@@ -51,15 +51,22 @@ export async function fileFromUrl(url: string | URL, options: FileFromUrlOptions
     response = await fetchImplementation(parsed, options.signal ? { signal: options.signal } : {});
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw new InvalidInputError(`Cannot download ${parsed.href}: ${(error as Error).message}`, { cause: error });
+    throw new InvalidInputError(`Cannot download ${parsed.href}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!response.ok || response.body === null) {
     await response.body?.cancel().catch(() => {});
-    throw new InvalidInputError(`Cannot download ${parsed.href}: HTTP ${response.status}`, { status: response.status });
+    throw new InvalidInputError(`Cannot download ${parsed.href}: HTTP ${response.status}`, {
+      status: response.status,
+    });
   }
-  const name = options.name ?? nameFromDisposition(response.headers.get("content-disposition")) ?? nameFromUrl(parsed);
+  const name =
+    options.name ?? nameFromDisposition(response.headers.get("content-disposition")) ?? nameFromUrl(parsed);
   const contentType = response.headers.get("content-type")?.split(";")[0]?.trim();
-  const type = options.type ?? (contentType && contentType !== "application/octet-stream" ? contentType : mediaTypeFromName(name));
+  const type =
+    options.type ??
+    (contentType && contentType !== "application/octet-stream" ? contentType : mediaTypeFromName(name));
   return spoolToFile(response.body, name, withoutUndefined({ type, signal: options.signal }));
 }
 
@@ -85,6 +92,8 @@ function nameFromUrl(url: URL): string {
   }
 }
 
-function withoutUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+function withoutUndefined<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as never;
 }

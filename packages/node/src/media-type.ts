@@ -54,7 +54,8 @@ export function mediaTypeFromName(name: string): string | undefined {
 }
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0) =>
-  bytes.length >= offset + signature.length && signature.every((byte, index) => bytes[offset + index] === byte);
+  bytes.length >= offset + signature.length &&
+  signature.every((byte, index) => bytes[offset + index] === byte);
 
 const ascii = (text: string) => Array.from(text, (character) => character.charCodeAt(0));
 

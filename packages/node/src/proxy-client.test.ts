@@ -1,6 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDecartClient, InvalidAPIKeyError } from "@decart/core";
@@ -18,7 +18,9 @@ let folder: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: "emulator-key" });
-  const handler = toNodeHandler(createProxyHandler({ apiKey: emulator.apiKey, baseUrl: emulator.url, mountPath: "/api/decart" }));
+  const handler = toNodeHandler(
+    createProxyHandler({ apiKey: emulator.apiKey, baseUrl: emulator.url, mountPath: "/api/decart" }),
+  );
   server = createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/decart`;
@@ -33,7 +35,12 @@ afterAll(async () => {
 describe("createDecartClient({ proxy }) through the Node proxy to the emulator", () => {
   it("generates an image with no key on the client side", async () => {
     const client = createDecartClient({ proxy: proxyUrl });
-    const image = await client.process({ model: models.image("lucy-pro-t2i"), prompt: "A lighthouse at dawn", seed: 7, resolution: "480p" });
+    const image = await client.process({
+      model: models.image("lucy-pro-t2i"),
+      prompt: "A lighthouse at dawn",
+      seed: 7,
+      resolution: "480p",
+    });
     expect(image.type).toBe("image/png");
     const bytes = new Uint8Array(await image.arrayBuffer());
     expect(Array.from(bytes.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
@@ -41,7 +48,12 @@ describe("createDecartClient({ proxy }) through the Node proxy to the emulator",
 
   it("uploads a file read lazily from disk, runs a video job, and surfaces server errors", async () => {
     const client = createDecartClient({ proxy: proxyUrl });
-    const still = await client.process({ model: models.image("lucy-pro-t2i"), prompt: "A quiet harbour", seed: 3, resolution: "480p" });
+    const still = await client.process({
+      model: models.image("lucy-pro-t2i"),
+      prompt: "A quiet harbour",
+      seed: 3,
+      resolution: "480p",
+    });
     const path = join(folder, "still.png");
     writeFileSync(path, new Uint8Array(await still.arrayBuffer()));
     const statuses: string[] = [];
@@ -56,7 +68,6 @@ describe("createDecartClient({ proxy }) through the Node proxy to the emulator",
     expect(video.type).toBe("video/mp4");
     expect(new TextDecoder().decode(new Uint8Array(await video.slice(4, 8).arrayBuffer()))).toBe("ftyp");
     expect(statuses.at(-1)).toBe("completed");
-
   }, 60_000);
 
   it("reports the upstream's 401 as InvalidAPIKeyError when the proxy holds a wrong key (fetch-style adapter)", async () => {

@@ -43,7 +43,8 @@ export async function serveThroughHandler(
 ): Promise<void> {
   const disconnected = new AbortController();
   const onClose = () => {
-    if (!nodeResponse.writableFinished) disconnected.abort(new DOMException("The client disconnected", "AbortError"));
+    if (!nodeResponse.writableFinished)
+      disconnected.abort(new DOMException("The client disconnected", "AbortError"));
   };
   nodeResponse.once("close", onClose);
 

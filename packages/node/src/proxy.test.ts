@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from "node:http";
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { InvalidAPIKeyError } from "@decart/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,7 +29,14 @@ let received: Received[] = [];
 let upstreamClosedEarly: () => void = () => {};
 const upstream = createServer((request, response) => {
   const hash = createHash("sha256");
-  const record: Received = { method: request.method ?? "", url: request.url ?? "", headers: request.headers, sha256: "", bytes: 0, completed: false };
+  const record: Received = {
+    method: request.method ?? "",
+    url: request.url ?? "",
+    headers: request.headers,
+    sha256: "",
+    bytes: 0,
+    completed: false,
+  };
   received.push(record);
   request.on("data", (chunk: Buffer) => {
     hash.update(chunk);
@@ -48,7 +55,11 @@ const upstream = createServer((request, response) => {
       });
       response.end(binary);
     } else if (request.url === "/v1/jobs/lucy-pro-t2v") {
-      response.writeHead(429, { "content-type": "application/json", "retry-after": "7", "x-request-id": "req-429" });
+      response.writeHead(429, {
+        "content-type": "application/json",
+        "retry-after": "7",
+        "x-request-id": "req-429",
+      });
       response.end(JSON.stringify({ error: { code: "RATE_LIMITED", message: "Slow down" } }));
     } else if (request.url === "/v1/jobs/slow/content") {
       response.writeHead(200, { "content-type": "video/mp4" });
@@ -71,7 +82,9 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 async function proxyServer(options: ProxyOptions = {}): Promise<string> {
-  const handler = toNodeHandler(createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart", ...options }));
+  const handler = toNodeHandler(
+    createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart", ...options }),
+  );
   return listen(createServer((request, response) => void handler(request, response)));
 }
 
@@ -88,14 +101,19 @@ beforeEach(() => {
 function multipart(boundary: string): Buffer {
   return Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nA lake\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="in.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="in.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     binary,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
 }
 
 /** A raw HTTP request that reports the status even when the server closes mid-upload. */
-function rawRequest(url: string, options: { method: string; headers?: Record<string, string>; chunks: Buffer[] }) {
+function rawRequest(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; chunks: Buffer[] },
+) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = httpRequest(url, { method: options.method, headers: options.headers }, (response) => {
       let body = "";
@@ -154,7 +172,10 @@ describe("createProxyHandler through node:http", () => {
       ["POST", "/v1/jobs/abc/cancel"],
     ];
     for (const [method, path] of calls) {
-      const response = await fetch(`${proxy}/api/decart${path}`, { method, headers: { "x-api-key": "browser-key" } });
+      const response = await fetch(`${proxy}/api/decart${path}`, {
+        method,
+        headers: { "x-api-key": "browser-key" },
+      });
       expect(response.status).toBe(200);
     }
     expect(received.map((record) => [record.method, record.url])).toEqual(calls);
@@ -189,17 +210,23 @@ describe("createProxyHandler through node:http", () => {
     const proxy = await proxyServer({
       authorize: (request) => {
         seen.push(request.headers.get("x-user") ?? "");
-        if (request.headers.get("x-user") === "login") return Response.redirect("http://localhost/login", 302);
+        if (request.headers.get("x-user") === "login")
+          return Response.redirect("http://localhost/login", 302);
         return request.headers.get("x-user") === "alice";
       },
     });
     const denied = await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "mallory" } });
     expect(denied.status).toBe(403);
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
-    const redirected = await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "login" }, redirect: "manual" });
+    const redirected = await fetch(`${proxy}/api/decart/v1/jobs/abc`, {
+      headers: { "x-user": "login" },
+      redirect: "manual",
+    });
     expect(redirected.status).toBe(302);
     expect(received).toEqual([]);
-    expect((await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "alice" } })).status).toBe(200);
+    expect((await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "alice" } })).status).toBe(
+      200,
+    );
     expect(seen).toEqual(["mallory", "login", "alice"]);
   });
 
@@ -224,7 +251,10 @@ describe("createProxyHandler through node:http", () => {
     // The upstream may have seen the start of the upload, never its end.
     expect(received.every((record) => !record.completed && record.bytes <= 1024 * 1024)).toBe(true);
 
-    const small = await fetch(`${proxy}/api/decart/v1/jobs/lucy-pro-i2v`, { method: "POST", body: Buffer.alloc(1024 * 1024) });
+    const small = await fetch(`${proxy}/api/decart/v1/jobs/lucy-pro-i2v`, {
+      method: "POST",
+      body: Buffer.alloc(1024 * 1024),
+    });
     expect(small.status).toBe(200);
   });
 
@@ -257,7 +287,12 @@ describe("createProxyHandler through node:http", () => {
     });
     client.on("error", () => {});
     client.end();
-    await expect(Promise.race([upstreamClosed.then(() => "aborted"), new Promise((resolve) => setTimeout(resolve, 3000, "still open"))])).resolves.toBe("aborted");
+    await expect(
+      Promise.race([
+        upstreamClosed.then(() => "aborted"),
+        new Promise((resolve) => setTimeout(resolve, 3000, "still open")),
+      ]),
+    ).resolves.toBe("aborted");
   });
 });
 
@@ -265,7 +300,11 @@ describe("adapters", () => {
   it("serves fetch-style requests directly (Next.js, Hono)", async () => {
     const handler = createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl });
     const response = await handler(
-      new Request("http://app.local/anything/v1/generate/lucy-pro-t2i", { method: "POST", body: binary, headers: { "x-api-key": "nope" } }),
+      new Request("http://app.local/anything/v1/generate/lucy-pro-t2i", {
+        method: "POST",
+        body: binary,
+        headers: { "x-api-key": "nope" },
+      }),
     );
     expect(response.status).toBe(200);
     expect(received[0]?.sha256).toBe(sha256(binary));
@@ -274,11 +313,16 @@ describe("adapters", () => {
   });
 
   it("works as Express-style middleware, matching on originalUrl", async () => {
-    const middleware = toExpressMiddleware(createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart" }));
+    const middleware = toExpressMiddleware(
+      createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart" }),
+    );
     const app = await listen(
       createServer((request, response) => {
         // What Express does for app.use("/api/decart", middleware): strip the mount from url, keep originalUrl.
-        const mounted = Object.assign(request, { originalUrl: request.url, url: request.url?.replace("/api/decart", "") });
+        const mounted = Object.assign(request, {
+          originalUrl: request.url,
+          url: request.url?.replace("/api/decart", ""),
+        });
         middleware(mounted, response, (error) => {
           response.statusCode = 500;
           response.end(String(error));

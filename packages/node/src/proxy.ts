@@ -252,12 +252,22 @@ function parseBaseUrl(value: string): URL {
 }
 
 function tooLarge(maxBodyBytes: number): Response {
-  return errorResponse(413, "PAYLOAD_TOO_LARGE", `Request body is larger than the proxy's limit of ${maxBodyBytes} bytes`, {
-    connection: "close",
-  });
+  return errorResponse(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `Request body is larger than the proxy's limit of ${maxBodyBytes} bytes`,
+    {
+      connection: "close",
+    },
+  );
 }
 
-function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
     headers: { "content-type": "application/json", ...headers },

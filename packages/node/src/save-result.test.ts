@@ -1,6 +1,14 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -17,11 +25,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-const partials = (directory: string) => readdirSync(directory).filter((name) => name.endsWith(".decart-partial"));
+const partials = (directory: string) =>
+  readdirSync(directory).filter((name) => name.endsWith(".decart-partial"));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** A stream of `count` 16 KiB chunks; `onChunk(n)` runs before chunk n is produced. */
-function chunkedStream(count: number, onChunk: (index: number) => void = () => {}): ReadableStream<Uint8Array> {
+function chunkedStream(
+  count: number,
+  onChunk: (index: number) => void = () => {},
+): ReadableStream<Uint8Array> {
   let index = 0;
   return new ReadableStream({
     async pull(controller) {
@@ -47,7 +59,9 @@ describe("saveResult", () => {
   it("refuses to replace an existing file when overwrite is false, and replaces it by default", async () => {
     const path = join(folder, "existing.png");
     writeFileSync(path, "old");
-    const error = await saveResult(new Blob(["new"]), path, { overwrite: false }).catch((caught: unknown) => caught);
+    const error = await saveResult(new Blob(["new"]), path, { overwrite: false }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DecartSDKError);
     expect((error as DecartSDKError).code).toBe("FILE_EXISTS");
     expect(readFileSync(path, "utf8")).toBe("old");
@@ -97,7 +111,9 @@ describe("saveResult", () => {
     writeFileSync(path, "previous");
     const controller = new AbortController();
     const stream = chunkedStream(10, (index) => index === 5 && controller.abort());
-    await expect(saveResult(stream, path, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(saveResult(stream, path, { signal: controller.signal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
     expect(readFileSync(path, "utf8")).toBe("previous");
     expect(partials(folder)).toEqual([]);
   });
@@ -117,7 +133,9 @@ describe("saveResult", () => {
 
   it("reports a folder it cannot write to (a parent that is a file; a read-only folder when not root)", async () => {
     writeFileSync(join(folder, "not-a-folder"), "");
-    const error = await saveResult(new Blob(["x"]), join(folder, "not-a-folder", "out.mp4")).catch((caught: unknown) => caught);
+    const error = await saveResult(new Blob(["x"]), join(folder, "not-a-folder", "out.mp4")).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as DecartSDKError).code).toBe("SAVE_FAILED");
     expect((error as Error).message).toMatch(/not-a-folder.*not a directory/);
 
@@ -125,7 +143,9 @@ describe("saveResult", () => {
     if (process.getuid?.() !== 0) {
       const readOnly = join(folder, "read-only");
       mkdirSync(readOnly, { mode: 0o500 });
-      const denied = await saveResult(new Blob(["x"]), join(readOnly, "out.mp4")).catch((caught: unknown) => caught);
+      const denied = await saveResult(new Blob(["x"]), join(readOnly, "out.mp4")).catch(
+        (caught: unknown) => caught,
+      );
       expect((denied as Error).message).toContain("permission denied");
       expect(readdirSync(readOnly)).toEqual([]);
     }
@@ -135,7 +155,9 @@ describe("saveResult", () => {
     const script = await bundleForNode("test/fixtures/slow-save.ts", "slow-save");
     const path = join(folder, "too-big.mp4");
     // ulimit -f 256 = 128 KiB; 8 chunks of 64 KiB cross it after two chunks were written.
-    const result = await run("bash", ["-c", `ulimit -f 256; exec node "$0" "$1" 8`, script, path]).catch((error: unknown) => error);
+    const result = await run("bash", ["-c", `ulimit -f 256; exec node "$0" "$1" 8`, script, path]).catch(
+      (error: unknown) => error,
+    );
     expect((result as { stderr: string }).stderr).toMatch(/Cannot save to .*too-big\.mp4/);
     expect(existsSync(path)).toBe(false);
     expect(partials(folder)).toEqual([]);
@@ -153,7 +175,9 @@ describe("saveResult", () => {
     }
     try {
       const path = join(mountPoint, "full.mp4");
-      const error = await saveResult(new Blob([new Uint8Array(512 * 1024)]), path).catch((caught: unknown) => caught);
+      const error = await saveResult(new Blob([new Uint8Array(512 * 1024)]), path).catch(
+        (caught: unknown) => caught,
+      );
       expect((error as Error).message).toContain("no space left on device");
       expect(readdirSync(mountPoint)).toEqual([]);
     } finally {
@@ -170,12 +194,16 @@ describe("saveResult", () => {
     let leftovers = 0;
     for (let iteration = 0; iteration < 8; iteration += 1) {
       const path = join(killFolder, "video.mp4");
-      const child = spawn(process.execPath, [script, path, String(chunks)], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [script, path, String(chunks)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       const killAfter = 1 + Math.floor(Math.random() * (chunks + 2));
       await new Promise<void>((resolve) => {
         let seen = 0;
         child.stdout.setEncoding("utf8").on("data", (text: string) => {
-          seen += text.split("\n").filter((line) => line.startsWith("chunk") || line.startsWith("saved")).length;
+          seen += text
+            .split("\n")
+            .filter((line) => line.startsWith("chunk") || line.startsWith("saved")).length;
           if (seen >= killAfter) child.kill("SIGKILL");
         });
         child.on("exit", () => resolve());
@@ -194,8 +222,14 @@ describe("saveResult", () => {
 
 describe("saveResultAs", () => {
   it("picks the extension from the Blob's type", async () => {
-    expect((await saveResultAs(new Blob(["v"], { type: "video/mp4" }), join(folder, "clip"))).path).toBe(join(folder, "clip.mp4"));
-    expect((await saveResultAs(new Blob(["i"], { type: "image/png" }), join(folder, "still"))).path).toBe(join(folder, "still.png"));
-    expect((await saveResultAs(new Blob(["?"]), join(folder, "unknown"))).path).toBe(join(folder, "unknown.bin"));
+    expect((await saveResultAs(new Blob(["v"], { type: "video/mp4" }), join(folder, "clip"))).path).toBe(
+      join(folder, "clip.mp4"),
+    );
+    expect((await saveResultAs(new Blob(["i"], { type: "image/png" }), join(folder, "still"))).path).toBe(
+      join(folder, "still.png"),
+    );
+    expect((await saveResultAs(new Blob(["?"]), join(folder, "unknown"))).path).toBe(
+      join(folder, "unknown.bin"),
+    );
   });
 });

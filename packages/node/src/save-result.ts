@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { DecartSDKError } from "@decart/core";
 import { describeFileError } from "./file-from-path";
@@ -69,13 +69,19 @@ export async function saveResult(
     }
   }
   if (!overwrite && (await exists(target))) {
-    throw new DecartSDKError(`Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`, {
-      code: "FILE_EXISTS",
-    });
+    throw new DecartSDKError(
+      `Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`,
+      {
+        code: "FILE_EXISTS",
+      },
+    );
   }
   await removeStalePartials(folder);
 
-  const temporary = join(folder, `.${basename(target).slice(0, 100)}.${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`);
+  const temporary = join(
+    folder,
+    `.${basename(target).slice(0, 100)}.${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`,
+  );
   let handle: FileHandle | undefined;
   let bytes = 0;
   try {
@@ -129,13 +135,19 @@ async function commit(temporary: string, target: string, path: string, overwrite
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST") {
-      throw new DecartSDKError(`Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`, {
-        code: "FILE_EXISTS",
-      });
+      throw new DecartSDKError(
+        `Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`,
+        {
+          code: "FILE_EXISTS",
+        },
+      );
     }
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
     // A file system without hard links: fall back to a checked rename.
-    if (await exists(target)) throw new DecartSDKError(`Cannot save to ${path}: a file already exists there`, { code: "FILE_EXISTS" });
+    if (await exists(target))
+      throw new DecartSDKError(`Cannot save to ${path}: a file already exists there`, {
+        code: "FILE_EXISTS",
+      });
     await rename(temporary, target);
     return;
   }

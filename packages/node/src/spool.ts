@@ -35,12 +35,18 @@ export async function spoolToFile(
     transform(chunk: Buffer, _encoding, callback) {
       written += chunk.byteLength;
       if (head === undefined || head.length < sniffLength) {
-        head = head === undefined ? chunk.subarray(0, sniffLength) : Buffer.concat([head, chunk]).subarray(0, sniffLength);
+        head =
+          head === undefined
+            ? chunk.subarray(0, sniffLength)
+            : Buffer.concat([head, chunk]).subarray(0, sniffLength);
       }
       callback(null, chunk);
     },
   });
-  const input = source instanceof Readable ? source : Readable.fromWeb(source as import("node:stream/web").ReadableStream);
+  const input =
+    source instanceof Readable
+      ? source
+      : Readable.fromWeb(source as import("node:stream/web").ReadableStream);
   try {
     await pipeline(input, sniffer, createWriteStream(path), options.signal ? { signal: options.signal } : {});
   } catch (error) {

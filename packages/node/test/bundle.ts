@@ -40,7 +40,10 @@ const keepModuleLocation: Plugin = {
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      return { contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)), loader: "ts" };
+      return {
+        contents: source.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+        loader: "ts",
+      };
     });
   },
 };
@@ -58,7 +61,11 @@ function unavailable(names: readonly string[]): Plugin {
 }
 
 /** Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly. */
-export async function bundleForNode(entry: string, name: string, options: { unavailable?: string[] } = {}): Promise<string> {
+export async function bundleForNode(
+  entry: string,
+  name: string,
+  options: { unavailable?: string[] } = {},
+): Promise<string> {
   mkdirSync(bundleDirectory, { recursive: true });
   const outfile = join(bundleDirectory, `${name}.mjs`);
   await build({
@@ -70,7 +77,9 @@ export async function bundleForNode(entry: string, name: string, options: { unav
     target: "node20",
     conditions: ["@decart/source"],
     define: { __DECART_VERSION__: JSON.stringify("0.0.0-test") },
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     plugins: [unavailable(options.unavailable ?? []), thirdPartyExternal, keepModuleLocation],
     logLevel: "silent",
   });
