@@ -14,7 +14,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 await renderGallery(root);
 
 const lenient = process.env.DOCS_ALLOW_UNDOCUMENTED === "1";
-const typedocArguments = ["--options", "typedoc.json", ...(lenient ? ["--treatValidationWarningsAsErrors", "false", "--treatWarningsAsErrors", "false"] : [])];
+const typedocArguments = [
+  "--options",
+  "typedoc.json",
+  ...(lenient ? ["--treatValidationWarningsAsErrors", "false", "--treatWarningsAsErrors", "false"] : []),
+];
 const output = [];
 const status = await new Promise((resolve) => {
   const child = spawn(join(root, "node_modules", ".bin", "typedoc"), typedocArguments, {
@@ -34,20 +38,30 @@ const status = await new Promise((resolve) => {
 const lines = output.join("").split("\n");
 const unique = (items) => [...new Set(items)];
 if (status !== 0 || lenient) {
-  const undocumented = unique(lines
-    .map((line) => /\] (.+), defined in (.+), does not have any documentation/.exec(line))
-    .filter((match) => match !== null)
-    .map((match) => `  ${match[1]}  (${match[2]})`));
-  const unexported = unique(lines
-    .map((line) => /\] (.+), defined in (.+), is referenced by (.+) but not included in the documentation/.exec(line))
-    .filter((match) => match !== null)
-    .map((match) => `  ${match[1]}  (${match[2]}, used by ${match[3]})`));
+  const undocumented = unique(
+    lines
+      .map((line) => /\] (.+), defined in (.+), does not have any documentation/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => `  ${match[1]}  (${match[2]})`),
+  );
+  const unexported = unique(
+    lines
+      .map((line) =>
+        /\] (.+), defined in (.+), is referenced by (.+) but not included in the documentation/.exec(line),
+      )
+      .filter((match) => match !== null)
+      .map((match) => `  ${match[1]}  (${match[2]}, used by ${match[3]})`),
+  );
   if (status !== 0) console.error("\nThe docs build failed.");
   if (undocumented.length > 0) {
-    console.error(`Public exports without documentation (${undocumented.length}):\n${undocumented.join("\n")}`);
+    console.error(
+      `Public exports without documentation (${undocumented.length}):\n${undocumented.join("\n")}`,
+    );
   }
   if (unexported.length > 0) {
-    console.error(`Types used by the public API but not exported (${unexported.length}):\n${unexported.join("\n")}`);
+    console.error(
+      `Types used by the public API but not exported (${unexported.length}):\n${unexported.join("\n")}`,
+    );
   }
   if (status !== 0) process.exit(status);
 }

@@ -1,5 +1,5 @@
 // Renders one small sample output per model with the emulator, through the real client, and writes
-// generated/gallery.md (a page of the site) with a PNG thumbnail per model under generated/gallery/.
+// generated/gallery.gen.md (a page of the site) with a PNG thumbnail per model under generated/gallery/.
 // Videos are shown by a poster frame taken from the middle of the clip.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -15,20 +15,72 @@ const thumbnailWidth = 256;
 
 /** The inputs of each sample, in the order they are rendered. `from` names an earlier sample used as input. */
 const samples = [
-  { model: "lucy-pro-t2i", kind: "image", prompt: "A futuristic cityscape at night with neon lights", inputs: { resolution: "480p" } },
-  { model: "lucy-pro-t2v", kind: "video", prompt: "A serene lake at sunset with mountains in the background", inputs: { resolution: "480p" } },
-  { model: "lucy-pro-i2i", kind: "image", prompt: "Watercolor painting", from: { data: "lucy-pro-t2i" }, inputs: { resolution: "480p" } },
-  { model: "lucy-pro-i2v", kind: "video", prompt: "Animate with gentle motion and wind", from: { data: "lucy-pro-t2i" }, inputs: { resolution: "480p" } },
-  { model: "lucy-dev-i2v", kind: "video", prompt: "Slow camera push", from: { data: "lucy-pro-t2i" }, inputs: {} },
-  { model: "lucy-pro-v2v", kind: "video", prompt: "Convert to anime style with vibrant colors", from: { data: "lucy-pro-t2v" }, inputs: {} },
-  { model: "lucy-fast-v2v", kind: "video", prompt: "Pencil sketch", from: { data: "lucy-pro-t2v" }, inputs: {} },
-  { model: "lucy-pro-flf2v", kind: "video", prompt: "The city dissolves into watercolor", from: { start: "lucy-pro-t2i", end: "lucy-pro-i2i" }, inputs: { resolution: "480p" } },
+  {
+    model: "lucy-pro-t2i",
+    kind: "image",
+    prompt: "A futuristic cityscape at night with neon lights",
+    inputs: { resolution: "480p" },
+  },
+  {
+    model: "lucy-pro-t2v",
+    kind: "video",
+    prompt: "A serene lake at sunset with mountains in the background",
+    inputs: { resolution: "480p" },
+  },
+  {
+    model: "lucy-pro-i2i",
+    kind: "image",
+    prompt: "Watercolor painting",
+    from: { data: "lucy-pro-t2i" },
+    inputs: { resolution: "480p" },
+  },
+  {
+    model: "lucy-pro-i2v",
+    kind: "video",
+    prompt: "Animate with gentle motion and wind",
+    from: { data: "lucy-pro-t2i" },
+    inputs: { resolution: "480p" },
+  },
+  {
+    model: "lucy-dev-i2v",
+    kind: "video",
+    prompt: "Slow camera push",
+    from: { data: "lucy-pro-t2i" },
+    inputs: {},
+  },
+  {
+    model: "lucy-pro-v2v",
+    kind: "video",
+    prompt: "Convert to anime style with vibrant colors",
+    from: { data: "lucy-pro-t2v" },
+    inputs: {},
+  },
+  {
+    model: "lucy-fast-v2v",
+    kind: "video",
+    prompt: "Pencil sketch",
+    from: { data: "lucy-pro-t2v" },
+    inputs: {},
+  },
+  {
+    model: "lucy-pro-flf2v",
+    kind: "video",
+    prompt: "The city dissolves into watercolor",
+    from: { start: "lucy-pro-t2i", end: "lucy-pro-i2i" },
+    inputs: { resolution: "480p" },
+  },
   {
     model: "lucy-motion",
     kind: "video",
     prompt: undefined,
     from: { data: "lucy-pro-t2i" },
-    inputs: { trajectory: [{ frame: 0, x: 200, y: 352 }, { frame: 60, x: 640, y: 200 }, { frame: 120, x: 1080, y: 352 }] },
+    inputs: {
+      trajectory: [
+        { frame: 0, x: 200, y: 352 },
+        { frame: 60, x: 640, y: 200 },
+        { frame: 120, x: 1080, y: 352 },
+      ],
+    },
   },
 ];
 
@@ -91,7 +143,7 @@ export async function renderGallery(root) {
   const loaded = await loadPackages();
   if (!loaded.emulator) {
     console.warn(`Model gallery SKIPPED: ${loaded.reason}.`);
-    await writeFile(join(outDir, "gallery.md"), skippedPage(loaded.reason));
+    await writeFile(join(outDir, "gallery.gen.md"), skippedPage(loaded.reason));
     return;
   }
   const { emulator: emulatorPackage, core, models: modelsPackage } = loaded;
@@ -105,7 +157,8 @@ export async function renderGallery(root) {
       const model = modelsPackage.models[sample.kind](sample.model);
       const inputs = { ...sample.inputs, seed: 7 };
       if (sample.prompt !== undefined) inputs.prompt = sample.prompt;
-      for (const [field, source] of Object.entries(sample.from ?? {})) inputs[field] = (await results.get(source)).blob;
+      for (const [field, source] of Object.entries(sample.from ?? {}))
+        inputs[field] = (await results.get(source)).blob;
       const begun = Date.now();
       const blob = await client.process({ model, ...inputs });
       return { blob, seconds: (Date.now() - begun) / 1000 };
@@ -118,14 +171,22 @@ export async function renderGallery(root) {
     const rows = [];
     for (const sample of samples) {
       const { blob } = await results.get(sample.model);
-      const still = sample.kind === "video" ? await posterFrame(blob, workDir, sample.model) : Buffer.from(await blob.arrayBuffer());
+      const still =
+        sample.kind === "video"
+          ? await posterFrame(blob, workDir, sample.model)
+          : Buffer.from(await blob.arrayBuffer());
       const { width, height } = await probe(still);
-      await sharp(still).resize({ width: thumbnailWidth }).png({ compressionLevel: 9, palette: true }).toFile(join(imageDir, `${sample.model}.png`));
+      await sharp(still)
+        .resize({ width: thumbnailWidth })
+        .png({ compressionLevel: 9, palette: true })
+        .toFile(join(imageDir, `${sample.model}.png`));
       const fromText = Object.entries(sample.from ?? {})
         .map(([field, source]) => `\`${field}\`: the ${source} sample`)
         .join(", ");
       const prompt = sample.prompt === undefined ? "—" : `“${sample.prompt}”`;
-      const trajectory = sample.inputs.trajectory ? `, \`trajectory\` of ${sample.inputs.trajectory.length} points` : "";
+      const trajectory = sample.inputs.trajectory
+        ? `, \`trajectory\` of ${sample.inputs.trajectory.length} points`
+        : "";
       rows.push(
         `| \`${sample.model}\` | ${sample.kind} | ${prompt} | ${fromText || "—"}${trajectory} | ${width}×${height} ${blob.type} | ![${sample.model}](./gallery/${sample.model}.png) |`,
       );
@@ -147,8 +208,10 @@ ${rows.join("\n")}
 
 Rendered in ${((Date.now() - started) / 1000).toFixed(1)} s.
 `;
-    await writeFile(join(outDir, "gallery.md"), page);
-    console.log(`Model gallery: ${samples.length} samples rendered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await writeFile(join(outDir, "gallery.gen.md"), page);
+    console.log(
+      `Model gallery: ${samples.length} samples rendered in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await emulator.close();
     await rm(workDir, { recursive: true, force: true });

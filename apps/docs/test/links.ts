@@ -21,7 +21,12 @@ function htmlFiles(directory: string): string[] {
 }
 
 const decodeEntities = (value: string): string =>
-  value.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  value
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
 
 /**
  * Checks every `href` and `src` of every page of `site` that points inside the site: the file must
@@ -34,7 +39,9 @@ export function checkLinks(site: string): { checked: number; broken: BrokenLink[
     let found = ids.get(path);
     if (!found) {
       const html = readFileSync(path, "utf8");
-      found = new Set([...html.matchAll(/\s(?:id|name)="([^"]*)"/g)].map((match) => decodeEntities(match[1] ?? "")));
+      found = new Set(
+        [...html.matchAll(/\s(?:id|name)="([^"]*)"/g)].map((match) => decodeEntities(match[1] ?? "")),
+      );
       ids.set(path, found);
     }
     return found;
@@ -50,8 +57,13 @@ export function checkLinks(site: string): { checked: number; broken: BrokenLink[
       checked++;
       const [pathAndQuery = "", fragment] = target.split("#", 2);
       const path = decodeURIComponent(pathAndQuery.split("?")[0] ?? "");
-      let file = path === "" ? pagePath : path.startsWith("/") ? join(site, path) : join(dirname(pagePath), path);
-      if (!relative(site, file).split(sep).every((part) => part !== "..")) {
+      let file =
+        path === "" ? pagePath : path.startsWith("/") ? join(site, path) : join(dirname(pagePath), path);
+      if (
+        !relative(site, file)
+          .split(sep)
+          .every((part) => part !== "..")
+      ) {
         broken.push({ page, target, reason: "points outside the site" });
         continue;
       }

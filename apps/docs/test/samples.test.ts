@@ -12,7 +12,9 @@ beforeAll(async () => {
 
 describe("every code sample of the guides and of the packages' @example blocks compiles", () => {
   it("finds samples in the guides and in the packages", () => {
-    expect(samples.filter((sample) => sample.file.startsWith("apps/docs/guides/")).length).toBeGreaterThan(20);
+    expect(samples.filter((sample) => sample.file.startsWith("apps/docs/guides/")).length).toBeGreaterThan(
+      20,
+    );
     expect(samples.filter((sample) => sample.file.startsWith("packages/")).length).toBeGreaterThan(0);
   });
 

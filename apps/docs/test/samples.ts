@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -27,17 +27,22 @@ const typescriptLanguages: Record<string, Sample["extension"] | undefined> = {
 };
 
 /** Fenced `ts`/`tsx` blocks of `lines`; `firstLine` is the file line of `lines[0]`. */
-function fencedBlocks(lines: readonly string[], firstLine: number): Array<{ line: number; extension: Sample["extension"]; code: string }> {
+function fencedBlocks(
+  lines: readonly string[],
+  firstLine: number,
+): Array<{ line: number; extension: Sample["extension"]; code: string }> {
   const blocks: Array<{ line: number; extension: Sample["extension"]; code: string }> = [];
   let open: { line: number; extension: Sample["extension"] | undefined; body: string[] } | undefined;
   lines.forEach((text, index) => {
     const match = fence.exec(text);
     if (!open) {
-      if (match) open = { line: firstLine + index + 1, extension: typescriptLanguages[match[2] ?? ""], body: [] };
+      if (match)
+        open = { line: firstLine + index + 1, extension: typescriptLanguages[match[2] ?? ""], body: [] };
       return;
     }
     if (match && match[2] === "") {
-      if (open.extension) blocks.push({ line: open.line, extension: open.extension, code: open.body.join("\n") });
+      if (open.extension)
+        blocks.push({ line: open.line, extension: open.extension, code: open.body.join("\n") });
       open = undefined;
       return;
     }
@@ -65,7 +70,10 @@ export function samplesOfSource(repoRoot: string, path: string): Sample[] {
     const startLine = text.slice(0, comment.index).split("\n").length;
     const lines = comment[0].split("\n").map((line, index) => {
       if (index === 0) return line.replace(/^\/\*\*\s?/, "").replace(/\s*\*\/$/, "");
-      return line.replace(/^\s*\*\/$/, "").replace(/^\s*\* ?/, "").replace(/\s*\*\/$/, "");
+      return line
+        .replace(/^\s*\*\/$/, "")
+        .replace(/^\s*\* ?/, "")
+        .replace(/\s*\*\/$/, "");
     });
     let index = 0;
     while (index < lines.length) {
@@ -86,9 +94,17 @@ export function samplesOfSource(repoRoot: string, path: string): Sample[] {
         body.push(line);
       }
       const blocks = fencedBlocks(body, startLine + bodyStart);
-      if (blocks.length === 0 && body.some((line) => line.trim() !== "") && !body.some((line) => fence.test(line))) {
+      if (
+        blocks.length === 0 &&
+        body.some((line) => line.trim() !== "") &&
+        !body.some((line) => fence.test(line))
+      ) {
         const first = body.findIndex((line) => line.trim() !== "");
-        blocks.push({ line: startLine + bodyStart + first, extension: ".ts", code: body.slice(first).join("\n") });
+        blocks.push({
+          line: startLine + bodyStart + first,
+          extension: ".ts",
+          code: body.slice(first).join("\n"),
+        });
       }
       for (const block of blocks) samples.push({ name: `${file}:${block.line}`, file, ...block });
       index = end;
@@ -114,7 +130,10 @@ export function collectSamples(repoRoot: string): Sample[] {
   const sources = packages.flatMap((name) => {
     const src = join(repoRoot, "packages", name, "src");
     try {
-      return listFiles(src, (path) => /\.tsx?$/.test(path) && !/\.test(-d)?\.tsx?$/.test(path) && !path.endsWith(".d.ts"));
+      return listFiles(
+        src,
+        (path) => /\.tsx?$/.test(path) && !/\.test(-d)?\.tsx?$/.test(path) && !path.endsWith(".d.ts"),
+      );
     } catch {
       return [];
     }
@@ -138,33 +157,47 @@ const run = promisify(execFile);
  * `@decart/source` condition). Resolves with the errors of each sample, by name, at their lines in the
  * original file.
  */
-export async function checkSamples(repoRoot: string, directory: string, samples: readonly Sample[]): Promise<Map<string, string[]>> {
+export async function checkSamples(
+  repoRoot: string,
+  directory: string,
+  samples: readonly Sample[],
+): Promise<Map<string, string[]>> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(join(directory, "node_modules"), { recursive: true });
   for (const [name, owner] of Object.entries(borrowedModules)) {
-    await symlink(await realpath(join(repoRoot, owner, "node_modules", name)), join(directory, "node_modules", name));
+    await symlink(
+      await realpath(join(repoRoot, owner, "node_modules", name)),
+      join(directory, "node_modules", name),
+    );
   }
   for (const name of stubbedModules) {
     const stub = join(directory, "node_modules", name);
     await mkdir(stub, { recursive: true });
-    await writeFile(join(stub, "package.json"), JSON.stringify({ name, version: "0.0.0", types: "index.d.ts" }));
+    await writeFile(
+      join(stub, "package.json"),
+      JSON.stringify({ name, version: "0.0.0", types: "index.d.ts" }),
+    );
     await writeFile(join(stub, "index.d.ts"), "declare const stub: any;\nexport default stub;\n");
   }
 
   const byFile = new Map<string, Sample>();
   for (const [index, sample] of samples.entries()) {
     const slug = sample.file.replace(/[^A-Za-z0-9]+/g, "-");
-    const fileName = `${String(index).padStart(3, "0")}-${slug}-L${sample.line}${sample.extension}`;
+    const fileName = `${String(index).padStart(3, "0")}-${slug}-L${sample.line}.gen${sample.extension}`;
     byFile.set(fileName, sample);
     await writeFile(join(directory, fileName), `${sample.code}\nexport {};\n`);
   }
   const base = relative(directory, join(repoRoot, "tsconfig.base.json"));
   await writeFile(
-    join(directory, "tsconfig.json"),
+    join(directory, "tsconfig.gen.json"),
     JSON.stringify(
       {
         extends: base,
-        compilerOptions: { noEmit: true, types: ["node"], typeRoots: [relative(directory, join(repoRoot, "node_modules", "@types"))] },
+        compilerOptions: {
+          noEmit: true,
+          types: ["node"],
+          typeRoots: [relative(directory, join(repoRoot, "node_modules", "@types"))],
+        },
         files: [...byFile.keys()],
       },
       null,
@@ -175,7 +208,7 @@ export async function checkSamples(repoRoot: string, directory: string, samples:
   const tsc = createRequire(join(repoRoot, "package.json")).resolve("typescript/bin/tsc");
   let output = "";
   try {
-    await run(process.execPath, [tsc, "-p", join(directory, "tsconfig.json"), "--pretty", "false"], {
+    await run(process.execPath, [tsc, "-p", join(directory, "tsconfig.gen.json"), "--pretty", "false"], {
       cwd: directory,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -204,6 +237,7 @@ export async function checkSamples(repoRoot: string, directory: string, samples:
       last[last.length - 1] += `\n${line}`;
     }
   }
-  if (unattributed.length > 0) throw new Error(`tsc failed before checking the samples:\n${unattributed.join("\n")}`);
+  if (unattributed.length > 0)
+    throw new Error(`tsc failed before checking the samples:\n${unattributed.join("\n")}`);
   return results;
 }

@@ -16,5 +16,8 @@ export const siteRoot = join(docsRoot, "site");
  */
 export function ensureSite(): void {
   if (process.env.DOCS_REBUILD !== "1" && existsSync(join(siteRoot, "index.html"))) return;
-  execFileSync(process.execPath, [join(docsRoot, "scripts", "build.mjs")], { cwd: docsRoot, stdio: "inherit" });
+  execFileSync(process.execPath, [join(docsRoot, "scripts", "build.mjs")], {
+    cwd: docsRoot,
+    stdio: "inherit",
+  });
 }
