@@ -1,0 +1,122 @@
+import { writeFile } from "node:fs/promises";
+import { createDecartClient, type DecartClient } from "@decart/core";
+import { type Emulator, type Engine, type RenderRequest, startEmulator } from "@decart/emulator";
+
+/** A 1×1 PNG: enough for a Blob with the right type; these tests are about the lifecycle, not media. */
+const png = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** An engine whose renders wait until the test releases them, and that records what it saw. */
+export interface GatedEngine extends Engine {
+  /** Every render the server started, in order. */
+  readonly renders: RenderRequest[];
+  /** Prompts of renders the server aborted (a cancelled job or a dropped request). */
+  readonly aborted: string[];
+  /** Lets every waiting render (and every later one, when `auto`) finish. */
+  release(auto?: boolean): void;
+  /** Resolves once `count` renders have started. */
+  started(count: number): Promise<void>;
+}
+
+export function gatedEngine(): GatedEngine {
+  const renders: RenderRequest[] = [];
+  const aborted: string[] = [];
+  const waiting = new Set<() => void>();
+  const watchers = new Set<() => void>();
+  let auto = false;
+  return {
+    renders,
+    aborted,
+    release(next = false) {
+      auto = next;
+      for (const done of [...waiting]) done();
+    },
+    started(count) {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (renders.length < count) return;
+          watchers.delete(check);
+          resolve();
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    async render(request) {
+      renders.push(request);
+      for (const watcher of [...watchers]) watcher();
+      request.onProgress?.(0.25);
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          waiting.delete(done);
+          resolve();
+        };
+        if (request.signal.aborted) {
+          aborted.push(request.prompt);
+          reject(request.signal.reason);
+          return;
+        }
+        request.signal.addEventListener(
+          "abort",
+          () => {
+            waiting.delete(done);
+            aborted.push(request.prompt);
+            reject(request.signal.reason);
+          },
+          { once: true },
+        );
+        waiting.add(done);
+        if (auto) done();
+      });
+      const image = request.kind === "image";
+      await writeFile(request.outputPath, image ? png : Buffer.from(`video for ${request.prompt}`));
+      return {
+        outputPath: request.outputPath,
+        contentType: image ? "image/png" : "video/mp4",
+        width: request.width,
+        height: request.height,
+      };
+    },
+  };
+}
+
+/** A loopback emulator with a gated engine, and a client that counts the requests it sends. */
+export interface TestSetup {
+  emulator: Emulator;
+  engine: GatedEngine;
+  client: DecartClient;
+  /** `METHOD path` of every request the client sent. */
+  sent: string[];
+  /** Waits for the client's requests in flight (a cancel sent on unmount…), then stops the emulator. */
+  close(): Promise<void>;
+}
+
+export async function startTestSetup(): Promise<TestSetup> {
+  const engine = gatedEngine();
+  const emulator = await startEmulator({ engine });
+  const sent: string[] = [];
+  let inFlight = 0;
+  const client = createDecartClient({
+    apiKey: emulator.apiKey,
+    baseUrl: emulator.url,
+    polling: { initialDelay: 20, interval: 20, maxInterval: 50 },
+    fetch: (input, init) => {
+      const request = input instanceof Request ? input : undefined;
+      const url = new URL(request?.url ?? String(input));
+      sent.push(`${init?.method ?? request?.method ?? "GET"} ${url.pathname}`);
+      inFlight += 1;
+      return fetch(input, init).finally(() => {
+        inFlight -= 1;
+      });
+    },
+  });
+  const close = async () => {
+    for (let waited = 0; inFlight > 0 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await emulator.close();
+  };
+  return { emulator, engine, client, sent, close };
+}

@@ -1,0 +1,324 @@
+// @vitest-environment happy-dom
+import { InvalidInputError } from "@decart/core";
+import { models } from "@decart/models";
+import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { type ReactNode, StrictMode, useEffect, useRef } from "react";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DecartProvider } from "./provider";
+import { startTestSetup, type TestSetup } from "./test-emulator";
+import { type UseProcessResult, useProcess } from "./use-process";
+
+interface HappyDomWindow {
+  happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } };
+}
+
+let setup: TestSetup;
+beforeAll(async () => {
+  // The page's origin is happy-dom's default; the emulator, like the real API, sends no CORS headers.
+  (window as unknown as HappyDomWindow).happyDOM.settings.fetch.disableSameOriginPolicy = true;
+  setup = await startTestSetup();
+});
+afterAll(() => setup.close());
+beforeEach(() => {
+  setup.engine.release(false);
+  setup.engine.renders.length = 0;
+  setup.engine.aborted.length = 0;
+  setup.sent.length = 0;
+});
+afterEach(() => {
+  cleanup();
+  probe.latest = undefined;
+  probe.renders = 0;
+  probe.processes.clear();
+  setup.engine.release(false);
+  vi.restoreAllMocks();
+});
+
+const t2v = models.video("lucy-pro-t2v");
+const t2i = models.image("lucy-pro-t2i");
+
+function wrapper({ children }: { children: ReactNode }) {
+  return <DecartProvider client={setup.client}>{children}</DecartProvider>;
+}
+
+/** What the components below last rendered with, and how often they rendered. */
+const probe: { latest?: UseProcessResult; renders: number; processes: Set<unknown> } = {
+  renders: 0,
+  processes: new Set(),
+};
+
+function Generator() {
+  probe.renders += 1;
+  probe.latest = useProcess();
+  return <p data-testid="status">{probe.latest.status}</p>;
+}
+
+function OnMount() {
+  const { process, status, data } = useProcess();
+  useEffect(() => {
+    void process({ model: t2v, prompt: "strict" });
+  }, [process]);
+  return <p data-testid="status">{data ? `done ${data.size}` : status}</p>;
+}
+
+function ProcessIdentity() {
+  const { process } = useProcess();
+  const first = useRef(process);
+  probe.processes.add(first.current);
+  return null;
+}
+
+const jobSubmissions = () => setup.sent.filter((line) => line.startsWith("POST /v1/jobs/lucy"));
+const jobStatus = async (jobId: string) => (await setup.client.queue.status(jobId)).status;
+
+describe("useProcess", () => {
+  it("goes idle → pending → success with the result, its progress and job id", async () => {
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    expect(result.current.status).toBe("idle");
+    expect(result.current.data).toBeUndefined();
+
+    let pending!: Promise<Blob | undefined>;
+    act(() => {
+      pending = result.current.process({ model: t2v, prompt: "A lake at dawn", seed: 1 });
+    });
+    await waitFor(() => expect(result.current.status).toBe("pending"));
+    await setup.engine.started(1);
+    await waitFor(() => expect(result.current.progress?.status).toBe("processing"));
+    expect(result.current.jobId).toMatch(/\S/);
+    expect(result.current.progress?.jobId).toBe(result.current.jobId);
+
+    setup.engine.release(true);
+    const blob = await act(() => pending);
+    await waitFor(() => expect(result.current.status).toBe("success"));
+    expect(blob).toBeInstanceOf(Blob);
+    expect(result.current.data).toBe(blob);
+    expect(result.current.data?.type).toBe("video/mp4");
+    expect(await result.current.data?.text()).toBe("video for A lake at dawn");
+    expect(await jobStatus(result.current.jobId!)).toBe("completed");
+  });
+
+  it("cancels the running job, on the server too, when process is called again", async () => {
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    let first!: Promise<Blob | undefined>;
+    act(() => {
+      first = result.current.process({ model: t2v, prompt: "first" });
+    });
+    await setup.engine.started(1);
+    await waitFor(() => expect(result.current.jobId).toBeDefined());
+    const firstJob = result.current.jobId!;
+
+    let second!: Promise<Blob | undefined>;
+    act(() => {
+      second = result.current.process({ model: t2v, prompt: "second" });
+    });
+    expect(await first).toBeUndefined();
+    await waitFor(() => expect(setup.engine.aborted).toEqual(["first"]));
+    expect(await jobStatus(firstJob)).toBe("cancelled");
+    expect(setup.sent).toContain(`POST /v1/jobs/${firstJob}/cancel`);
+
+    await setup.engine.started(2);
+    setup.engine.release(true);
+    const blob = await act(() => second);
+    expect(await blob?.text()).toBe("video for second");
+    await waitFor(() => expect(result.current.status).toBe("success"));
+    expect(result.current.jobId).not.toBe(firstJob);
+    expect(await result.current.data?.text()).toBe("video for second");
+  });
+
+  it("cancel() stops the job on the server and returns to idle", async () => {
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    let pending!: Promise<Blob | undefined>;
+    act(() => {
+      pending = result.current.process({ model: t2v, prompt: "to cancel" });
+    });
+    await setup.engine.started(1);
+    await waitFor(() => expect(result.current.jobId).toBeDefined());
+    act(() => result.current.cancel());
+    expect(result.current.status).toBe("idle");
+    expect(result.current.error).toBeUndefined();
+    expect(await pending).toBeUndefined();
+    await waitFor(() => expect(setup.engine.aborted).toEqual(["to cancel"]));
+    expect(await jobStatus(result.current.jobId!)).toBe("cancelled");
+  });
+
+  it("cancels on unmount and never renders again", async () => {
+    const view = render(<Generator />, { wrapper });
+    act(() => {
+      void probe.latest!.process({ model: t2v, prompt: "unmounted" });
+    });
+    await setup.engine.started(1);
+    await waitFor(() => expect(probe.latest!.jobId).toBeDefined());
+    const jobId = probe.latest!.jobId!;
+    const error = vi.spyOn(console, "error");
+
+    view.unmount();
+    const rendersAtUnmount = probe.renders;
+    await waitFor(() => expect(setup.engine.aborted).toEqual(["unmounted"]));
+    expect(await jobStatus(jobId)).toBe("cancelled");
+    await new Promise((resolve) => setTimeout(resolve, 150)); // a few polling intervals
+    expect(probe.renders).toBe(rendersAtUnmount);
+    expect(error).not.toHaveBeenCalled();
+  });
+
+  it("submits once under StrictMode, even from a mount effect", async () => {
+    setup.engine.release(true);
+    render(
+      <StrictMode>
+        <DecartProvider client={setup.client}>
+          <OnMount />
+        </DecartProvider>
+      </StrictMode>,
+    );
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toMatch(/^done/));
+    expect(jobSubmissions()).toHaveLength(1);
+    expect(setup.engine.renders).toHaveLength(1);
+    expect(setup.engine.aborted).toEqual([]);
+    expect(setup.sent.some((line) => line.endsWith("/cancel"))).toBe(false);
+  });
+
+  it("keeps a job running through StrictMode's simulated unmount", async () => {
+    render(
+      <StrictMode>
+        <DecartProvider client={setup.client}>
+          <Generator />
+        </DecartProvider>
+      </StrictMode>,
+    );
+    act(() => {
+      void probe.latest!.process({ model: t2i, prompt: "clicked" });
+    });
+    await setup.engine.started(1);
+    setup.engine.release(true);
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("success"));
+    expect(setup.sent.filter((line) => line.startsWith("POST /v1/generate/"))).toHaveLength(1);
+    expect(setup.engine.aborted).toEqual([]);
+  });
+
+  it("coalesces calls made in the same tick into one submission", async () => {
+    setup.engine.release(true);
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    let outcomes!: Promise<Array<Blob | undefined>>;
+    act(() => {
+      outcomes = Promise.all([
+        result.current.process({ model: t2i, prompt: "one" }),
+        result.current.process({ model: t2i, prompt: "two" }),
+      ]);
+    });
+    const [one, two] = await act(() => outcomes);
+    expect(one).toBeUndefined();
+    expect(two?.type).toBe("image/png");
+    expect(setup.engine.renders.map((request) => request.prompt)).toEqual(["two"]);
+  });
+
+  it("reports invalid inputs as a typed InvalidInputError without a request", async () => {
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    let outcome!: Promise<Blob | undefined>;
+    act(() => {
+      outcome = result.current.process({ model: models.video("lucy-pro-i2v"), prompt: "no image" } as never);
+    });
+    expect(await act(() => outcome)).toBeUndefined();
+    await waitFor(() => expect(result.current.status).toBe("error"));
+    expect(result.current.error).toBeInstanceOf(InvalidInputError);
+    expect(result.current.error?.message).toBe("Invalid inputs for lucy-pro-i2v: data is required");
+    expect(result.current.error?.code).toBe("INVALID_INPUT");
+    expect(setup.sent).toEqual([]);
+  });
+
+  it("reset() cancels, and clears the result and the error", async () => {
+    setup.engine.release(true);
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    await act(() => result.current.process({ model: t2i, prompt: "kept" }));
+    expect(result.current.status).toBe("success");
+    act(() => result.current.reset());
+    expect(result.current.status).toBe("idle");
+    expect(result.current.data).toBeUndefined();
+    expect(result.current.url).toBeUndefined();
+    expect(result.current.error).toBeUndefined();
+  });
+});
+
+describe("object URLs", () => {
+  it("creates the URL only when read, and revokes it when replaced, reset and unmounted", async () => {
+    setup.engine.release(true);
+    const create = vi.spyOn(URL, "createObjectURL");
+    const revoke = vi.spyOn(URL, "revokeObjectURL");
+    let readUrl = false;
+    const { result, unmount } = renderHook(
+      () => {
+        const state = useProcess();
+        if (readUrl) void state.url;
+        return state;
+      },
+      { wrapper },
+    );
+
+    await act(() => result.current.process({ model: t2i, prompt: "not shown" }));
+    expect(result.current.status).toBe("success");
+    expect(create).not.toHaveBeenCalled();
+
+    readUrl = true;
+    await act(() => result.current.process({ model: t2i, prompt: "first" }));
+    const first = result.current.url;
+    expect(first).toMatch(/^blob:/);
+    expect(result.current.url).toBe(first); // stable across reads and renders
+    expect(create).toHaveBeenCalledTimes(1);
+    expect(create).toHaveBeenLastCalledWith(result.current.data);
+
+    await act(() => result.current.process({ model: t2i, prompt: "second" }));
+    const second = result.current.url;
+    expect(second).toMatch(/^blob:/);
+    expect(second).not.toBe(first);
+    expect(revoke).toHaveBeenCalledWith(first);
+    expect(revoke).not.toHaveBeenCalledWith(second);
+
+    act(() => result.current.reset());
+    expect(revoke).toHaveBeenCalledWith(second);
+    expect(result.current.url).toBeUndefined();
+
+    await act(() => result.current.process({ model: t2i, prompt: "third" }));
+    const third = result.current.url;
+    expect(third).toMatch(/^blob:/);
+    unmount();
+    await waitFor(() => expect(revoke).toHaveBeenCalledWith(third));
+    expect(create).toHaveBeenCalledTimes(3);
+    expect(revoke).toHaveBeenCalledTimes(3);
+  });
+
+  it("revokes the previous URL as soon as a new generation starts", async () => {
+    setup.engine.release(true);
+    const revoke = vi.spyOn(URL, "revokeObjectURL");
+    const { result } = renderHook(() => useProcess(), { wrapper });
+    await act(() => result.current.process({ model: t2i, prompt: "shown" }));
+    const shown = result.current.url;
+    setup.engine.release(false);
+    act(() => {
+      void result.current.process({ model: t2v, prompt: "next" });
+    });
+    await waitFor(() => expect(result.current.status).toBe("pending"));
+    expect(result.current.url).toBeUndefined();
+    expect(revoke).toHaveBeenCalledWith(shown);
+    act(() => result.current.cancel());
+    await waitFor(() => expect(setup.engine.aborted).toEqual(["next"]));
+  });
+});
+
+describe("DecartProvider", () => {
+  it("creates one client from inline options and a new one when an option changes", () => {
+    const { rerender } = render(
+      <DecartProvider options={{ proxy: "/api/decart" }}>
+        <ProcessIdentity />
+      </DecartProvider>,
+    );
+    rerender(
+      <DecartProvider options={{ proxy: "/api/decart" }}>
+        <ProcessIdentity />
+      </DecartProvider>,
+    );
+    expect(probe.processes.size).toBe(1);
+  });
+
+  it("explains what is missing when a hook is used outside a provider", () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(() => renderHook(() => useProcess())).toThrow(/inside a <DecartProvider>/);
+  });
+});
