@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { accessSync, chmodSync, constants } from "node:fs";
+import { accessSync, chmodSync, constants, openAsBlob } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDecartClient, type DecartClient } from "@decart/core";
 import { models } from "@decart/models";
@@ -69,6 +70,7 @@ async function probe(blob: Blob, directory: string): Promise<Probe> {
   };
 }
 
+const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
 
 describe("emulator end to end through @decart/core", () => {
@@ -93,24 +95,13 @@ describe("emulator end to end through @decart/core", () => {
     directory = await mkdtemp(join(tmpdir(), "emulator-e2e-"));
     emulator = await startEmulator();
     client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
-    // Inputs for the image and video models, made by the emulator itself.
-    [image, otherImage] = await Promise.all([
-      client.process({
-        model: models.image("lucy-pro-t2i"),
-        prompt: "A red barn in a green field at noon",
-        seed: 1,
-      }),
-      client.process({
-        model: models.image("lucy-pro-t2i"),
-        prompt: "Snowy mountains under a night sky",
-        seed: 2,
-      }),
-    ]);
-    video = await client.process({
-      model: models.video("lucy-pro-t2v"),
-      prompt: "City lights at night by the water",
-      seed: 3,
-      resolution: "480p",
+    // The bundled fixtures, plus a second image made by the emulator itself.
+    image = await openAsBlob(join(fixtures, "sample.png"), { type: "image/png" });
+    video = await openAsBlob(join(fixtures, "sample.mp4"), { type: "video/mp4" });
+    otherImage = await client.process({
+      model: models.image("lucy-pro-t2i"),
+      prompt: "Snowy mountains under a night sky",
+      seed: 2,
     });
   }, 60_000);
   afterAll(async () => {
@@ -118,30 +109,30 @@ describe("emulator end to end through @decart/core", () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it("lucy-pro-t2v: 720p landscape, 5 s at 25 fps, deterministic for a seed", async () => {
-    const options = {
+  it("lucy-pro-t2v: 720p landscape, 5 s at 25 fps", async () => {
+    const result = await client.process({
       model: models.video("lucy-pro-t2v"),
       prompt: "A serene lake at sunset with mountains in the background",
       seed: 42,
       resolution: "720p",
       orientation: "landscape",
-    } as const;
-    const [first, second] = await Promise.all([client.process(options), client.process(options)]);
-    const info = await expectVideo(first, 1280, 704);
+    });
+    const info = await expectVideo(result, 1280, 704);
     expect(info.frames).toBe(125);
     expect(info.duration).toBeCloseTo(5, 1);
-    expect(await bytes(second)).toEqual(await bytes(first));
   });
 
-  it("lucy-pro-t2v: 480p portrait", async () => {
-    const result = await client.process({
+  it("lucy-pro-t2v: 480p portrait, byte-identical for the same seed", async () => {
+    const options = {
       model: models.video("lucy-pro-t2v"),
       prompt: "A forest at dawn",
       seed: 5,
       resolution: "480p",
       orientation: "portrait",
-    });
-    expect((await expectVideo(result, 480, 832)).frames).toBe(125);
+    } as const;
+    const [first, second] = await Promise.all([client.process(options), client.process(options)]);
+    expect((await expectVideo(first, 480, 832)).frames).toBe(125);
+    expect(await bytes(second)).toEqual(await bytes(first));
   });
 
   it("lucy-pro-i2v and lucy-dev-i2v animate the input image", async () => {
@@ -237,5 +228,37 @@ describe("emulator end to end through @decart/core", () => {
     });
     const metadata = await sharp(await bytes(result)).metadata();
     expect(metadata).toMatchObject({ format: "png", width: 832, height: 480 });
+  });
+
+  it("answers a corrupt video or image 422 and keeps serving", async () => {
+    const post = (model: string, data: Blob) => {
+      const body = new FormData();
+      body.append("prompt", "anime");
+      body.append("data", data, "upload.bin");
+      return fetch(`${emulator.url}/v1/generate/${model}`, {
+        method: "POST",
+        headers: { "x-api-key": emulator.apiKey },
+        body,
+      });
+    };
+    const notAVideo = new Blob([new TextEncoder().encode("this is not a video ".repeat(500))], {
+      type: "video/mp4",
+    });
+    const truncated = new Blob([(await bytes(video)).subarray(0, 4000)], { type: "video/mp4" });
+    const notAnImage = new Blob([new TextEncoder().encode("GIF89a but not really")], { type: "image/gif" });
+    for (const [model, data] of [
+      ["lucy-pro-v2v", notAVideo],
+      ["lucy-fast-v2v", truncated],
+      ["lucy-pro-i2v", notAnImage],
+      ["lucy-pro-i2i", notAnImage],
+    ] as const) {
+      const response = await post(model, data);
+      expect(response.status, model).toBe(422);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("INVALID_INPUT");
+      expect(body.error.message).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
+    }
+    const health = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
+    expect(await health.json()).toMatchObject({ status: "ok", active: 0 });
   });
 });
