@@ -312,6 +312,22 @@ describe("emulator server (fake engine)", () => {
     expect(fake.log.started.filter((request) => request.prompt === "a lake")).toHaveLength(1);
   });
 
+  it("gives concurrent submissions with one Idempotency-Key the same job", async () => {
+    const submit = () =>
+      post("/v1/jobs/lucy-pro-t2i", form({ prompt: "same key" }), { "idempotency-key": "k-concurrent" }).then(
+        (response) => response.json() as Promise<{ job_id: string }>,
+      );
+    const [first, second] = await Promise.all([submit(), submit()]);
+    expect(second.job_id).toBe(first.job_id);
+    const other = (await (
+      await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "x" }), { "idempotency-key": "k-concurrent" })
+    ).json()) as {
+      error: { code: string };
+    };
+    expect(other.error.code).toBe("IDEMPOTENCY_CONFLICT");
+    await until(() => fake.log.started.filter((request) => request.prompt === "same key").length === 1);
+  });
+
   it("picks and reports a seed when none is given", async () => {
     const response = await post(
       "/v1/generate/lucy-pro-t2i",

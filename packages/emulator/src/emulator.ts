@@ -24,7 +24,18 @@ import { imageFields, planRender, type RenderPlan } from "./render-plan";
 import { matchRoute } from "./routes";
 import { WorkQueue } from "./work-queue";
 
-/** Resource limits of an emulator. Every field is optional. */
+/**
+ * Resource limits of an emulator. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator({
+ *   limits: { maxUploadBytes: 20 * 1024 * 1024, maxConcurrentJobs: 1, maxQueuedJobs: 4, resultTtlMs: 60_000 },
+ * });
+ * ```
+ */
 export interface EmulatorLimits {
   /** Largest upload accepted, all files of a request together; bigger ones get 413. @default 104857600 (100 MiB) */
   maxUploadBytes?: number;
@@ -38,7 +49,20 @@ export interface EmulatorLimits {
   workDir?: string;
 }
 
-/** Options of {@link startEmulator}. */
+/**
+ * Options of {@link startEmulator}.
+ *
+ * @example
+ * ```ts
+ * import { createProceduralEngine, startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator({
+ *   port: 8787,
+ *   apiKey: "local-dev-key",
+ *   engine: createProceduralEngine({ workers: 2 }),
+ * });
+ * ```
+ */
 export interface EmulatorOptions {
   /** Port to listen on; `0` picks a free one. @default 0 */
   port?: number;
@@ -57,7 +81,19 @@ export interface EmulatorOptions {
   limits?: EmulatorLimits;
 }
 
-/** A running emulator. */
+/**
+ * A running emulator: where it listens, the key it wants, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator();
+ * const response = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
+ * console.log(await response.json()); // { status: "ok", models: [...], active: 0, queued: 0 }
+ * await emulator.close();
+ * ```
+ */
 export interface Emulator {
   /** Base URL to give the client, such as `http://127.0.0.1:41234`. */
   readonly url: string;
