@@ -14,7 +14,9 @@ DECART_SKIP_BROWSER=1 bash scripts/setup.sh >/dev/null
 echo "› Building @decart/emulator and its dependencies…"
 bash scripts/pnpm.sh exec turbo run build --filter=@decart/emulator... --output-logs=errors-only
 echo "› Compiling the demo…"
+# Compiled next to its source so it resolves the workspace packages by name; removed afterwards.
+trap 'rm -rf packages/emulator/.demo' EXIT
 bash scripts/pnpm.sh exec esbuild packages/emulator/scripts/demo.ts --bundle --platform=node --format=esm \
   --target=node20 --packages=external --log-level=warning --outfile=packages/emulator/.demo/demo.mjs
 echo "› Running the demo…"
-exec node packages/emulator/.demo/demo.mjs
+node packages/emulator/.demo/demo.mjs
