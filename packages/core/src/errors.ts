@@ -1,6 +1,15 @@
 const brand = Symbol.for("decart.sdk.error");
 
-/** Machine-readable error codes. Server codes pass through as the server spells them. */
+/**
+ * Machine-readable error codes. Server codes pass through as the server spells them.
+ *
+ * @example
+ * ```ts
+ * import type { DecartErrorCode } from "@decart/core";
+ *
+ * const retryLater = (code: DecartErrorCode) => code === "RATE_LIMITED";
+ * ```
+ */
 export type DecartErrorCode =
   | "INVALID_API_KEY"
   | "INVALID_BASE_URL"
@@ -11,7 +20,17 @@ export type DecartErrorCode =
   | "TIMEOUT"
   | (string & {});
 
-/** Details every SDK error may carry. */
+/**
+ * Details every SDK error may carry.
+ *
+ * @example
+ * ```ts
+ * import { ProcessingError, type DecartErrorOptions } from "@decart/core";
+ *
+ * const details: DecartErrorOptions = { status: 502, requestId: "req_1" };
+ * const error = new ProcessingError("Upstream failed", details);
+ * ```
+ */
 export interface DecartErrorOptions {
   /** HTTP status of the response that caused the error, when there was one. */
   status?: number;
@@ -104,7 +123,16 @@ export class InvalidBaseURLError extends DecartSDKError {
   static override defaultCode: DecartErrorCode = "INVALID_BASE_URL";
 }
 
-/** One reason inputs were rejected: the field (dot path) and a sentence naming it. */
+/**
+ * One reason inputs were rejected: the field (dot path) and a sentence naming it.
+ *
+ * @example
+ * ```ts
+ * import type { InputIssue } from "@decart/core";
+ *
+ * const issue: InputIssue = { field: "data", message: "data is required" };
+ * ```
+ */
 export interface InputIssue {
   /** Dot path of the field, such as `data` or `trajectory.0.x`; empty for the whole input. */
   readonly field: string;

@@ -1,9 +1,27 @@
 import type { StandardSchemaV1 } from "./standard-schema";
 
-/** What a model produces: a video (submitted to the job queue) or an image (the sync endpoint). */
+/**
+ * What a model produces: a video (submitted to the job queue) or an image (the sync endpoint).
+ *
+ * @example
+ * ```ts
+ * import type { ModelKind } from "@decart/core";
+ *
+ * const kind: ModelKind = "video";
+ * ```
+ */
 export type ModelKind = "video" | "image";
 
-/** Output geometry of a model at one resolution, in pixels (landscape; portrait swaps them). */
+/**
+ * Output geometry of a model at one resolution, in pixels (landscape; portrait swaps them).
+ *
+ * @example
+ * ```ts
+ * import type { ModelGeometry } from "@decart/core";
+ *
+ * const hd: ModelGeometry = { width: 1280, height: 704 };
+ * ```
+ */
 export interface ModelGeometry {
   readonly width: number;
   readonly height: number;
@@ -15,6 +33,23 @@ export interface ModelGeometry {
  *
  * `inputs` is a Standard Schema: the client validates with it before any network call and sends the
  * validated value. Fields listed in `fileFields` are sent as multipart file parts.
+ *
+ * @example
+ * ```ts
+ * import type { ModelDefinition } from "@decart/core";
+ * import { z } from "zod";
+ *
+ * const inputs = z.object({ prompt: z.string(), data: z.instanceof(Blob) });
+ * const upscaler = {
+ *   name: "my-upscaler",
+ *   kind: "image",
+ *   endpoints: { generate: "/v1/generate/my-upscaler", jobs: "/v1/jobs/my-upscaler" },
+ *   inputs,
+ *   fileFields: ["data"],
+ *   outputType: "image/png",
+ *   geometry: { "720p": { width: 1280, height: 704 } },
+ * } satisfies ModelDefinition<"my-upscaler", "image", typeof inputs>;
+ * ```
  */
 export interface ModelDefinition<
   Name extends string = string,
@@ -38,5 +73,14 @@ export interface ModelDefinition<
   readonly maxDurationSeconds?: number;
 }
 
-/** The inputs a model accepts, as the caller writes them. */
+/**
+ * The inputs a model accepts, as the caller writes them.
+ *
+ * @example
+ * ```ts
+ * import type { ModelDefinition, ModelInputs } from "@decart/core";
+ *
+ * type Inputs<M extends ModelDefinition> = ModelInputs<M>;
+ * ```
+ */
 export type ModelInputs<Model extends ModelDefinition> = StandardSchemaV1.InferInput<Model["inputs"]>;

@@ -1,6 +1,15 @@
 /**
  * The Standard Schema interface (https://standardschema.dev), copied as types only so that any
  * validator that implements it (zod 4, valibot, arktype…) can describe a model's inputs.
+ *
+ * @example
+ * ```ts
+ * import type { StandardSchemaV1 } from "@decart/core";
+ *
+ * const anything: StandardSchemaV1<unknown> = {
+ *   "~standard": { version: 1, vendor: "example", validate: (value) => ({ value }) },
+ * };
+ * ```
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly "~standard": StandardSchemaV1.Props<Input, Output>;
