@@ -283,6 +283,24 @@ describe("emulator server (fake engine)", () => {
     expect(cancel.status).toBe(404);
   });
 
+  it("answers a malformed HTTP request and oversized headers in JSON", async () => {
+    const { connect } = await import("node:net");
+    const url = new URL(emulator.url);
+    const send = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
+        let reply = "";
+        socket.on("data", (chunk) => (reply += chunk));
+        socket.on("close", () => resolve(reply));
+      });
+    const garbage = await send("NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    expect(garbage).toMatch(/x-request-id: req_/);
+    expect(garbage).toContain('"code":"BAD_REQUEST"');
+    const huge = await send(`GET /v1/health HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(64 * 1024)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431/);
+  });
+
   it("runs a job: pending, 409 before completion, content with the seed, idempotency", async () => {
     const submitted = await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "a lake", seed: "42" }), {
       "idempotency-key": "k-1",

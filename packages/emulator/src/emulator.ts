@@ -433,12 +433,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       track(handle(request, response));
     },
   );
-  server.on("clientError", (error, socket: Socket) => {
-    if (socket.writable && !socket.destroyed) {
-      socket.end(
-        'HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"BAD_REQUEST","message":"Malformed HTTP request"}}',
-      );
-    } else socket.destroy(error);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || socket.destroyed || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    // Not even a parseable request line or headers: answer in the same JSON shape, then hang up.
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: "HEADERS_TOO_LARGE", message: "The request headers are too large" }
+        : { code: "BAD_REQUEST", message: "Malformed HTTP request" },
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: req_${randomBytes(12).toString("hex")}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
