@@ -8,18 +8,32 @@ if (process.argv[2] === "server") {
   const png = Buffer.alloc(64 * 1024, 1);
   createServer((incoming, outgoing) => {
     incoming.resume();
-    incoming.on("end", () => outgoing.writeHead(200, { "content-type": "image/png", "x-request-id": "r" }).end(png));
+    incoming.on("end", () =>
+      outgoing.writeHead(200, { "content-type": "image/png", "x-request-id": "r" }).end(png),
+    );
   }).listen(0, "127.0.0.1", function () {
     console.log(this.address().port);
   });
 } else {
   const calls = Number(process.argv[2] ?? 2000);
-  const server = spawn(process.execPath, [process.argv[1], "server"], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve) => server.stdout.once("data", (data) => resolve(String(data).trim())));
+  const server = spawn(process.execPath, [process.argv[1], "server"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((resolve) =>
+    server.stdout.once("data", (data) => resolve(String(data).trim())),
+  );
   const { createDecartClient } = await import("../dist/index.js");
   const baseUrl = `http://127.0.0.1:${port}`;
   const schema = { "~standard": { version: 1, vendor: "x", validate: (value) => ({ value }) } };
-  const model = { name: "m", kind: "image", endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" }, inputs: schema, fileFields: ["data"], outputType: "", geometry: {} };
+  const model = {
+    name: "m",
+    kind: "image",
+    endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" },
+    inputs: schema,
+    fileFields: ["data"],
+    outputType: "",
+    geometry: {},
+  };
   const client = createDecartClient({ apiKey: "k", baseUrl });
   const image = new Blob([new Uint8Array(16 * 1024)], { type: "image/png" });
   const raw = async () => {
@@ -27,7 +41,11 @@ if (process.argv[2] === "server") {
     form.append("prompt", "A lighthouse at dawn");
     form.append("seed", "42");
     form.append("data", image, "data.png");
-    const response = await fetch(`${baseUrl}/v1/generate/m`, { method: "POST", body: form, headers: { "X-API-KEY": "k" } });
+    const response = await fetch(`${baseUrl}/v1/generate/m`, {
+      method: "POST",
+      body: form,
+      headers: { "X-API-KEY": "k" },
+    });
     if (!response.ok) throw new Error(String(response.status));
     return response.blob();
   };
@@ -51,8 +69,14 @@ if (process.argv[2] === "server") {
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const [rawMedian, sdkMedian] = [median(all.raw), median(all.sdk)];
-  console.log(`raw fetch         median ${(rawMedian * 1000).toFixed(0)} µs  mean ${(mean(all.raw) * 1000).toFixed(0)} µs`);
-  console.log(`client.process()  median ${(sdkMedian * 1000).toFixed(0)} µs  mean ${(mean(all.sdk) * 1000).toFixed(0)} µs`);
-  console.log(`overhead          ${(sdkMedian / rawMedian).toFixed(3)}× (median), ${(mean(all.sdk) / mean(all.raw)).toFixed(3)}× (mean)`);
+  console.log(
+    `raw fetch         median ${(rawMedian * 1000).toFixed(0)} µs  mean ${(mean(all.raw) * 1000).toFixed(0)} µs`,
+  );
+  console.log(
+    `client.process()  median ${(sdkMedian * 1000).toFixed(0)} µs  mean ${(mean(all.sdk) * 1000).toFixed(0)} µs`,
+  );
+  console.log(
+    `overhead          ${(sdkMedian / rawMedian).toFixed(3)}× (median), ${(mean(all.sdk) / mean(all.raw)).toFixed(3)}× (mean)`,
+  );
   server.kill();
 }

@@ -2,10 +2,9 @@
 // in another process that discards the bytes.
 //   node scripts/measure-upload.mjs [sizeMiB]      (needs `pnpm --filter @decart/core run build` first)
 import { spawn } from "node:child_process";
-import { openAsBlob } from "node:fs";
-import { writeFile, rm } from "node:fs/promises";
+import { createReadStream, openAsBlob, statSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
 import { createServer, request } from "node:http";
-import { createReadStream, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,7 +17,9 @@ if (role === "server") {
     incoming.on("end", () => {
       const path = incoming.url ?? "/";
       if (path.startsWith("/v1/jobs/") && incoming.method === "POST") {
-        outgoing.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ job_id: "m1", status: "completed" }));
+        outgoing
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ job_id: "m1", status: "completed" }));
       } else if (path === "/v1/jobs/m1/content") {
         outgoing.writeHead(200, { "content-type": "video/mp4" }).end("ok");
       } else {
@@ -33,10 +34,14 @@ if (role === "server") {
   const base = process.memoryUsage().rss;
   if (mode === "node-http") {
     await new Promise((resolve, reject) => {
-      const outgoing = request(url, { method: "POST", headers: { "content-length": statSync(file).size } }, (response) => {
-        response.resume();
-        response.on("end", resolve);
-      });
+      const outgoing = request(
+        url,
+        { method: "POST", headers: { "content-length": statSync(file).size } },
+        (response) => {
+          response.resume();
+          response.on("end", resolve);
+        },
+      );
       outgoing.on("error", reject);
       createReadStream(file).pipe(outgoing);
     });
@@ -48,30 +53,52 @@ if (role === "server") {
     const { createDecartClient } = await import("../dist/index.js");
     const schema = { "~standard": { version: 1, vendor: "x", validate: (value) => ({ value }) } };
     const kind = mode === "decart-video" ? "video" : "image";
-    const model = { name: "m", kind, endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" }, inputs: schema, fileFields: ["data"], outputType: "", geometry: {} };
+    const model = {
+      name: "m",
+      kind,
+      endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" },
+      inputs: schema,
+      fileFields: ["data"],
+      outputType: "",
+      geometry: {},
+    };
     const client = createDecartClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}` });
     await client.process({ model, prompt: "x", data: await openAsBlob(file, { type: "video/mp4" }) });
   }
-  console.log(JSON.stringify({ mode, baseMiB: base / 2 ** 20, peakMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({ mode, baseMiB: base / 2 ** 20, peakMiB: process.resourceUsage().maxRSS / 1024 }),
+  );
 } else {
   const sizeMiB = Number(role ?? 512);
   const file = join(tmpdir(), `decart-upload-${sizeMiB}.bin`);
   const chunk = Buffer.alloc(2 ** 20, 7);
-  await writeFile(file, (async function* () { for (let index = 0; index < sizeMiB; index++) yield chunk; })());
+  await writeFile(
+    file,
+    (async function* () {
+      for (let index = 0; index < sizeMiB; index++) yield chunk;
+    })(),
+  );
   const server = spawn(process.execPath, [script, "server"], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve) => server.stdout.once("data", (data) => resolve(String(data).trim())));
+  const port = await new Promise((resolve) =>
+    server.stdout.once("data", (data) => resolve(String(data).trim())),
+  );
   const run = (mode) =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [script, "client", mode, file, port], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [script, "client", mode, file, port], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let output = "";
       child.stdout.on("data", (data) => (output += data));
       child.on("exit", () => resolve(JSON.parse(output)));
     });
   const results = {};
-  for (const mode of ["node-http", "fetch-formdata", "decart-image", "decart-video"]) results[mode] = await run(mode);
+  for (const mode of ["node-http", "fetch-formdata", "decart-image", "decart-video"])
+    results[mode] = await run(mode);
   const floor = results["node-http"].peakMiB;
   for (const result of Object.values(results)) {
-    console.log(`${result.mode.padEnd(16)} peak RSS ${result.peakMiB.toFixed(0).padStart(5)} MiB  ${(result.peakMiB / floor).toFixed(2)}× node:http`);
+    console.log(
+      `${result.mode.padEnd(16)} peak RSS ${result.peakMiB.toFixed(0).padStart(5)} MiB  ${(result.peakMiB / floor).toFixed(2)}× node:http`,
+    );
   }
   server.kill();
   await rm(file);

@@ -10,9 +10,22 @@ declare const client: DecartClient;
 
 describe("per-model input typing", () => {
   test("known fields are accepted and typed", () => {
-    expectTypeOf(client.process({ model: testImageModel, prompt: "x", seed: 1, resolution: "720p" })).toEqualTypeOf<Promise<Blob>>();
-    client.process({ model: testVideoModel, prompt: "x", trajectory: [{ frame: 0, x: 1, y: 2 }], data: new Blob([]) });
-    client.process({ model: testVideoModel, prompt: "x", signal: AbortSignal.timeout(1), onProgress: (event) => event.status, deadline: 5 });
+    expectTypeOf(
+      client.process({ model: testImageModel, prompt: "x", seed: 1, resolution: "720p" }),
+    ).toEqualTypeOf<Promise<Blob>>();
+    client.process({
+      model: testVideoModel,
+      prompt: "x",
+      trajectory: [{ frame: 0, x: 1, y: 2 }],
+      data: new Blob([]),
+    });
+    client.process({
+      model: testVideoModel,
+      prompt: "x",
+      signal: AbortSignal.timeout(1),
+      onProgress: (event) => event.status,
+      deadline: 5,
+    });
   });
 
   test("a wrong field, a wrong value type or a missing required field is a type error", () => {
@@ -34,8 +47,12 @@ describe("per-model input typing", () => {
   });
 
   test("queue results", () => {
-    expectTypeOf(client.queue.submit({ model: testVideoModel, prompt: "x" })).toEqualTypeOf<Promise<JobInfo>>();
-    expectTypeOf(client.queue.submitAndPoll({ model: testVideoModel, prompt: "x" })).toEqualTypeOf<Promise<SubmitAndPollResult>>();
+    expectTypeOf(client.queue.submit({ model: testVideoModel, prompt: "x" })).toEqualTypeOf<
+      Promise<JobInfo>
+    >();
+    expectTypeOf(client.queue.submitAndPoll({ model: testVideoModel, prompt: "x" })).toEqualTypeOf<
+      Promise<SubmitAndPollResult>
+    >();
     expectTypeOf(client.queue.cancel("id")).toEqualTypeOf<Promise<JobInfo | undefined>>();
   });
 

@@ -32,7 +32,9 @@ describe("createDecartClient options", () => {
 
   test("baseUrl must be http(s); it defaults to api.decart.ai", () => {
     expect(createDecartClient({ apiKey: "k" }).baseUrl).toBe("https://api.decart.ai");
-    expect(createDecartClient({ apiKey: "k", baseUrl: "http://localhost:8787/" }).baseUrl).toBe("http://localhost:8787");
+    expect(createDecartClient({ apiKey: "k", baseUrl: "http://localhost:8787/" }).baseUrl).toBe(
+      "http://localhost:8787",
+    );
     for (const baseUrl of ["ftp://example.com", "not a url", "//example.com", ""]) {
       expect(() => createDecartClient({ apiKey: "k", baseUrl })).toThrow(InvalidBaseURLError);
     }
@@ -53,7 +55,9 @@ describe("createDecartClient options", () => {
 
   test("a relative proxy resolves against the page URL, and fails clearly without one", async () => {
     const client = createDecartClient({ proxy: "/api/decart" });
-    await expect(client.process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(InvalidBaseURLError);
+    await expect(client.process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(
+      InvalidBaseURLError,
+    );
     server.route("POST /api/decart/v1/generate/test-t2i", { body: PNG, type: "image/png" });
     vi.stubGlobal("location", { href: `${server.url}/studio/page` });
     try {
@@ -98,6 +102,13 @@ describe("createDecartClient options", () => {
       name: "ProcessingError",
       code: "UNREADABLE_RESPONSE",
     });
+  });
+
+  test("invalid timeouts are rejected", () => {
+    for (const timeout of [0, -5, Number.NaN, 2 ** 31]) {
+      expect(() => createDecartClient({ apiKey: "k", timeout })).toThrow(TypeError);
+    }
+    expect(() => createDecartClient({ apiKey: "k", timeout: false })).not.toThrow();
   });
 
   test("invalid retry limits are rejected", () => {

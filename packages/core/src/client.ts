@@ -157,7 +157,8 @@ const defaultBaseUrl = "https://api.decart.ai";
 
 function environmentApiKey(): string | undefined {
   try {
-    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.DECART_API_KEY;
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+      ?.DECART_API_KEY;
     return typeof value === "string" ? value : undefined;
   } catch {
     // Deno without --allow-env throws on access; treat as unset.
@@ -183,7 +184,8 @@ function parseProxy(value: string): string {
     throw new InvalidBaseURLError("proxy must be an http(s) URL or a path such as /api/decart");
   }
   if (value.startsWith("/") && !value.startsWith("//")) {
-    if (/[\s?#]/.test(value)) throw new InvalidBaseURLError(`proxy path "${value}" must not contain spaces, ? or #`);
+    if (/[\s?#]/.test(value))
+      throw new InvalidBaseURLError(`proxy path "${value}" must not contain spaces, ? or #`);
     return value.replace(/\/+$/, "");
   }
   return parseHttpUrl(value, "proxy");
@@ -222,12 +224,18 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     headers["X-API-KEY"] = apiKey.trim();
     base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
   }
+  const timeout = options.timeout ?? 60_000;
+  if (timeout !== false && !(typeof timeout === "number" && timeout > 0 && timeout <= 2_147_483_647)) {
+    throw new TypeError(
+      `timeout must be a number of milliseconds between 1 and 2147483647, or false (got ${String(timeout)})`,
+    );
+  }
   const plugins = Object.freeze([...(options.plugins ?? [])]);
   const context: ClientContext = {
     transport: createTransport({
       base,
       headers,
-      timeout: options.timeout ?? 60_000,
+      timeout,
       retry: createRetryTable(options.retry),
       fetch: options.fetch,
       hooks: pluginHooks(plugins),

@@ -76,10 +76,12 @@ export class DecartSDKError extends Error {
 
   constructor(message: string, options: DecartErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = options.code ?? (new.target as unknown as { defaultCode?: DecartErrorCode }).defaultCode ?? "SDK_ERROR";
+    this.code =
+      options.code ?? (new.target as unknown as { defaultCode?: DecartErrorCode }).defaultCode ?? "SDK_ERROR";
     this.status = options.status;
     this.requestId = options.requestId;
-    this.retryable = options.retryable ?? (options.status !== undefined && retryableStatuses.has(options.status));
+    this.retryable =
+      options.retryable ?? (options.status !== undefined && retryableStatuses.has(options.status));
     Object.defineProperty(this, brand, { value: true });
   }
 
@@ -177,13 +179,18 @@ export class InvalidInputError extends DecartSDKError {
    * console.log(error.message); // "Invalid inputs for lucy-pro-i2v: data is required"
    * ```
    */
-  static fromIssues(model: string, issues: readonly InputIssue[], options: DecartErrorOptions = {}): InvalidInputError {
+  static fromIssues(
+    model: string,
+    issues: readonly InputIssue[],
+    options: DecartErrorOptions = {},
+  ): InvalidInputError {
     const named = issues.map((issue) =>
       issue.field === "" || issue.message.startsWith(issue.field)
         ? issue
         : { field: issue.field, message: `${issue.field} ${issue.message}` },
     );
-    const clauses = named.length > 0 ? named.map((issue) => issue.message).join("; ") : "inputs were rejected";
+    const clauses =
+      named.length > 0 ? named.map((issue) => issue.message).join("; ") : "inputs were rejected";
     return new InvalidInputError(`Invalid inputs for ${model}: ${clauses}`, { ...options, issues: named });
   }
 }

@@ -41,8 +41,10 @@ const extensions: Readonly<Record<string, string>> = {
 
 /** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
 export function sniffMediaType(head: Uint8Array): string | undefined {
-  const at = (offset: number, ...bytes: number[]) => bytes.every((byte, index) => head[offset + index] === byte);
-  const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
+  const at = (offset: number, ...bytes: number[]) =>
+    bytes.every((byte, index) => head[offset + index] === byte);
+  const ascii = (offset: number, text: string) =>
+    at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
   if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
   if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
   if (ascii(0, "GIF87a") || ascii(0, "GIF89a")) return "image/gif";
@@ -75,7 +77,11 @@ interface ResolveContext {
 }
 
 /** Turns one file input into a multipart part, by reference where the input is already a Blob. */
-export async function resolveFileInput(field: string, value: unknown, context: ResolveContext): Promise<UploadFile> {
+export async function resolveFileInput(
+  field: string,
+  value: unknown,
+  context: ResolveContext,
+): Promise<UploadFile> {
   let blob: Blob;
   let name: string | undefined;
   if (value instanceof Blob) {
@@ -84,19 +90,26 @@ export async function resolveFileInput(field: string, value: unknown, context: R
   } else if (value instanceof ArrayBuffer) {
     blob = new Blob([value]);
   } else if (ArrayBuffer.isView(value)) {
-    blob = new Blob([new Uint8Array(value.buffer, value.byteOffset, value.byteLength) as Uint8Array<ArrayBuffer>]);
+    blob = new Blob([
+      new Uint8Array(value.buffer, value.byteOffset, value.byteLength) as Uint8Array<ArrayBuffer>,
+    ]);
   } else if (typeof ReadableStream === "function" && value instanceof ReadableStream) {
     blob = await new Response(value).blob();
   } else if (value instanceof URL || (typeof value === "string" && isHttpUrl(value))) {
     const url = value instanceof URL ? value : new URL(value);
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw InvalidInputError.fromIssues(context.model, [{ field, message: `${field} must be an http(s) URL, not ${url.protocol}` }]);
+      throw InvalidInputError.fromIssues(context.model, [
+        { field, message: `${field} must be an http(s) URL, not ${url.protocol}` },
+      ]);
     }
     blob = await download(field, url, context);
     name = decodeURIComponent(url.pathname.split("/").pop() ?? "") || undefined;
   } else {
     throw InvalidInputError.fromIssues(context.model, [
-      { field, message: `${field} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string` },
+      {
+        field,
+        message: `${field} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string`,
+      },
     ]);
   }
   let type = blob.type.split(";", 1)[0]?.trim() ?? "";
@@ -117,9 +130,13 @@ async function download(field: string, url: URL, context: ResolveContext): Promi
     response = await send(url.href, context.signal ? { signal: context.signal } : undefined);
   } catch (error) {
     if (context.signal?.aborted) throw context.signal.reason;
-    throw InvalidInputError.fromIssues(context.model, [{ field, message: `${field} could not be downloaded from ${url.href}` }], {
-      cause: error,
-    });
+    throw InvalidInputError.fromIssues(
+      context.model,
+      [{ field, message: `${field} could not be downloaded from ${url.href}` }],
+      {
+        cause: error,
+      },
+    );
   }
   if (!response.ok) {
     void response.body?.cancel().catch(() => undefined);

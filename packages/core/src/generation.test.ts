@@ -13,11 +13,19 @@ afterAll(() => server.close());
 afterEach(() => server.reset());
 
 const client = () =>
-  createDecartClient({ apiKey: "k", baseUrl: server.url, polling: { initialDelay: 0, interval: 5, maxInterval: 5 } });
+  createDecartClient({
+    apiKey: "k",
+    baseUrl: server.url,
+    polling: { initialDelay: 0, interval: 5, maxInterval: 5 },
+  });
 
 test("goes idle → pending (with progress and jobId) → success, with stable snapshots", async () => {
   server.route("POST /v1/jobs/test-i2v", { body: { job_id: "g1", status: "pending" } });
-  server.route("GET /v1/jobs/g1", { body: { job_id: "g1", status: "processing", progress: 0.5 } }, { body: { job_id: "g1", status: "completed" } });
+  server.route(
+    "GET /v1/jobs/g1",
+    { body: { job_id: "g1", status: "processing", progress: 0.5 } },
+    { body: { job_id: "g1", status: "completed" } },
+  );
   server.route("GET /v1/jobs/g1/content", { body: MP4, type: "video/mp4" });
   const generation = createGeneration(client());
   const seen: GenerationSnapshot[] = [];
@@ -50,7 +58,11 @@ test("errors land in the snapshot; start never rejects", async () => {
 });
 
 test("a new start cancels the running one; cancel() returns to idle and cancels the job", async () => {
-  server.route("POST /v1/jobs/test-i2v", { body: { job_id: "g2", status: "pending" } }, { body: { job_id: "g3", status: "pending" } });
+  server.route(
+    "POST /v1/jobs/test-i2v",
+    { body: { job_id: "g2", status: "pending" } },
+    { body: { job_id: "g3", status: "pending" } },
+  );
   server.route("GET /v1/jobs/g2", { body: { job_id: "g2", status: "processing" } });
   server.route("GET /v1/jobs/g3", { body: { job_id: "g3", status: "processing" } });
   server.route("POST /v1/jobs/g2/cancel", { body: { job_id: "g2", status: "cancelled" } });

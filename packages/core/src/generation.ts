@@ -136,7 +136,11 @@ export class GenerationObserver {
       if (controller.signal.aborted && error === controller.signal.reason && !outer?.aborted) {
         this.#set(idle);
       } else {
-        this.#set({ ...this.#snapshot, status: "error", error: error instanceof Error ? error : new Error(String(error)) });
+        this.#set({
+          ...this.#snapshot,
+          status: "error",
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
       }
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);

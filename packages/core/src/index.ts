@@ -1,8 +1,8 @@
 export { createDecartClient, type DecartClient, type DecartClientOptions } from "./client";
 export {
-  DecartSDKError,
   type DecartErrorCode,
   type DecartErrorOptions,
+  DecartSDKError,
   type InputIssue,
   InvalidAPIKeyError,
   InvalidBaseURLError,

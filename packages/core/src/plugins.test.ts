@@ -39,7 +39,12 @@ describe("plugins", () => {
     server.route("POST /v1/jobs/test-i2v", { status: 503 }, { body: { job_id: "p1", status: "pending" } });
     server.route("GET /v1/jobs/p1", { body: { job_id: "p1", status: "completed" } });
     server.route("GET /v1/jobs/p1/content", { body: MP4, type: "video/mp4" });
-    const client = createDecartClient({ apiKey: "k", baseUrl: server.url, ...fast, plugins: [tracer("a"), tracer("b")] });
+    const client = createDecartClient({
+      apiKey: "k",
+      baseUrl: server.url,
+      ...fast,
+      plugins: [tracer("a"), tracer("b")],
+    });
     await client.process({ model: testVideoModel, prompt: "x" });
     expect(server.requests[0]?.headers["x-trace"]).toBe("a, b");
     expect(seen.slice(0, 8)).toEqual([
@@ -60,9 +65,7 @@ describe("plugins", () => {
     const client = createDecartClient({
       apiKey: "k",
       baseUrl: server.url,
-      plugins: [
-        { beforeRequest: () => new Response(PNG, { headers: { "content-type": "image/png" } }) },
-      ],
+      plugins: [{ beforeRequest: () => new Response(PNG, { headers: { "content-type": "image/png" } }) }],
     });
     expect((await client.process({ model: testImageModel, prompt: "x" })).type).toBe("image/png");
     expect(server.requests).toHaveLength(0);
@@ -99,8 +102,15 @@ describe("plugins", () => {
 describe("loggerPlugin", () => {
   test("logs method, path, status, duration, request id and retries, and never the key", async () => {
     const entries: LogEntry[] = [];
-    server.route("POST /v1/generate/test-t2i", { status: 503, headers: { "retry-after": "0" } }, { body: PNG, type: "image/png" });
-    server.route("POST /v1/jobs/test-i2v", { status: 401, body: { error: { code: "UNAUTHORIZED", message: `bad key` } } });
+    server.route(
+      "POST /v1/generate/test-t2i",
+      { status: 503, headers: { "retry-after": "0" } },
+      { body: PNG, type: "image/png" },
+    );
+    server.route("POST /v1/jobs/test-i2v", {
+      status: 401,
+      body: { error: { code: "UNAUTHORIZED", message: `bad key` } },
+    });
     const client = createDecartClient({
       apiKey: secret,
       baseUrl: server.url,
@@ -114,7 +124,12 @@ describe("loggerPlugin", () => {
     expect(messages[1]).toMatch(/^POST \/v1\/generate\/test-t2i 503 \d+ms req_\d+$/);
     expect(messages[2]).toMatch(/^POST \/v1\/generate\/test-t2i retry 1 after: /);
     expect(messages[3]).toMatch(/^POST \/v1\/generate\/test-t2i 200 \d+ms req_\d+ retry 1$/);
-    expect(entries[3]).toMatchObject({ method: "POST", path: "/v1/generate/test-t2i", status: 200, retryCount: 1 });
+    expect(entries[3]).toMatchObject({
+      method: "POST",
+      path: "/v1/generate/test-t2i",
+      status: 200,
+      retryCount: 1,
+    });
     expect(messages.at(-1)).toMatch(/^process failed: InvalidAPIKeyError: /);
     expect(JSON.stringify(entries)).not.toContain(secret);
   });
@@ -127,7 +142,11 @@ describe("loggerPlugin", () => {
     }
     try {
       server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
-      const client = createDecartClient({ apiKey: secret, baseUrl: server.url, plugins: [loggerPlugin({ level: "info" })] });
+      const client = createDecartClient({
+        apiKey: secret,
+        baseUrl: server.url,
+        plugins: [loggerPlugin({ level: "info" })],
+      });
       await client.process({ model: testImageModel, prompt: "x" });
     } finally {
       Object.assign(console, original);

@@ -98,6 +98,8 @@ export interface ErrorState {
 }
 
 type MaybePromise<T> = T | Promise<T>;
+// Hooks "return something or nothing": `void` (not `undefined`) lets an expression-bodied arrow whose
+// value is void, such as `({ request }) => request.headers.set(...)`, be a hook.
 
 /**
  * Hooks into the transport and the job lifecycle (SPEC 3.5). Every hook is optional, receives a state
@@ -133,6 +135,7 @@ export interface DecartPlugin {
    * const plugin = { beforeRequest: ({ request }: { request: Request }) => request.headers.set("x-app", "demo") };
    * ```
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (see MaybePromise)
   beforeRequest?(state: BeforeRequestState): MaybePromise<Request | Response | void>;
   /**
    * After each response arrives (errors included). Return a `Response` to replace it.
@@ -141,6 +144,7 @@ export interface DecartPlugin {
    * const plugin = { afterResponse: ({ response }: { response: Response }) => void console.log(response.status) };
    * ```
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (see MaybePromise)
   afterResponse?(state: AfterResponseState): MaybePromise<Response | void>;
   /**
    * Before a failed request is retried.
@@ -165,6 +169,7 @@ export interface DecartPlugin {
    * const plugin = { onError: ({ error }: { error: Error }) => void console.error(error.message) };
    * ```
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (see MaybePromise)
   onError?(state: ErrorState): MaybePromise<Error | void>;
 }
 

@@ -60,7 +60,11 @@ export function normalizePolling(options: PollingOptions | undefined): Required<
 }
 
 /** The wait before poll number `index` (0-based), with jitter. */
-export function pollDelay(index: number, polling: Required<PollingOptions>, retryAfterSeconds?: number): number {
+export function pollDelay(
+  index: number,
+  polling: Required<PollingOptions>,
+  retryAfterSeconds?: number,
+): number {
   let wait: number;
   if (index === 0) {
     wait = Math.random() * polling.initialDelay;
@@ -68,7 +72,8 @@ export function pollDelay(index: number, polling: Required<PollingOptions>, retr
     const base = Math.min(polling.maxInterval, polling.interval * 2 ** (index - 1));
     wait = base * (0.75 + Math.random() * 0.25);
   }
-  if (retryAfterSeconds !== undefined) wait = Math.max(wait, Math.min(maxServerWait, retryAfterSeconds * 1000));
+  if (retryAfterSeconds !== undefined)
+    wait = Math.max(wait, Math.min(maxServerWait, retryAfterSeconds * 1000));
   return wait;
 }
 
@@ -77,17 +82,28 @@ export function readJobInfo(data: unknown, fallbackId?: string): JobInfo {
   const record = (data ?? {}) as Record<string, unknown>;
   const jobId = typeof record.job_id === "string" ? record.job_id : fallbackId;
   const status = record.status;
-  if (jobId === undefined || typeof status !== "string" || !/^(pending|processing|completed|failed|cancelled)$/.test(status)) {
-    throw new ProcessingError(`The server sent a job description the client could not read: ${JSON.stringify(data)?.slice(0, 200)}`, {
-      code: "UNREADABLE_RESPONSE",
-    });
+  if (
+    jobId === undefined ||
+    typeof status !== "string" ||
+    !/^(pending|processing|completed|failed|cancelled)$/.test(status)
+  ) {
+    throw new ProcessingError(
+      `The server sent a job description the client could not read: ${JSON.stringify(data)?.slice(0, 200)}`,
+      {
+        code: "UNREADABLE_RESPONSE",
+      },
+    );
   }
   const info: JobInfo = { job_id: jobId, status: status as JobStatus };
   if (typeof record.progress === "number" && Number.isFinite(record.progress)) {
     info.progress = Math.min(1, Math.max(0, record.progress));
   }
   if (typeof record.error === "string") info.error = record.error;
-  else if (record.error && typeof record.error === "object" && typeof (record.error as { message?: unknown }).message === "string") {
+  else if (
+    record.error &&
+    typeof record.error === "object" &&
+    typeof (record.error as { message?: unknown }).message === "string"
+  ) {
     info.error = (record.error as { message: string }).message;
   }
   return info;

@@ -19,11 +19,17 @@ beforeAll(async () => {
 afterAll(() => server.close());
 afterEach(() => server.reset());
 
-const fast = { polling: { initialDelay: 0, interval: 5, maxInterval: 10 }, retry: { limit: 2, baseDelay: 1, maxDelay: 5 } };
+const fast = {
+  polling: { initialDelay: 0, interval: 5, maxInterval: 10 },
+  retry: { limit: 2, baseDelay: 1, maxDelay: 5 },
+};
 const clientFor = (options: DecartClientOptions = {}) =>
   createDecartClient({ apiKey: "test-key", baseUrl: server.url, ...fast, ...options });
 
-function fileField(request: { form: Map<string, string | ReceivedFile> | undefined }, name: string): ReceivedFile {
+function fileField(
+  request: { form: Map<string, string | ReceivedFile> | undefined },
+  name: string,
+): ReceivedFile {
   const value = request.form?.get(name);
   if (!value || typeof value === "string") throw new Error(`${name} is not a file part`);
   return value;
@@ -39,7 +45,13 @@ describe("image models (sync endpoint)", () => {
   test("sends the wire protocol: headers and multipart fields", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     const client = clientFor({ integration: "acme/1.2" });
-    const blob = await client.process({ model: testImageModel, prompt: "A lighthouse", seed: 42, enhance_prompt: true, resolution: "720p" });
+    const blob = await client.process({
+      model: testImageModel,
+      prompt: "A lighthouse",
+      seed: 42,
+      enhance_prompt: true,
+      resolution: "720p",
+    });
 
     expect(blob.type).toBe("image/png");
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(PNG);
@@ -62,20 +74,33 @@ describe("image models (sync endpoint)", () => {
   test("reports processing then completed", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     const events: ProgressEvent[] = [];
-    await clientFor().process({ model: testImageModel, prompt: "x", onProgress: (event) => events.push(event) });
+    await clientFor().process({
+      model: testImageModel,
+      prompt: "x",
+      onProgress: (event) => events.push(event),
+    });
     expect(events).toEqual([{ status: "processing" }, { status: "completed" }]);
   });
 });
 
 describe("video models (queue + polling)", () => {
   test("submits with an Idempotency-Key, reports every change, downloads the content", async () => {
-    routeJob("job-1", { status: "pending" }, { status: "processing", progress: 0.5 }, { status: "processing", progress: 0.5 }, { status: "completed" });
+    routeJob(
+      "job-1",
+      { status: "pending" },
+      { status: "processing", progress: 0.5 },
+      { status: "processing", progress: 0.5 },
+      { status: "completed" },
+    );
     const events: ProgressEvent[] = [];
     const video = await clientFor().process({
       model: testVideoModel,
       prompt: "Waves",
       num_inference_steps: 50,
-      trajectory: [{ frame: 0, x: 1, y: 2 }, { frame: 10, x: 3.5, y: 4 }],
+      trajectory: [
+        { frame: 0, x: 1, y: 2 },
+        { frame: 10, x: 3.5, y: 4 },
+      ],
       onProgress: (event) => events.push(event),
     });
     expect(video.type).toBe("video/mp4");
@@ -88,7 +113,10 @@ describe("video models (queue + polling)", () => {
     const [submit] = server.requestsTo("POST /v1/jobs/test-i2v");
     expect(submit?.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(submit?.form?.get("num_inference_steps")).toBe("50");
-    expect(JSON.parse(submit?.form?.get("trajectory") as string)).toEqual([{ frame: 0, x: 1, y: 2 }, { frame: 10, x: 3.5, y: 4 }]);
+    expect(JSON.parse(submit?.form?.get("trajectory") as string)).toEqual([
+      { frame: 0, x: 1, y: 2 },
+      { frame: 10, x: 3.5, y: 4 },
+    ]);
     expect(server.requestsTo("GET /v1/jobs/job-1")).toHaveLength(4);
     expect(server.requestsTo("GET /v1/jobs/job-1/content")).toHaveLength(1);
   });
@@ -111,7 +139,9 @@ describe("video models (queue + polling)", () => {
 
   test("a failed job rejects with ProcessingError carrying the server's reason", async () => {
     routeJob("job-bad", { status: "failed", error: "GPU fell over" });
-    const error = await clientFor().process({ model: testVideoModel, prompt: "x" }).catch((caught) => caught);
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error.code).toBe("JOB_FAILED");
     expect(error.message).toContain("GPU fell over");
@@ -140,7 +170,10 @@ describe("file inputs", () => {
     routeJob("job-files", { status: "completed" });
     const client = clientFor();
     const cases: Array<[unknown, { name: string; type: string; bytes?: Uint8Array }]> = [
-      [new File([JPEG], "photo.jpg", { type: "image/jpeg" }), { name: "photo.jpg", type: "image/jpeg", bytes: JPEG }],
+      [
+        new File([JPEG], "photo.jpg", { type: "image/jpeg" }),
+        { name: "photo.jpg", type: "image/jpeg", bytes: JPEG },
+      ],
       [new Blob([PNG], { type: "image/png" }), { name: "data.png", type: "image/png", bytes: PNG }],
       [new Blob([MP4]), { name: "data.mp4", type: "video/mp4", bytes: MP4 }],
       [PNG.buffer.slice(0), { name: "data.png", type: "image/png", bytes: PNG }],
@@ -164,7 +197,12 @@ describe("file inputs", () => {
 
   test("start and end travel as two parts", async () => {
     routeJob("job-flf", { status: "completed" });
-    await clientFor().process({ model: testVideoModel, prompt: "x", start: new Blob([PNG]), end: new Blob([JPEG]) });
+    await clientFor().process({
+      model: testVideoModel,
+      prompt: "x",
+      start: new Blob([PNG]),
+      end: new Blob([JPEG]),
+    });
     const submit = server.requestsTo("POST /v1/jobs/test-i2v")[0] ?? { form: undefined };
     expect(fileField(submit, "start").type).toBe("image/png");
     expect(fileField(submit, "end").type).toBe("image/jpeg");
@@ -188,10 +226,14 @@ describe("validation", () => {
     expect(missing).toBeInstanceOf(InvalidInputError);
     expect(missing.message).toBe("Invalid inputs for test-i2v: prompt is required");
     expect(missing.issues).toEqual([{ field: "prompt", message: "prompt is required" }]);
-    const long = await client.process({ model: testVideoModel, prompt: "x".repeat(1001) }).catch((caught) => caught);
+    const long = await client
+      .process({ model: testVideoModel, prompt: "x".repeat(1001) })
+      .catch((caught) => caught);
     expect(long.message).toBe("Invalid inputs for test-i2v: prompt must be at most 1000 characters");
     // A message that does not name its field gets the field in front.
-    const seed = await client.process({ model: testVideoModel, prompt: "x", seed: 1.5 }).catch((caught) => caught);
+    const seed = await client
+      .process({ model: testVideoModel, prompt: "x", seed: 1.5 })
+      .catch((caught) => caught);
     expect(seed.message).toMatch(/^Invalid inputs for test-i2v: seed /);
     expect(server.requests).toHaveLength(0);
   });
@@ -199,21 +241,76 @@ describe("validation", () => {
 
 describe("errors from real responses", () => {
   const cases: Array<[string, object, new (...args: never[]) => Error, Partial<Record<string, unknown>>]> = [
-    ["JSON 401", { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bad key" } } }, InvalidAPIKeyError, { code: "UNAUTHORIZED" }],
+    [
+      "JSON 401",
+      { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bad key" } } },
+      InvalidAPIKeyError,
+      { code: "UNAUTHORIZED" },
+    ],
     ["text 403", { status: 403, body: "Forbidden" }, InvalidAPIKeyError, { code: "INVALID_API_KEY" }],
-    ["JSON 400", { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } }, InvalidInputError, { code: "INVALID_INPUT" }],
-    ["HTML 413", { status: 413, body: "<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>", type: "text/html" }, InvalidInputError, {}],
-    ["JSON 422", { status: 422, body: { error: { code: "UNPROCESSABLE", message: "bad" } } }, InvalidInputError, {}],
-    ["JSON 404", { status: 404, body: { error: { code: "MODEL_NOT_FOUND", message: "no such model" } } }, ModelNotFoundError, {}],
-    ["JSON 429", { status: 429, headers: { "retry-after": "0" }, body: { error: { code: "RATE_LIMITED", message: "slow down" } } }, RateLimitError, { retryAfter: 0 }],
-    ["JSON 500", { status: 500, body: { error: { code: "INTERNAL", message: "boom" } } }, ProcessingError, {}],
+    [
+      "JSON 400",
+      { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } },
+      InvalidInputError,
+      { code: "INVALID_INPUT" },
+    ],
+    [
+      "HTML 413",
+      {
+        status: 413,
+        body: "<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>",
+        type: "text/html",
+      },
+      InvalidInputError,
+      {},
+    ],
+    [
+      "JSON 422",
+      { status: 422, body: { error: { code: "UNPROCESSABLE", message: "bad" } } },
+      InvalidInputError,
+      {},
+    ],
+    [
+      "JSON 404",
+      { status: 404, body: { error: { code: "MODEL_NOT_FOUND", message: "no such model" } } },
+      ModelNotFoundError,
+      {},
+    ],
+    [
+      "JSON 429",
+      {
+        status: 429,
+        headers: { "retry-after": "0" },
+        body: { error: { code: "RATE_LIMITED", message: "slow down" } },
+      },
+      RateLimitError,
+      { retryAfter: 0 },
+    ],
+    [
+      "JSON 500",
+      { status: 500, body: { error: { code: "INTERNAL", message: "boom" } } },
+      ProcessingError,
+      {},
+    ],
     ["empty 502", { status: 502 }, ProcessingError, {}],
-    ["HTML 504", { status: 504, body: "<!doctype html><h1>Gateway Timeout</h1>", type: "text/html" }, ProcessingError, {}],
-    ["truncated JSON 500", { status: 500, body: '{"error": {"code": "X", "mess', type: "application/json" }, ProcessingError, {}],
+    [
+      "HTML 504",
+      { status: 504, body: "<!doctype html><h1>Gateway Timeout</h1>", type: "text/html" },
+      ProcessingError,
+      {},
+    ],
+    [
+      "truncated JSON 500",
+      { status: 500, body: '{"error": {"code": "X", "mess', type: "application/json" },
+      ProcessingError,
+      {},
+    ],
   ];
   test.each(cases)("%s", async (_label, reply, ErrorClass, fields) => {
     server.route("POST /v1/generate/test-t2i", reply);
-    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    const error = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error.status).toBe((reply as { status: number }).status);
     expect(error.requestId).toMatch(/^req_\d+$/);
@@ -223,24 +320,43 @@ describe("errors from real responses", () => {
   });
 
   test("messages carry the server's words", async () => {
-    server.route("POST /v1/generate/test-t2i", { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } });
-    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    server.route("POST /v1/generate/test-t2i", {
+      status: 400,
+      body: { error: { code: "INVALID_INPUT", message: "seed out of range" } },
+    });
+    const error = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error.message).toBe("Invalid inputs for test-t2i: seed out of range");
-    server.route("POST /v1/generate/test-t2i", { status: 413, body: "<html><head><title>413 Request Entity Too Large</title></head></html>", type: "text/html" });
-    const html = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    server.route("POST /v1/generate/test-t2i", {
+      status: 413,
+      body: "<html><head><title>413 Request Entity Too Large</title></head></html>",
+      type: "text/html",
+    });
+    const html = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(html.message).toBe("Invalid inputs for test-t2i: 413 Request Entity Too Large");
   });
 
   test("a body cut short mid-download is a ProcessingError", async () => {
-    server.route("POST /v1/generate/test-t2i", { body: new Uint8Array(64 * 1024), type: "image/png", truncate: true });
-    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    server.route("POST /v1/generate/test-t2i", {
+      body: new Uint8Array(64 * 1024),
+      type: "image/png",
+      truncate: true,
+    });
+    const error = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error.code).toBe("UNREADABLE_RESPONSE");
   });
 
   test("a connection reset is a retryable ProcessingError", async () => {
     server.route("GET /v1/jobs/gone", { reset: true });
-    const error = await clientFor().queue.status("gone").catch((caught) => caught);
+    const error = await clientFor()
+      .queue.status("gone")
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error.code).toBe("NETWORK_ERROR");
     expect(error.retryable).toBe(true);
@@ -250,7 +366,9 @@ describe("errors from real responses", () => {
   test("a slow response is a TimeoutError", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, delay: 500 });
     const started = performance.now();
-    const error = await clientFor({ timeout: 100 }).process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    const error = await clientFor({ timeout: 100 })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(performance.now() - started).toBeLessThan(400);
   });
@@ -258,7 +376,9 @@ describe("errors from real responses", () => {
   test("the overall deadline rejects with TimeoutError and cancels the job", async () => {
     routeJob("job-slow", { status: "processing" });
     server.route("POST /v1/jobs/job-slow/cancel", { body: { job_id: "job-slow", status: "cancelled" } });
-    const error = await clientFor().process({ model: testVideoModel, prompt: "x", deadline: 100 }).catch((caught) => caught);
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x", deadline: 100 })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     await server.waitFor((request) => request.path === "/v1/jobs/job-slow/cancel");
   });
@@ -281,13 +401,22 @@ describe("retries", () => {
   });
 
   test("sync generate is not retried on 500", async () => {
-    server.route("POST /v1/generate/test-t2i", { status: 500, body: { error: { code: "INTERNAL", message: "x" } } });
-    await expect(clientFor().process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(ProcessingError);
+    server.route("POST /v1/generate/test-t2i", {
+      status: 500,
+      body: { error: { code: "INTERNAL", message: "x" } },
+    });
+    await expect(clientFor().process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(
+      ProcessingError,
+    );
     expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(1);
   });
 
   test("job submission is resubmitted with the same Idempotency-Key", async () => {
-    server.route("POST /v1/jobs/test-i2v", { status: 502, body: "Bad Gateway" }, { body: { job_id: "job-idem", status: "pending" } });
+    server.route(
+      "POST /v1/jobs/test-i2v",
+      { status: 502, body: "Bad Gateway" },
+      { body: { job_id: "job-idem", status: "pending" } },
+    );
     server.route("GET /v1/jobs/job-idem", { body: { job_id: "job-idem", status: "completed" } });
     server.route("GET /v1/jobs/job-idem/content", { body: MP4, type: "video/mp4" });
     await clientFor().process({ model: testVideoModel, prompt: "x", data: new Blob([PNG]) });
@@ -308,8 +437,16 @@ describe("retries", () => {
   });
 
   test("status polls retry 500s; retry: 0 turns retries off", async () => {
-    server.route("GET /v1/jobs/flaky", { status: 500 }, { status: 500 }, { body: { job_id: "flaky", status: "processing" } });
-    await expect(clientFor().queue.status("flaky")).resolves.toEqual({ job_id: "flaky", status: "processing" });
+    server.route(
+      "GET /v1/jobs/flaky",
+      { status: 500 },
+      { status: 500 },
+      { body: { job_id: "flaky", status: "processing" } },
+    );
+    await expect(clientFor().queue.status("flaky")).resolves.toEqual({
+      job_id: "flaky",
+      status: "processing",
+    });
     expect(server.requestsTo("GET /v1/jobs/flaky")).toHaveLength(3);
     server.reset();
     server.route("GET /v1/jobs/flaky", { status: 503 });
@@ -318,8 +455,14 @@ describe("retries", () => {
   });
 
   test("429 after the retries is a RateLimitError with retryAfter", async () => {
-    server.route("POST /v1/generate/test-t2i", { status: 429, headers: { "retry-after": "0" }, body: { error: { code: "RATE_LIMITED", message: "queue full" } } });
-    const error = await clientFor().process({ model: testImageModel, prompt: "x" }).catch((caught) => caught);
+    server.route("POST /v1/generate/test-t2i", {
+      status: 429,
+      headers: { "retry-after": "0" },
+      body: { error: { code: "RATE_LIMITED", message: "queue full" } },
+    });
+    const error = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfter).toBe(0);
     expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(3);
@@ -331,7 +474,12 @@ describe("abort", () => {
     server.route("POST /v1/generate/test-t2i", { stall: true });
     const controller = new AbortController();
     const big = new Blob([new Uint8Array(32 * 1024 * 1024)], { type: "image/png" });
-    const pending = clientFor().process({ model: testImageModel, prompt: "x", data: big, signal: controller.signal });
+    const pending = clientFor().process({
+      model: testImageModel,
+      prompt: "x",
+      data: big,
+      signal: controller.signal,
+    });
     const request = await server.waitFor((recorded) => recorded.path === "/v1/generate/test-t2i");
     const started = performance.now();
     controller.abort();
@@ -395,9 +543,46 @@ describe("no leaks", () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     await clientFor().process({ model: testImageModel, prompt: "x" });
     const controller = new AbortController();
-    const pending = clientFor().process({ model: testVideoModel, prompt: "x", signal: controller.signal, deadline: 60_000 });
+    const pending = clientFor().process({
+      model: testVideoModel,
+      prompt: "x",
+      signal: controller.signal,
+      deadline: 60_000,
+    });
     controller.abort();
     await pending.catch(() => undefined);
     expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
+
+describe("callbacks", () => {
+  test("an onProgress that throws rejects the call with its error and cancels the job", async () => {
+    routeJob("job-cb", { status: "processing" });
+    server.route("POST /v1/jobs/job-cb/cancel", { body: { job_id: "job-cb", status: "cancelled" } });
+    const bug = new Error("callback bug");
+    const error = await clientFor()
+      .process({
+        model: testVideoModel,
+        prompt: "x",
+        onProgress: (event) => {
+          if (event.status === "processing") throw bug;
+        },
+      })
+      .catch((caught) => caught);
+    expect(error).toBe(bug);
+    await server.waitFor((request) => request.path === "/v1/jobs/job-cb/cancel");
+  });
+
+  test("a transport failure while polling leaves the job running", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "job-keep", status: "pending" } });
+    server.route("GET /v1/jobs/job-keep", {
+      status: 401,
+      body: { error: { code: "UNAUTHORIZED", message: "expired" } },
+    });
+    await expect(clientFor().process({ model: testVideoModel, prompt: "x" })).rejects.toBeInstanceOf(
+      InvalidAPIKeyError,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requestsTo("POST /v1/jobs/job-keep/cancel")).toHaveLength(0);
   });
 });

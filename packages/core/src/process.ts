@@ -62,7 +62,9 @@ export interface RequestControls {
  * }
  * ```
  */
-export type ProcessOptions<Model extends ModelDefinition = ModelDefinition> = { model: Model } & ModelInputs<Model> &
+export type ProcessOptions<Model extends ModelDefinition = ModelDefinition> = {
+  model: Model;
+} & ModelInputs<Model> &
   RequestControls;
 
 /** A validated call, ready to send. */
@@ -88,7 +90,9 @@ export async function prepareCall(
   const { model, signal: _signal, onProgress: _onProgress, deadline: _deadline, ...inputs } = options;
   const schema = (model as Partial<ModelDefinition> | undefined)?.inputs?.["~standard"];
   if (!schema || typeof schema.validate !== "function") {
-    throw new InvalidInputError("Invalid inputs: `model` must be a model definition, such as models.video(\"lucy-pro-t2v\")");
+    throw new InvalidInputError(
+      'Invalid inputs: `model` must be a model definition, such as models.video("lucy-pro-t2v")',
+    );
   }
   const checked = schema.validate(inputs);
   const result = checked instanceof Promise ? await checked : checked;
@@ -98,7 +102,10 @@ export async function prepareCall(
   for (const field of model.fileFields) {
     const value = values[field];
     if (value === undefined || value === null) continue;
-    files.set(field, await resolveFileInput(field, value, { model: model.name, fetch: context.fetch, signal }));
+    files.set(
+      field,
+      await resolveFileInput(field, value, { model: model.name, fetch: context.fetch, signal }),
+    );
   }
   return { model, body: multipartBody(values, files) };
 }
@@ -114,7 +121,11 @@ export function randomId(): string {
 }
 
 /** Submits a prepared call to the job queue, with one idempotency key for every attempt. */
-export async function submitJob(context: ClientContext, call: PreparedCall, signal: AbortSignal | undefined): Promise<JobInfo> {
+export async function submitJob(
+  context: ClientContext,
+  call: PreparedCall,
+  signal: AbortSignal | undefined,
+): Promise<JobInfo> {
   const data = await context.transport.json<unknown>({
     method: "POST",
     path: call.model.endpoints.jobs,
@@ -130,7 +141,12 @@ export async function submitJob(context: ClientContext, call: PreparedCall, sign
 /** Asks the server to cancel a job, without waiting and without ever rejecting (404 means: no cancel endpoint). */
 export function cancelQuietly(context: ClientContext, jobId: string): void {
   context.transport
-    .send({ method: "POST", path: `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, retry: "none", timeout: 3_000 })
+    .send({
+      method: "POST",
+      path: `/v1/jobs/${encodeURIComponent(jobId)}/cancel`,
+      retry: "none",
+      timeout: 3_000,
+    })
     .then((response) => response.body?.cancel())
     .catch(() => undefined);
 }
@@ -140,11 +156,17 @@ export function jobEndedError(job: JobInfo): ProcessingError {
   if (job.status === "cancelled") {
     return new ProcessingError(`Job ${job.job_id} was cancelled on the server`, { code: "JOB_CANCELLED" });
   }
-  return new ProcessingError(`Job ${job.job_id} failed${job.error ? `: ${job.error}` : ""}`, { code: "JOB_FAILED" });
+  return new ProcessingError(`Job ${job.job_id} failed${job.error ? `: ${job.error}` : ""}`, {
+    code: "JOB_FAILED",
+  });
 }
 
 /** Downloads a completed job's result. */
-export function fetchResult(context: ClientContext, jobId: string, signal: AbortSignal | undefined): Promise<Blob> {
+export function fetchResult(
+  context: ClientContext,
+  jobId: string,
+  signal: AbortSignal | undefined,
+): Promise<Blob> {
   return context.transport.blob({
     method: "GET",
     path: `/v1/jobs/${encodeURIComponent(jobId)}/content`,
@@ -170,7 +192,9 @@ export async function runJob(
   try {
     final = await waitForJob(context, submitted, report, signal);
   } catch (error) {
-    if (signal?.aborted) cancelQuietly(context, submitted.job_id);
+    // Abandoned on purpose (abort, deadline, or an onProgress callback that threw): stop the server's
+    // work too. After a transport failure the job is left running so `queue.result(jobId)` can fetch it.
+    if (signal?.aborted || !(error instanceof DecartSDKError)) cancelQuietly(context, submitted.job_id);
     throw error;
   }
   if (final.status !== "completed") return { job: final };

@@ -12,15 +12,25 @@ afterAll(() => server.close());
 afterEach(() => server.reset());
 
 const client = () =>
-  createDecartClient({ apiKey: "k", baseUrl: server.url, polling: { initialDelay: 0, interval: 5, maxInterval: 5 }, retry: { baseDelay: 1 } });
+  createDecartClient({
+    apiKey: "k",
+    baseUrl: server.url,
+    polling: { initialDelay: 0, interval: 5, maxInterval: 5 },
+    retry: { baseDelay: 1 },
+  });
 
 describe("client.queue", () => {
   test("submit, status, result", async () => {
     server.route("POST /v1/jobs/test-i2v", { body: { job_id: "q1", status: "pending" } });
-    server.route("GET /v1/jobs/q1", { body: { job_id: "q1", status: "processing", progress: 0.25, extra: true } });
+    server.route("GET /v1/jobs/q1", {
+      body: { job_id: "q1", status: "processing", progress: 0.25, extra: true },
+    });
     server.route("GET /v1/jobs/q1/content", { body: MP4, type: "video/mp4" });
     const queue = client().queue;
-    await expect(queue.submit({ model: testVideoModel, prompt: "x" })).resolves.toEqual({ job_id: "q1", status: "pending" });
+    await expect(queue.submit({ model: testVideoModel, prompt: "x" })).resolves.toEqual({
+      job_id: "q1",
+      status: "pending",
+    });
     expect(server.requests[0]?.headers["idempotency-key"]).toBeTruthy();
     await expect(queue.status("q1")).resolves.toEqual({ job_id: "q1", status: "processing", progress: 0.25 });
     const blob = await queue.result("q1");
@@ -34,8 +44,13 @@ describe("client.queue", () => {
   });
 
   test("result of an unfinished job (409) is a ProcessingError", async () => {
-    server.route("GET /v1/jobs/q2/content", { status: 409, body: { error: { code: "JOB_NOT_COMPLETE", message: "still running" } } });
-    const error = await client().queue.result("q2").catch((caught) => caught);
+    server.route("GET /v1/jobs/q2/content", {
+      status: 409,
+      body: { error: { code: "JOB_NOT_COMPLETE", message: "still running" } },
+    });
+    const error = await client()
+      .queue.result("q2")
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error).toMatchObject({ status: 409, code: "JOB_NOT_COMPLETE" });
   });
@@ -48,16 +63,25 @@ describe("client.queue", () => {
 
   test("an unreadable status body is a ProcessingError", async () => {
     server.route("GET /v1/jobs/q4", { body: "<html>oops</html>", type: "text/html" });
-    await expect(client().queue.status("q4")).rejects.toMatchObject({ name: "ProcessingError", code: "UNREADABLE_RESPONSE" });
+    await expect(client().queue.status("q4")).rejects.toMatchObject({
+      name: "ProcessingError",
+      code: "UNREADABLE_RESPONSE",
+    });
     server.route("GET /v1/jobs/q4", { body: { job_id: "q4", status: "exploded" } });
     await expect(client().queue.status("q4")).rejects.toMatchObject({ code: "UNREADABLE_RESPONSE" });
   });
 
   test("submitAndPoll resolves completed with data, or failed with an error", async () => {
-    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "q5", status: "pending" } }, { body: { job_id: "q6", status: "pending" } });
+    server.route(
+      "POST /v1/jobs/test-i2v",
+      { body: { job_id: "q5", status: "pending" } },
+      { body: { job_id: "q6", status: "pending" } },
+    );
     server.route("GET /v1/jobs/q5", { body: { job_id: "q5", status: "completed" } });
     server.route("GET /v1/jobs/q5/content", { body: MP4, type: "video/mp4" });
-    server.route("GET /v1/jobs/q6", { body: { job_id: "q6", status: "failed", error: { message: "out of memory" } } });
+    server.route("GET /v1/jobs/q6", {
+      body: { job_id: "q6", status: "failed", error: { message: "out of memory" } },
+    });
     const done = await client().queue.submitAndPoll({ model: testVideoModel, prompt: "x" });
     expect(done.status).toBe("completed");
     if (done.status === "completed") expect(done.data.type).toBe("video/mp4");

@@ -119,7 +119,12 @@ export interface QueueClient {
 }
 
 export function createQueue(context: ClientContext): QueueClient {
-  async function guarded<T>(operation: string, signal: AbortSignal | undefined, deadline: number | undefined, run: (signal: AbortSignal | undefined) => Promise<T>) {
+  async function guarded<T>(
+    operation: string,
+    signal: AbortSignal | undefined,
+    deadline: number | undefined,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ) {
     const scope = openScope(signal, deadline);
     try {
       return await run(scope.signal);
@@ -138,9 +143,18 @@ export function createQueue(context: ClientContext): QueueClient {
       ),
     status: (jobId, options) =>
       guarded("queue.status", options?.signal, undefined, async (signal) =>
-        readJobInfo(await context.transport.json<unknown>({ method: "GET", path: jobPath(jobId), retry: "read", signal }), jobId),
+        readJobInfo(
+          await context.transport.json<unknown>({
+            method: "GET",
+            path: jobPath(jobId),
+            retry: "read",
+            signal,
+          }),
+          jobId,
+        ),
       ),
-    result: (jobId, options) => guarded("queue.result", options?.signal, undefined, (signal) => fetchResult(context, jobId, signal)),
+    result: (jobId, options) =>
+      guarded("queue.result", options?.signal, undefined, (signal) => fetchResult(context, jobId, signal)),
     cancel: (jobId, options) =>
       guarded("queue.cancel", options?.signal, undefined, async (signal) => {
         const response = await context.transport
@@ -166,4 +180,3 @@ export function createQueue(context: ClientContext): QueueClient {
       }),
   };
 }
-

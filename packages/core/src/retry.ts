@@ -90,7 +90,8 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
       statusCodes: [429, 503],
       retryOnTimeout: false,
       // The server may have done the work when the connection dropped; only a refusal is safe to repeat.
-      shouldRetry: ({ error }) => (isHTTPError(error) ? undefined : isNetworkError(error) || isTimeoutError(error) ? false : undefined),
+      shouldRetry: ({ error }) =>
+        isHTTPError(error) ? undefined : isNetworkError(error) || isTimeoutError(error) ? false : undefined,
     },
     none: { limit: 0 },
   };

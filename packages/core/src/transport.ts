@@ -150,7 +150,9 @@ export function describeErrorBody(data: unknown): { message: string | undefined;
       code: typeof details.code === "string" ? details.code : undefined,
     };
   }
-  const message = [inner, record.message, record.detail].find((value) => typeof value === "string") as string | undefined;
+  const message = [inner, record.message, record.detail].find((value) => typeof value === "string") as
+    | string
+    | undefined;
   return { message, code: typeof record.code === "string" ? record.code : undefined };
 }
 
@@ -158,7 +160,9 @@ function summarizeText(text: string): string | undefined {
   let summary = text;
   if (/<(!doctype|html|body|head|title)\b/i.test(text)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    summary = title ?? text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " ");
+    summary =
+      title ??
+      text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " ");
   }
   summary = summary.replace(/\s+/g, " ").trim();
   if (summary === "") return undefined;
@@ -180,20 +184,29 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
     });
   }
   if (isTimeoutError(error)) {
-    return new TimeoutError(`${call.method} ${call.path} got no response within the request timeout`, { cause: error });
+    return new TimeoutError(`${call.method} ${call.path} got no response within the request timeout`, {
+      cause: error,
+      retryable: true,
+    });
   }
   if (isNetworkError(error)) {
-    return new ProcessingError(`${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`, {
-      code: "NETWORK_ERROR",
-      retryable: true,
-      cause: error,
-    });
+    return new ProcessingError(
+      `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
+      {
+        code: "NETWORK_ERROR",
+        retryable: true,
+        cause: error,
+      },
+    );
   }
   if (error instanceof SyntaxError || error instanceof TypeError) {
-    return new ProcessingError(`The response to ${call.method} ${call.path} could not be read: ${error.message}`, {
-      code: "UNREADABLE_RESPONSE",
-      cause: error,
-    });
+    return new ProcessingError(
+      `The response to ${call.method} ${call.path} could not be read: ${error.message}`,
+      {
+        code: "UNREADABLE_RESPONSE",
+        cause: error,
+      },
+    );
   }
   const text = error instanceof Error ? error.message : String(error);
   return new DecartSDKError(`${call.method} ${call.path} failed: ${text}`, { cause: error });
@@ -213,7 +226,11 @@ interface StatusDetails {
 }
 
 /** Picks the error class for an HTTP status (SPEC 3.4). */
-export function errorForStatus(status: number, serverMessage: string | undefined, details: StatusDetails): DecartSDKError {
+export function errorForStatus(
+  status: number,
+  serverMessage: string | undefined,
+  details: StatusDetails,
+): DecartSDKError {
   const { call, requestId, cause, retryAfter } = details;
   const base = { status, requestId, cause, ...(details.code ? { code: details.code } : {}) };
   const said = serverMessage ? `: ${serverMessage}` : "";

@@ -8,7 +8,11 @@ import { describeErrorBody, parseRetryAfter } from "./transport";
 import { buildUserAgent } from "./user-agent";
 
 const bytes = (...values: Array<number | string>) =>
-  new Uint8Array(values.flatMap((value) => (typeof value === "string" ? Array.from(value, (char) => char.charCodeAt(0)) : [value])));
+  new Uint8Array(
+    values.flatMap((value) =>
+      typeof value === "string" ? Array.from(value, (char) => char.charCodeAt(0)) : [value],
+    ),
+  );
 
 describe("sniffMediaType", () => {
   test.each([
@@ -40,7 +44,9 @@ test("error bodies: JSON, alternative JSON shapes, text, HTML, nothing", () => {
   expect(describeErrorBody({ error: "plain" })).toEqual({ code: undefined, message: "plain" });
   expect(describeErrorBody({ detail: "fastapi" }).message).toBe("fastapi");
   expect(describeErrorBody("  Service   Unavailable \n").message).toBe("Service Unavailable");
-  expect(describeErrorBody("<html><body><h1>Bad</h1><script>x()</script> gateway</body></html>").message).toBe("Bad gateway");
+  expect(
+    describeErrorBody("<html><body><h1>Bad</h1><script>x()</script> gateway</body></html>").message,
+  ).toBe("Bad gateway");
   expect(describeErrorBody(undefined).message).toBeUndefined();
   expect(describeErrorBody("x".repeat(1000)).message?.length).toBe(300);
 });

@@ -14,7 +14,10 @@ const file = (field: string) =>
       value instanceof ReadableStream ||
       value instanceof URL ||
       typeof value === "string",
-    { error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a file or URL`) },
+    {
+      error: (issue) =>
+        issue.input === undefined ? `${field} is required` : `${field} must be a file or URL`,
+    },
   );
 
 const imageInputs = z.object({
@@ -57,6 +60,8 @@ export const testVideoModel = {
   maxDurationSeconds: 5,
 } as const satisfies ModelDefinition<"test-i2v", "video", typeof videoInputs>;
 
-export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+export const PNG = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82,
+]);
 export const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1]);
 export const MP4 = new Uint8Array([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0]);

@@ -103,7 +103,10 @@ async function parseForm(request: RecordedRequest): Promise<RecordedRequest["for
 export async function startTestServer(): Promise<TestServer> {
   const routes = new Map<string, Script[]>();
   const requests: RecordedRequest[] = [];
-  const waiters = new Set<{ predicate: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }>();
+  const waiters = new Set<{
+    predicate: (request: RecordedRequest) => boolean;
+    resolve: (request: RecordedRequest) => void;
+  }>();
   const sockets = new Set<Socket>();
 
   const notify = (recorded: RecordedRequest) => {
@@ -118,7 +121,10 @@ export async function startTestServer(): Promise<TestServer> {
   const nextReply = async (recorded: RecordedRequest): Promise<Reply> => {
     const queue = routes.get(`${recorded.method} ${recorded.path}`);
     if (!queue || queue.length === 0) {
-      return { status: 404, body: { error: { code: "NOT_FOUND", message: `No route for ${recorded.method} ${recorded.path}` } } };
+      return {
+        status: 404,
+        body: { error: { code: "NOT_FOUND", message: `No route for ${recorded.method} ${recorded.path}` } },
+      };
     }
     const script = (queue.length > 1 ? queue.shift() : queue[0]) as Script;
     return typeof script === "function" ? script(recorded) : script;
@@ -188,7 +194,10 @@ export async function startTestServer(): Promise<TestServer> {
       body = JSON.stringify(reply.body);
       type ??= "application/json";
     }
-    const headers: Record<string, string | number> = { "x-request-id": `req_${requests.length}`, ...reply.headers };
+    const headers: Record<string, string | number> = {
+      "x-request-id": `req_${requests.length}`,
+      ...reply.headers,
+    };
     if (type) headers["content-type"] = type;
     if (reply.truncate) {
       const bytes = typeof body === "string" ? Buffer.from(body) : Buffer.from(body);
@@ -249,7 +258,9 @@ export async function startTestServer(): Promise<TestServer> {
     },
     close() {
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }
