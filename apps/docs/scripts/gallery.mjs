@@ -2,6 +2,7 @@
 // generated/gallery.gen.md (a page of the site) with a PNG thumbnail per model under generated/gallery/.
 // Videos are shown by a poster frame taken from the middle of the clip.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -133,10 +134,33 @@ title: Model gallery
 `;
 }
 
-/** Renders the gallery under `root/generated`. Skips (with a message) only while the emulator is not built. */
+/** A digest of what the gallery depends on: this script and the built packages that render it. */
+async function galleryKey() {
+  const hash = createHash("sha256").update(await readFile(fileURLToPath(import.meta.url)));
+  for (const name of ["@decart/emulator", "@decart/core", "@decart/models"]) {
+    try {
+      hash.update(await readFile(fileURLToPath(import.meta.resolve(name))));
+    } catch {
+      hash.update(`${name} missing`);
+    }
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Renders the gallery under `root/generated`, unless the one there was rendered from the same script and
+ * the same built packages. Skips (with a message) only while the emulator is not built.
+ */
 export async function renderGallery(root) {
   const outDir = join(root, "generated");
   const imageDir = join(outDir, "gallery");
+  const keyFile = join(outDir, "gallery.key");
+  const key = await galleryKey();
+  const previous = await readFile(keyFile, "utf8").catch(() => "");
+  if (previous === key) {
+    console.log("Model gallery: up to date (same emulator build and script), not rendered again");
+    return;
+  }
   await rm(outDir, { recursive: true, force: true });
   await mkdir(imageDir, { recursive: true });
 
@@ -209,6 +233,7 @@ ${rows.join("\n")}
 Rendered in ${((Date.now() - started) / 1000).toFixed(1)} s.
 `;
     await writeFile(join(outDir, "gallery.gen.md"), page);
+    await writeFile(keyFile, key);
     console.log(
       `Model gallery: ${samples.length} samples rendered in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

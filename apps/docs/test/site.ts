@@ -11,8 +11,8 @@ export const repoRoot = join(docsRoot, "..", "..");
 export const siteRoot = join(docsRoot, "site");
 
 /**
- * Makes sure the site is built: turbo's `test` task runs after `build`, so the output is normally
- * there; run on its own, the test builds it first (`DOCS_REBUILD=1` forces a rebuild).
+ * Makes sure the site is built. `npm test` runs the workspace build first, so the output is normally
+ * there; otherwise the test builds it, strictly, first (`DOCS_REBUILD=1` forces a rebuild).
  */
 export function ensureSite(): void {
   if (process.env.DOCS_REBUILD !== "1" && existsSync(join(siteRoot, "index.html"))) return;
