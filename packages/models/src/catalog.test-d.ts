@@ -25,8 +25,22 @@ describe("model names", () => {
       | "lucy-fast-v2v"
       | "lucy-pro-flf2v"
       | "lucy-motion"
+      | "lucy-clip"
+      | "lucy-restyle-2"
+      | "lucy-2.1"
+      | "lucy-2.5"
+      | "lucy-vton-2"
+      | "lucy-vton-3"
+      | "lucy-latest"
+      | "lucy-vton-latest"
+      | "lucy-restyle-latest"
+      | "lucy-clip-latest"
+      | "lucy-restyle-v2v"
+      | "lucy-2.1-vton-2"
     >();
-    expectTypeOf<ImageModelName>().toEqualTypeOf<"lucy-pro-t2i" | "lucy-pro-i2i">();
+    expectTypeOf<ImageModelName>().toEqualTypeOf<
+      "lucy-pro-t2i" | "lucy-pro-i2i" | "lucy-image-2" | "lucy-image-latest"
+    >();
   });
 
   it("of the wrong kind, or unknown, do not compile", () => {

@@ -9,6 +9,9 @@ export type Orientation = "landscape" | "portrait";
 /** A text prompt of 1 to 1000 characters. */
 export const prompt = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(1000));
 
+/** The prompt of the newer edit models (lucy-2.1, lucy-2.5, try-on): up to 1000 characters, and may be empty. */
+export const editPrompt = /* @__PURE__ */ z.string().check(z.maxLength(1000));
+
 /** A reproducible-result seed: an integer in the unsigned 32-bit range. */
 export const seed = /* @__PURE__ */ z.optional(z.int().check(z.gte(0), z.lte(4_294_967_295)));
 

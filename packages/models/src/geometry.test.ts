@@ -25,7 +25,28 @@ describe("outputSize", () => {
   });
 
   it("defaults to 720p landscape, as the schemas do", () => {
-    for (const model of models.list()) expect(outputSize(model)).toEqual({ width: 1280, height: 704 });
+    for (const model of models.list()) {
+      if (
+        ![
+          "lucy-2.1",
+          "lucy-2.5",
+          "lucy-vton-2",
+          "lucy-vton-3",
+          "lucy-latest",
+          "lucy-vton-latest",
+          "lucy-2.1-vton-2",
+        ].includes(model.name)
+      ) {
+        expect(outputSize(model), model.name).toEqual({ width: 1280, height: 704 });
+      }
+    }
+  });
+
+  it("sizes the second-generation edit models at their own 720p", () => {
+    expect(outputSize(models.video("lucy-2.1"))).toEqual({ width: 1088, height: 624 });
+    expect(outputSize(models.video("lucy-vton-3"))).toEqual({ width: 1088, height: 624 });
+    expect(outputSize(models.video("lucy-2.5"))).toEqual({ width: 1280, height: 720 });
+    expect(outputSize(models.video("lucy-latest"))).toEqual({ width: 1280, height: 720 });
   });
 
   it("defaults to a custom model's only resolution", () => {

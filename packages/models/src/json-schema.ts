@@ -2,6 +2,7 @@ import type { ModelDefinition } from "@decart/core";
 import * as z from "zod/mini";
 import { fileInput } from "./file-input";
 import { isZodSchema } from "./messages";
+import { ruleJsonSchemas } from "./rules";
 
 /** A JSON Schema document (draft 2020-12). */
 export type JsonSchema = Record<string, unknown>;
@@ -9,7 +10,9 @@ export type JsonSchema = Record<string, unknown>;
 /**
  * The JSON Schema (draft 2020-12) of what `model` accepts, as a caller writes it: defaults shown,
  * defaulted fields not required, unknown fields refused (`additionalProperties: false`), and file
- * fields rendered as `{ "type": "string", "format": "binary" }`. For docs, forms and servers.
+ * fields rendered as `{ "type": "string", "format": "binary" }`. A cross-field rule adds the keywords that
+ * state it: lucy-restyle-2's "exactly one of prompt or reference_image" is a `oneOf`. For docs, forms and
+ * servers.
  *
  * @example
  * ```ts
@@ -33,6 +36,10 @@ export function inputJsonSchema(model: Pick<ModelDefinition, "name" | "inputs">)
       if (context.zodSchema === fileInput) {
         context.jsonSchema.type = "string";
         context.jsonSchema.format = "binary";
+      }
+      for (const check of (context.zodSchema._zod.def as { checks?: object[] }).checks ?? []) {
+        const keywords = ruleJsonSchemas.get(check);
+        if (keywords) Object.assign(context.jsonSchema, structuredClone(keywords));
       }
     },
   }) as JsonSchema;

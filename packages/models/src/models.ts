@@ -9,10 +9,28 @@ import {
   lucyProT2v,
   lucyProV2v,
 } from "./catalog";
+import {
+  lucy21,
+  lucy21Vton2,
+  lucy25,
+  lucyClip,
+  lucyClipLatest,
+  lucyImage2,
+  lucyImageLatest,
+  lucyLatest,
+  lucyRestyle2,
+  lucyRestyleLatest,
+  lucyRestyleV2v,
+  lucyVton2,
+  lucyVton3,
+  lucyVtonLatest,
+} from "./edit-catalog";
 import { createRegistry } from "./registry";
 
 /**
- * The built-in registry: every Decart model of the Process API. `models.video(name)` and
+ * The built-in registry: every Decart model of the Process API — the models of the notes, then the
+ * editing models that followed them, the server-resolved `*-latest` aliases and the deprecated names that
+ * still work (they warn once). `models.video(name)` and
  * `models.image(name)` autocomplete the names of their kind and return the precise definition, so the
  * inputs of `client.process` are typed per model.
  *
@@ -41,6 +59,20 @@ export const models = /* @__PURE__ */ createRegistry(
   lucyMotion,
   lucyProT2i,
   lucyProI2i,
+  lucyClip,
+  lucyRestyle2,
+  lucy21,
+  lucy25,
+  lucyVton2,
+  lucyVton3,
+  lucyImage2,
+  lucyLatest,
+  lucyVtonLatest,
+  lucyRestyleLatest,
+  lucyClipLatest,
+  lucyImageLatest,
+  lucyRestyleV2v,
+  lucy21Vton2,
 );
 
 /**

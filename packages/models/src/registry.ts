@@ -1,5 +1,6 @@
 import type { ModelDefinition, ModelKind } from "@decart/core";
 import { ModelNotFoundError } from "@decart/core";
+import { isDeprecated } from "./lifecycle";
 
 /** A record of definitions keyed by their names, built from a list of definitions. */
 export type ModelsByName<Definitions extends readonly ModelDefinition[]> = {
@@ -105,7 +106,10 @@ export function createRegistry<const Definitions extends readonly ModelDefinitio
 ): ModelRegistry<ModelsByName<Definitions>> {
   const byName = new Map<string, ModelDefinition>();
   for (const definition of definitions) byName.set(definition.name, definition);
-  const names = [...byName.keys()];
+  // Deprecated names still resolve, but an error never suggests or lists them.
+  const names = [...byName.values()]
+    .filter((definition) => !isDeprecated(definition))
+    .map(({ name }) => name);
 
   const notFound = (name: string, kind?: ModelKind): ModelNotFoundError => {
     const scope = kind ? names.filter((known) => byName.get(known)?.kind === kind) : names;
