@@ -11,19 +11,21 @@ import { join } from "node:path";
 const [, script, role, ...rest] = process.argv;
 
 if (role === "server") {
+  let received = 0;
   const server = createServer((incoming, outgoing) => {
     let bytes = 0;
     incoming.on("data", (chunk) => (bytes += chunk.length));
     incoming.on("end", () => {
       const path = incoming.url ?? "/";
       if (path.startsWith("/v1/jobs/") && incoming.method === "POST") {
+        received = bytes;
         outgoing
           .writeHead(200, { "content-type": "application/json" })
           .end(JSON.stringify({ job_id: "m1", status: "completed" }));
       } else if (path === "/v1/jobs/m1/content") {
-        outgoing.writeHead(200, { "content-type": "video/mp4" }).end("ok");
+        outgoing.writeHead(200, { "content-type": "video/mp4" }).end(String(received));
       } else {
-        outgoing.writeHead(200, { "content-type": "image/png", "x-bytes": String(bytes) }).end("ok");
+        outgoing.writeHead(200, { "content-type": "image/png" }).end(String(bytes));
       }
     });
   });
@@ -32,13 +34,15 @@ if (role === "server") {
   const [mode, file, port] = rest;
   const url = `http://127.0.0.1:${port}/v1/generate/m`;
   const base = process.memoryUsage().rss;
+  let uploaded = "";
   if (mode === "node-http") {
     await new Promise((resolve, reject) => {
       const outgoing = request(
         url,
         { method: "POST", headers: { "content-length": statSync(file).size } },
         (response) => {
-          response.resume();
+          response.setEncoding("utf8");
+          response.on("data", (text) => (uploaded += text));
           response.on("end", resolve);
         },
       );
@@ -48,7 +52,7 @@ if (role === "server") {
   } else if (mode === "fetch-formdata") {
     const form = new FormData();
     form.append("data", await openAsBlob(file), "data.mp4");
-    await (await fetch(url, { method: "POST", body: form })).arrayBuffer();
+    uploaded = await (await fetch(url, { method: "POST", body: form })).text();
   } else {
     const { createDecartClient } = await import("../dist/index.js");
     const schema = { "~standard": { version: 1, vendor: "x", validate: (value) => ({ value }) } };
@@ -63,10 +67,16 @@ if (role === "server") {
       geometry: {},
     };
     const client = createDecartClient({ apiKey: "k", baseUrl: `http://127.0.0.1:${port}` });
-    await client.process({ model, prompt: "x", data: await openAsBlob(file, { type: "video/mp4" }) });
+    const result = await client.process({
+      model,
+      prompt: "x",
+      data: await openAsBlob(file, { type: "video/mp4" }),
+    });
+    uploaded = await result.text();
   }
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
   console.log(
-    JSON.stringify({ mode, baseMiB: base / 2 ** 20, peakMiB: process.resourceUsage().maxRSS / 1024 }),
+    JSON.stringify({ mode, baseMiB: base / 2 ** 20, peakMiB, uploadedMiB: Number(uploaded) / 2 ** 20 }),
   );
 } else {
   const sizeMiB = Number(role ?? 512);
@@ -97,7 +107,7 @@ if (role === "server") {
   const floor = results["node-http"].peakMiB;
   for (const result of Object.values(results)) {
     console.log(
-      `${result.mode.padEnd(16)} peak RSS ${result.peakMiB.toFixed(0).padStart(5)} MiB  ${(result.peakMiB / floor).toFixed(2)}× node:http`,
+      `${result.mode.padEnd(16)} peak RSS ${result.peakMiB.toFixed(0).padStart(5)} MiB  ${(result.peakMiB / floor).toFixed(2)}× node:http, server got ${result.uploadedMiB.toFixed(1)} MiB`,
     );
   }
   server.kill();
