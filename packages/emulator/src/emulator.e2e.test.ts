@@ -257,6 +257,7 @@ describe("emulator end to end through @decart/core", () => {
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe("INVALID_INPUT");
       expect(body.error.message).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
+      expect(body.error.message).not.toMatch(/decart-emulator-|upload-\d/);
     }
     const health = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
     expect(await health.json()).toMatchObject({ status: "ok", active: 0 });

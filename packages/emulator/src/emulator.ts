@@ -207,12 +207,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return { plan, seed };
   }
 
+  /** The 422 for unusable input media; the message never shows the server's own file paths. */
   const renderError = (model: ModelDefinition, error: unknown): HttpError | undefined => {
-    if (MediaInputError.is(error)) {
-      const message = error.message.replace(/^[A-Z](?=[a-z ])/, (letter) => letter.toLowerCase());
-      return new HttpError(422, "INVALID_INPUT", `Invalid inputs for ${model.name}: ${message}`);
-    }
-    return undefined;
+    if (!MediaInputError.is(error)) return undefined;
+    const message = error.message
+      .split(workRoot)
+      .map((part, index) => (index === 0 ? part : part.replace(/^[^\s:]*/, `(${error.field})`)))
+      .join("")
+      .replace(/^[A-Z](?=[a-z ])/, (letter) => letter.toLowerCase());
+    return new HttpError(422, "INVALID_INPUT", `Invalid inputs for ${model.name}: ${message}`);
   };
 
   function render(
