@@ -14,6 +14,8 @@ import { serveStatic } from "./static";
  * the offline emulator in-process and forwards there.
  *
  *   node dist-server/main.js [--dev]   PORT=5173 HOST=127.0.0.1
+ *
+ * The server imports the workspace packages' built output: run `pnpm build` at the root once first.
  */
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
