@@ -80,3 +80,16 @@ test("a new start cancels the running one; cancel() returns to idle and cancels 
   expect((await second).status).toBe("idle");
   await server.waitFor((request) => request.path === "/v1/jobs/g3/cancel");
 });
+
+test("methods are bound, so they can be handed to useSyncExternalStore or an onClick as they are", async () => {
+  const generation = createGeneration(client());
+  const { start, cancel, reset, subscribe, getSnapshot } = generation;
+  const unsubscribe = subscribe(() => undefined);
+  // @ts-expect-error prompt is required
+  expect((await start({ model: testVideoModel })).status).toBe("error");
+  expect(getSnapshot().status).toBe("error");
+  cancel();
+  reset();
+  expect(getSnapshot().status).toBe("idle");
+  unsubscribe();
+});

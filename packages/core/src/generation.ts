@@ -46,7 +46,8 @@ const idle: GenerationSnapshot = Object.freeze({ status: "idle" });
 /**
  * The lifecycle of one generation as a small observable object: start, progress, result, cancel.
  * A new `start` cancels the one still running. UI adapters subscribe to it (React's `useProcess` reads
- * it through `useSyncExternalStore`; the CLI draws a progress bar from it).
+ * it through `useSyncExternalStore`; the CLI draws a progress bar from it). Every method is bound, so
+ * `generation.start`, `generation.cancel`, `subscribe` and `getSnapshot` can be passed around as they are.
  *
  * @example
  * ```ts
@@ -106,7 +107,7 @@ export class GenerationObserver {
    * if (final.status === "success") console.log(final.data?.type);
    * ```
    */
-  async start<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<GenerationSnapshot> {
+  start = async <M extends ModelDefinition>(options: ProcessOptions<M>): Promise<GenerationSnapshot> => {
     this.#controller?.abort(abortError("Superseded by a new generation"));
     const controller = new AbortController();
     this.#controller = controller;
@@ -146,7 +147,7 @@ export class GenerationObserver {
       outer?.removeEventListener("abort", onOuterAbort);
     }
     return this.#snapshot;
-  }
+  };
 
   /**
    * Cancels the running generation (the job is cancelled on the server) and returns to `idle`.
