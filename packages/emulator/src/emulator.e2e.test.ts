@@ -230,6 +230,44 @@ describe("emulator end to end through @decart/core", () => {
     expect(metadata).toMatchObject({ format: "png", width: 832, height: 480 });
   });
 
+  it("the newer editing models and an alias, at their own geometry and rate", async () => {
+    const [edit, alias, imageEdit] = await Promise.all([
+      client.process({
+        model: models.video("lucy-2.5"),
+        prompt: "Make it snow",
+        data: video,
+        reference_image: image,
+        seed: 1,
+      }),
+      client.process({
+        model: models.video("lucy-vton-latest"),
+        prompt: "",
+        data: video,
+        reference_image: image,
+        seed: 2,
+      }),
+      client.process({
+        model: models.image("lucy-image-2"),
+        prompt: "Make it winter",
+        data: image,
+        resolution: "480p",
+      }),
+    ]);
+    expect(await probe(edit, directory)).toMatchObject({
+      codec: "h264",
+      width: 1280,
+      height: 720,
+      rate: "20/1",
+      frames: 40,
+    });
+    expect(await probe(alias, directory)).toMatchObject({ width: 1088, height: 624, rate: "20/1" });
+    expect(await sharp(await bytes(imageEdit)).metadata()).toMatchObject({
+      format: "png",
+      width: 832,
+      height: 480,
+    });
+  });
+
   it("answers a corrupt video or image 422 and keeps serving", async () => {
     const post = (model: string, data: Blob) => {
       const body = new FormData();

@@ -16,16 +16,20 @@ const knownTasks: Readonly<Record<string, RenderTask>> = {
   "lucy-pro-i2i": "image-to-image",
 };
 
-/** The task of a model: known for the built-in models, guessed from the inputs for custom ones. */
+/**
+ * The task of a model: known for the built-in models (and their aliases and deprecated names), guessed
+ * from the kind and inputs for the others — a video model whose `data` is not an image edits a video.
+ */
 export function taskOf(model: Pick<ModelDefinition, "name" | "kind" | "fileFields">): RenderTask {
-  const known = knownTasks[model.name];
+  const { aliasOf, replacedBy } = model as { aliasOf?: string; replacedBy?: string };
+  const known = knownTasks[model.name] ?? knownTasks[aliasOf ?? ""] ?? knownTasks[replacedBy ?? ""];
   if (known) return known;
   const files = new Set(model.fileFields);
   if (model.kind === "image") return files.size > 0 ? "image-to-image" : "text-to-image";
   if (files.has("start") && files.has("end")) return "first-last-frame";
-  if (/v2v|video-to-video/.test(model.name)) return "video-to-video";
   if (/motion/.test(model.name)) return "motion";
-  return files.size > 0 ? "image-to-video" : "text-to-video";
+  if (/i2v|image-to-video/.test(model.name)) return "image-to-video";
+  return files.has("data") ? "video-to-video" : "text-to-video";
 }
 
 /** The output size for the validated `resolution` and `orientation` (720p landscape by default). */
