@@ -133,12 +133,13 @@ describe("useProcess", () => {
     });
     await setup.engine.started(1);
     await waitFor(() => expect(result.current.jobId).toBeDefined());
+    const jobId = result.current.jobId!;
     act(() => result.current.cancel());
     expect(result.current.status).toBe("idle");
     expect(result.current.error).toBeUndefined();
     expect(await pending).toBeUndefined();
     await waitFor(() => expect(setup.engine.aborted).toEqual(["to cancel"]));
-    expect(await jobStatus(result.current.jobId!)).toBe("cancelled");
+    expect(await jobStatus(jobId)).toBe("cancelled");
   });
 
   it("cancels on unmount and never renders again", async () => {

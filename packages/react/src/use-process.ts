@@ -1,13 +1,16 @@
-import type {
+import {
+  createGeneration,
   DecartSDKError,
-  ModelDefinition,
-  ModelInputs,
-  ProcessOptions,
-  ProgressEvent,
-  RequestControls,
+  type GenerationObserver,
+  type GenerationSnapshot,
+  isDecartError,
+  type ModelDefinition,
+  type ModelInputs,
+  type ProcessOptions,
+  type ProgressEvent,
+  type RequestControls,
 } from "@decart/core";
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
-import { createGeneration, type Generation, type GenerationSnapshot } from "./generation";
 import { ObjectUrlHolder } from "./object-url";
 import { useDecartClient } from "./provider";
 
@@ -83,9 +86,25 @@ export interface UseProcessResult {
   jobId: string | undefined;
 }
 
+const wrappedErrors = new WeakMap<Error, DecartSDKError>();
+
+/**
+ * The client only throws SDK errors (cancellation is not reported as an error), but the core snapshot
+ * types `error` as `Error`; anything else is wrapped once, so the value stays stable across renders.
+ */
+function typedError(error: Error | undefined): DecartSDKError | undefined {
+  if (error === undefined || isDecartError(error)) return error as DecartSDKError | undefined;
+  let wrapped = wrappedErrors.get(error);
+  if (wrapped === undefined) {
+    wrapped = new DecartSDKError(error.message, { cause: error });
+    wrappedErrors.set(error, wrapped);
+  }
+  return wrapped;
+}
+
 /** One hook instance's resources: the core generation, its object URL, and whether it is mounted. */
 interface Session {
-  generation: Generation;
+  generation: GenerationObserver;
   urls: ObjectUrlHolder;
   mounted: boolean;
   /** Bumped by every process/cancel/reset, so a deferred start knows it was superseded. */
@@ -160,10 +179,9 @@ export function useProcess(): UseProcessResult {
       const ticket = session.ticket;
       return new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
         if (ticket !== session.ticket) return undefined;
-        return generation.start(input as ProcessOptions<Model>).then(
-          (blob) => blob,
-          () => undefined,
-        );
+        return generation
+          .start(input as ProcessOptions<Model>)
+          .then((outcome) => (outcome.status === "success" ? outcome.data : undefined));
       });
     },
     [session, generation],
@@ -188,7 +206,7 @@ export function useProcess(): UseProcessResult {
     get url() {
       return urls.urlFor(data);
     },
-    error: snapshot.error,
+    error: typedError(snapshot.error),
     progress: snapshot.progress,
     jobId: snapshot.jobId,
   };
