@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 
 const run = promisify(execFile);
-const thumbnailWidth = 256;
+const thumbnailWidth = 320;
 
 /** The inputs of each sample, in the order they are rendered. `from` names an earlier sample used as input. */
 const samples = [
@@ -212,7 +212,7 @@ export async function renderGallery(root) {
         ? `, \`trajectory\` of ${sample.inputs.trajectory.length} points`
         : "";
       rows.push(
-        `| \`${sample.model}\` | ${sample.kind} | ${prompt} | ${fromText || "—"}${trajectory} | ${width}×${height} ${blob.type} | ![${sample.model}](./gallery/${sample.model}.png) |`,
+        `| \`${sample.model}\` (${sample.kind})<br>${prompt}<br>${fromText || "no input media"}${trajectory} | ![${sample.model}](./gallery/${sample.model}.png)<br>${width}×${height} ${blob.type} |`,
       );
     }
     const page = `---
@@ -226,8 +226,8 @@ One sample per model, rendered by \`@decart/emulator\` through \`client.process\
 These are the emulator's procedural pictures, not the live models' output: they show what each model takes and
 what shape of result comes back, so an app can be built and tested offline. See [the emulator guide](../guides/15-emulator.md).
 
-| model | kind | prompt | inputs | output | sample |
-| --- | --- | --- | --- | --- | --- |
+| model, prompt and inputs | result |
+| --- | --- |
 ${rows.join("\n")}
 
 Rendered in ${((Date.now() - started) / 1000).toFixed(1)} s.
