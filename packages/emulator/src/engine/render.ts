@@ -8,6 +8,7 @@ import { abortError, MediaInputError } from "./errors.js";
 import { loadImagePixels, writePng } from "./images.js";
 import { chooseStyle, enhancePrompt } from "./prompt.js";
 import { hashString, mix } from "./random.js";
+import { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";
 import { SceneRenderer } from "./scene.js";
 import { createStyle, styleInputSize } from "./styles.js";
 import type { RenderJob, RenderResult } from "./types.js";
@@ -68,7 +69,22 @@ async function encodeDrawnFrames(job: RenderJob, context: RenderContext, frames:
   }
 }
 
+/**
+ * How a `reference_image` steers an edit or a restyle: its colours tint the styled frames, strongly when
+ * there is no prompt (a restyle from the reference alone), moderately alongside a prompt.
+ */
+async function referenceTint(job: RenderJob): Promise<Tint | undefined> {
+  const path = job.inputs.reference_image;
+  if (!path) return undefined;
+  return createTint(await referencePalette(path), job.prompt.trim() === "" ? 0.6 : 0.4);
+}
+
 async function styleVideo(job: RenderJob, context: RenderContext): Promise<number> {
+  // Try-on composites the reference itself; the other edits take its colours.
+  const reference = job.inputs.reference_image;
+  const overlay: Overlay | undefined =
+    job.task === "try-on" && reference ? await createTryOnOverlay(reference, job.width, job.height, job.fps) : undefined;
+  const tint = job.task === "try-on" ? undefined : await referenceTint(job);
   const prompt = effectivePrompt(job);
   const steps = job.numInferenceSteps ?? (job.model.includes("fast") ? 10 : 25);
   const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: Math.ceil(steps / 15) });
@@ -87,6 +103,8 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
       checkAbort(context);
       const pixels = slots[slot] as Uint32Array;
       style.apply(frame, pixels);
+      tint?.(pixels);
+      overlay?.(frames, pixels);
       pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
       pending[slot]?.catch(() => {});
       frames++;
@@ -103,12 +121,14 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
 }
 
 async function styleImage(job: RenderJob): Promise<Uint32Array> {
+  const tint = await referenceTint(job);
   const prompt = effectivePrompt(job);
   const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: 2 });
   const input = styleInputSize(job.width, job.height, style.scale);
   const pixels = await loadImagePixels(requireInput(job, "data"), "data", input.width, input.height);
   const out = new Uint32Array(job.width * job.height);
   style.apply(new Uint8Array(pixels.buffer), out);
+  tint?.(out);
   return out;
 }
 
@@ -140,6 +160,7 @@ export async function renderJob(job: RenderJob, context: RenderContext): Promise
     let written: number;
     switch (job.task) {
       case "video-to-video":
+      case "try-on":
         written = await styleVideo(job, context);
         break;
       case "image-to-video": {

@@ -1,13 +1,19 @@
 /** What a render produces: a still image or a video. */
 export type RenderKind = "video" | "image";
 
-/** The task a model performs, which decides how the engine uses the prompt and the inputs. */
+/**
+ * The task a model performs, which decides how the engine uses the prompt and the inputs. Video and image
+ * edits (`video-to-video`, `image-to-image`) style the `data` from the prompt, and a `reference_image`
+ * tints them with its colours; `try-on` styles the `data` video and composites the `reference_image` onto
+ * the wearer's torso.
+ */
 export type RenderTask =
   | "text-to-video"
   | "image-to-video"
   | "first-last-frame"
   | "motion"
   | "video-to-video"
+  | "try-on"
   | "text-to-image"
   | "image-to-image";
 
@@ -29,7 +35,7 @@ export interface RenderInputs {
   start?: string;
   /** The last frame of a first-last-frame video. */
   end?: string;
-  /** An optional reference image. */
+  /** An optional reference image: its colours steer an edit or a restyle; a try-on composites it onto the frames. */
   reference_image?: string;
 }
 
@@ -62,7 +68,7 @@ export interface RenderRequest {
   maxDurationSeconds: number;
   /** Seed of the deterministic generator (uint32). Same request and seed give byte-identical output. */
   seed: number;
-  /** The prompt; may be empty for `motion`. */
+  /** The prompt; may be empty for `motion`, the newer edit models and `try-on`, or a restyle from a reference image. */
   prompt: string;
   /** Paths of the uploaded files. */
   inputs: RenderInputs;
