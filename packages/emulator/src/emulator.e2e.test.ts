@@ -142,11 +142,11 @@ describe("emulator end to end through @decart/core", () => {
         prompt: "Animate with gentle motion and wind",
         data: image,
         seed: 123,
-        resolution: "720p",
+        resolution: "480p",
       }),
       client.process({ model: models.video("lucy-dev-i2v"), prompt: "Slow push in", data: image, seed: 9 }),
     ]);
-    await expectVideo(pro, 1280, 704);
+    await expectVideo(pro, 832, 480);
     await expectVideo(dev, 1280, 704);
   });
 
@@ -157,7 +157,7 @@ describe("emulator end to end through @decart/core", () => {
         prompt: "Convert to anime style with vibrant colors",
         data: video,
         enhance_prompt: true,
-        num_inference_steps: 50,
+        num_inference_steps: 8,
       }),
       client.process({ model: models.video("lucy-fast-v2v"), prompt: "A pencil sketch", data: video }),
     ]);
@@ -173,6 +173,7 @@ describe("emulator end to end through @decart/core", () => {
         start: image,
         end: otherImage,
         seed: 4,
+        resolution: "480p",
       }),
       client.process({
         model: models.video("lucy-motion"),
@@ -185,7 +186,7 @@ describe("emulator end to end through @decart/core", () => {
         seed: 6,
       }),
     ]);
-    await expectVideo(flf, 1280, 704);
+    await expectVideo(flf, 832, 480);
     await expectVideo(motion, 1280, 704);
   });
 
