@@ -1,5 +1,5 @@
 // Per-call time of client.process() on an image model against raw fetch with the same multipart body,
-// both on a keep-alive loopback server in another process; interleaved rounds, medians compared.
+// both on a keep-alive loopback server in another process; calls alternate, medians compared.
 //   node scripts/measure-overhead.mjs [calls]      (needs `pnpm --filter @decart/core run build` first)
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -61,10 +61,15 @@ if (process.argv[2] === "server") {
   };
   await time(raw, 300);
   await time(sdk, 300);
+  // Alternate the two call by call, so load on the machine hits both alike.
   const all = { raw: [], sdk: [] };
-  for (let round = 0; round < 10; round++) {
-    all.raw.push(...(await time(raw, calls / 10)));
-    all.sdk.push(...(await time(sdk, calls / 10)));
+  for (let index = 0; index < calls; index++) {
+    const [first, second] = index % 2 === 0 ? ["raw", "sdk"] : ["sdk", "raw"];
+    for (const name of [first, second]) {
+      const started = performance.now();
+      await (name === "raw" ? raw() : sdk());
+      all[name].push(performance.now() - started);
+    }
   }
   const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;

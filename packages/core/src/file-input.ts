@@ -54,6 +54,17 @@ export function sniffMediaType(head: Uint8Array): string | undefined {
   return undefined;
 }
 
+function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "size"> & { type?: string } {
+  const candidate = value as Partial<Blob> | null;
+  return (
+    typeof candidate === "object" &&
+    candidate !== null &&
+    typeof candidate.size === "number" &&
+    typeof candidate.arrayBuffer === "function" &&
+    typeof candidate.stream === "function"
+  );
+}
+
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
@@ -62,6 +73,7 @@ function isHttpUrl(value: string): boolean {
 export function isFileLike(value: unknown): boolean {
   return (
     value instanceof Blob ||
+    isForeignBlob(value) ||
     value instanceof ArrayBuffer ||
     ArrayBuffer.isView(value) ||
     value instanceof URL ||
@@ -86,6 +98,10 @@ export async function resolveFileInput(
   let name: string | undefined;
   if (value instanceof Blob) {
     blob = value;
+    name = (value as Partial<File>).name || undefined;
+  } else if (isForeignBlob(value)) {
+    // A Blob from another realm (a jsdom window, a polyfill) is not accepted by this realm's FormData.
+    blob = new Blob([await value.arrayBuffer()], { type: value.type ?? "" });
     name = (value as Partial<File>).name || undefined;
   } else if (value instanceof ArrayBuffer) {
     blob = new Blob([value]);
