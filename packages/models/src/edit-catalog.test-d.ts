@@ -30,11 +30,11 @@ describe("lucy-clip", () => {
     });
     // @ts-expect-error data is required
     client.process({ model: models.video("lucy-clip"), prompt: "Add a hat" });
-    // @ts-expect-error lucy-clip offers 720p only
     client.process({
       model: models.video("lucy-clip"),
       prompt: "Add a hat",
       data: video,
+      // @ts-expect-error lucy-clip offers 720p only
       resolution: "480p",
     });
   });
@@ -60,11 +60,11 @@ describe("lucy-image-2", () => {
     });
     // @ts-expect-error lucy-image-2 is not a video model
     models.video("lucy-image-2");
-    // @ts-expect-error orientation is not an input of lucy-image-2
     client.process({
       model: models.image("lucy-image-2"),
       prompt: "Winter",
       data: image,
+      // @ts-expect-error orientation is not an input of lucy-image-2
       orientation: "portrait",
     });
   });

@@ -49,7 +49,7 @@ export function isFileInput(value: unknown): value is FileInput {
  * @example
  * ```ts
  * import type { FileInput } from "@decart/core";
-import * as z from "zod/mini";
+ * import * as z from "zod/mini";
  * import { defineModel, fileInput } from "@decart/models";
  *
  * const upscaler = defineModel({
