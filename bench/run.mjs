@@ -22,6 +22,7 @@ if (wants("emulator")) {
   console.log("— @decart/emulator —");
   await runEmulatorBenchmarks();
 }
+if (wants("node")) await (await import("./node.mjs")).runNodeBenchmarks();
 
 const over = overGoal();
 console.log(over.length === 0 ? "every figure meets its goal" : `over goal: ${over.join(", ")}`);
