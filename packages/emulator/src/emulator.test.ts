@@ -229,8 +229,42 @@ describe("emulator server (fake engine)", () => {
     } as RequestInit);
     await expectError(streamed, 413, "PAYLOAD_TOO_LARGE");
     const [root] = await readdir(workDir);
-    await until(() => true);
     expect(await readdir(join(workDir, root!))).toEqual(["results"]);
+  });
+
+  it("deletes a half-received upload when the client disconnects mid-body", async () => {
+    const url = new URL(emulator.url);
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: "POST",
+      path: "/v1/generate/lucy-pro-i2i",
+      headers: {
+        "x-api-key": "test-key",
+        "content-type": "multipart/form-data; boundary=zz",
+        "content-length": 900_000,
+      },
+    });
+    request.on("error", () => {});
+    request.write(
+      '--zz\r\nContent-Disposition: form-data; name="data"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n',
+    );
+    request.write(Buffer.alloc(300_000, 1));
+    const [root] = await readdir(workDir);
+    // The server is writing the upload into its per-request folder…
+    const during = Date.now() + 2000;
+    while ((await readdir(join(workDir, root!))).length < 2 && Date.now() < during) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await readdir(join(workDir, root!))).length).toBe(2);
+    request.destroy();
+    const deadline = Date.now() + 2000;
+    let entries = await readdir(join(workDir, root!));
+    while (entries.length > 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      entries = await readdir(join(workDir, root!));
+    }
+    expect(entries).toEqual(["results"]);
   });
 
   it("answers malformed multipart 400", async () => {
@@ -472,7 +506,6 @@ describe("results time out", () => {
         body: form({ prompt: "a lake" }),
       });
       const { job_id } = (await submitted.json()) as { job_id: string };
-      await until(() => true);
       let status = "";
       while (status !== "completed") {
         status = (
