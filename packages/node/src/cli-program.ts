@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import {
   createDecartClient,
+  createGeneration,
   type DecartClient,
   type ModelDefinition,
-  type ProgressEvent,
+  type ProcessOptions,
 } from "@decart/core";
 import { inputJsonSchema, models } from "@decart/models";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -159,29 +160,36 @@ async function generate(modelName: string, options: GenerateOptions): Promise<nu
   if (options.steps !== undefined) inputs.num_inference_steps = options.steps;
 
   const connection = await connect(options);
+  // The same lifecycle object React's `useProcess` reads: the CLI starts it, draws from its snapshots
+  // and cancels it on Ctrl-C.
+  const generation = createGeneration(connection.client);
   const display = new ProgressDisplay(process.stderr, model.name);
-  const controller = new AbortController();
   let jobId: string | undefined;
+  const stopDrawing = generation.subscribe((snapshot) => {
+    if (snapshot.jobId !== undefined) jobId = snapshot.jobId;
+    display.update(snapshot);
+  });
+  // Ctrl-C after the result arrived stops the save instead; nothing runs on the server by then.
+  const saving = new AbortController();
   let interrupted = false;
+  let cancelledRunning = false;
   const stopListening = onInterrupt(() => {
     if (interrupted) process.exit(interruptedExitCode);
     interrupted = true;
-    controller.abort(new DOMException("Interrupted", "AbortError"));
+    cancelledRunning = generation.getSnapshot().status === "pending";
+    generation.cancel();
+    saving.abort(new DOMException("Interrupted", "AbortError"));
   });
   const started = Date.now();
   try {
-    const result = await connection.client.process({
-      model,
-      ...inputs,
-      signal: controller.signal,
-      onProgress: (event: ProgressEvent) => {
-        if (event.jobId) jobId = event.jobId;
-        display.update(event);
-      },
-    } as Parameters<DecartClient["process"]>[0]);
+    const final = await generation.start({ model, ...inputs } as ProcessOptions);
+    if (final.status === "error") throw final.error;
+    if (interrupted) throw saving.signal.reason;
+    if (final.data === undefined) throw new CliFailure(`${model.name} ended without a result`);
+    const result = final.data;
     const path =
       options.output ?? `${model.name}-${jobId ?? Date.now().toString(36)}${extensionForType(result.type)}`;
-    const saved = await saveResult(result, path, { signal: controller.signal });
+    const saved = await saveResult(result, path, { signal: saving.signal });
     const seconds = (Date.now() - started) / 1000;
     display.finish(
       options.json
@@ -199,12 +207,15 @@ async function generate(modelName: string, options: GenerateOptions): Promise<nu
       display.finish();
       throw error;
     }
-    // The client cancels the job too, without waiting; waiting here makes sure it happened before we exit.
-    if (jobId !== undefined) await connection.client.queue.cancel(jobId).catch(() => {});
-    display.finish(`${model.name}: cancelled${jobId ? ` job ${jobId}` : ""}`);
+    // `cancel()` asks the server to cancel without waiting; waiting here makes sure it happened before we exit.
+    if (cancelledRunning && jobId !== undefined) await connection.client.queue.cancel(jobId).catch(() => {});
+    display.finish(
+      `${model.name}: ${cancelledRunning ? "cancelled" : "interrupted"}${jobId ? ` job ${jobId}` : ""}`,
+    );
     return interruptedExitCode;
   } finally {
     stopListening();
+    stopDrawing();
     await connection.close();
   }
 }

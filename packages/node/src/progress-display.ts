@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "@decart/core";
+import type { GenerationSnapshot } from "@decart/core";
 
 /** Where progress is drawn: a stream with an optional TTY flag (process.stderr). */
 export interface ProgressOutput {
@@ -9,15 +9,19 @@ export interface ProgressOutput {
 const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /**
- * Draws a generation's progress for the CLI: on a TTY one line redrawn in place (spinner, status,
- * percent when known, elapsed time, job id); elsewhere one plain line per status change.
+ * Draws a generation's progress for the CLI from the snapshots of `@decart/core`'s `GenerationObserver`:
+ * on a TTY one line redrawn in place (spinner, status, percent when known, elapsed time, job id);
+ * elsewhere one plain line per change of status or percent.
  */
 export class ProgressDisplay {
   private readonly started = Date.now();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
-  private last: ProgressEvent = { status: "pending" };
+  private status = "pending";
+  private progress: number | undefined;
+  private jobId: string | undefined;
   private frame = 0;
   private lastPlain = "";
+  private finished = false;
 
   constructor(
     private readonly output: ProgressOutput,
@@ -30,31 +34,41 @@ export class ProgressDisplay {
     }
   }
 
-  /** Records an event from `onProgress` (or the generation observable) and redraws. */
-  update(event: ProgressEvent): void {
-    this.last = { ...this.last, ...event };
+  /**
+   * Takes the generation's latest snapshot and redraws. Only a running generation is drawn: the end
+   * (a result, an error, a cancel) is for `finish` to say. Bound, so it can be given to `subscribe` as is.
+   */
+  update = (snapshot: GenerationSnapshot): void => {
+    if (this.finished || snapshot.status !== "pending") return;
+    this.status = snapshot.progress?.status ?? snapshot.status;
+    this.progress = snapshot.progress?.progress ?? this.progress;
+    this.jobId = snapshot.jobId ?? this.jobId;
     if (this.output.isTTY) {
       this.draw();
       return;
     }
+    // Plain lines start with the first report from the server, so an error while checking the inputs
+    // stays the only line printed.
+    if (snapshot.progress === undefined) return;
     const line = this.describe();
     if (line !== this.lastPlain) {
       this.lastPlain = line;
       this.output.write(`${line} ${this.elapsed()}\n`);
     }
-  }
+  };
 
   /** Stops redrawing and leaves the line with a final message. */
   finish(message?: string): void {
+    if (this.finished) return;
+    this.finished = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     if (this.output.isTTY) this.output.write("\r\x1b[2K");
     if (message) this.output.write(`${message}\n`);
   }
 
   private describe(): string {
-    const { status, progress, jobId } = this.last;
-    const percent = progress === undefined ? "" : ` ${Math.round(progress * 100)}%`;
-    return `${this.label}: ${status}${percent}${jobId ? ` (job ${jobId})` : ""}`;
+    const percent = this.progress === undefined ? "" : ` ${Math.round(this.progress * 100)}%`;
+    return `${this.label}: ${this.status}${percent}${this.jobId ? ` (job ${this.jobId})` : ""}`;
   }
 
   private elapsed(): string {
