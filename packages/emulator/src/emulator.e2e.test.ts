@@ -11,6 +11,7 @@ import { models } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
+import { resolveFfmpeg } from "./engine/ffmpeg";
 
 const ffprobePath = (() => {
   const path = (createRequire(import.meta.url)("@ffprobe-installer/ffprobe") as { path: string }).path;
@@ -68,6 +69,31 @@ async function probe(blob: Blob, directory: string): Promise<Probe> {
     duration: Number(parsed.format.duration),
     pixelFormat: stream.pix_fmt,
   };
+}
+
+/** One frame at `seconds`, scaled to 160×90 RGB, decoded by the bundled ffmpeg. */
+async function frameOf(blob: Blob, seconds: number, directory: string): Promise<Buffer> {
+  const path = join(directory, `frame-${Math.random().toString(16).slice(2)}.mp4`);
+  await writeFile(path, new Uint8Array(await blob.arrayBuffer()));
+  const { stdout } = await promisify(execFile)(
+    resolveFfmpeg(),
+    ["-v", "error", "-ss", String(seconds), "-i", path, "-frames:v", "1", "-vf", "scale=160:90", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+    { encoding: "buffer", maxBuffer: 1 << 20 },
+  );
+  return stdout;
+}
+
+/** Mean absolute difference per channel of two 160×90 RGB frames inside [x0, y0, x1, y1] (fractions). */
+function regionDifference(a: Buffer, b: Buffer, [x0, y0, x1, y1]: number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (let y = Math.floor(y0! * 90); y < Math.ceil(y1! * 90); y++) {
+    for (let x = Math.floor(x0! * 160); x < Math.ceil(x1! * 160); x++) {
+      for (let c = 0; c < 3; c++) sum += Math.abs(a[(y * 160 + x) * 3 + c]! - b[(y * 160 + x) * 3 + c]!);
+      count += 3;
+    }
+  }
+  return sum / count;
 }
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -267,6 +293,22 @@ describe("emulator end to end through @decart/core", () => {
       width: 832,
       height: 480,
     });
+  });
+
+  it("try-on (lucy-vton-2, its deprecated name) dresses the torso where a plain lucy-2.1 edit does not", async () => {
+    const inputs = { prompt: "", data: video, reference_image: otherImage, seed: 3 } as const;
+    const [plain, vton, deprecated] = await Promise.all([
+      client.process({ model: models.video("lucy-2.1"), ...inputs }),
+      client.process({ model: models.video("lucy-vton-2"), ...inputs }),
+      client.process({ model: models.video("lucy-2.1-vton-2"), ...inputs }),
+    ]);
+    for (const result of [plain, vton, deprecated]) {
+      expect(await probe(result, directory)).toMatchObject({ codec: "h264", width: 1088, height: 624, rate: "20/1" });
+    }
+    expect(await bytes(deprecated)).toEqual(await bytes(vton));
+    const [plainFrame, vtonFrame] = await Promise.all([frameOf(plain, 1, directory), frameOf(vton, 1, directory)]);
+    // The torso box of the try-on overlay (the middle third across, shoulders to hips) against a corner.
+    expect(regionDifference(plainFrame, vtonFrame, [0.4, 0.45, 0.6, 0.8])).toBeGreaterThan(20);
   });
 
   it("answers a corrupt video or image 422 and keeps serving", async () => {

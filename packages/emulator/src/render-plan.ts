@@ -14,6 +14,8 @@ const knownTasks: Readonly<Record<string, RenderTask>> = {
   "lucy-motion": "motion",
   "lucy-pro-t2i": "text-to-image",
   "lucy-pro-i2i": "image-to-image",
+  "lucy-vton-2": "try-on",
+  "lucy-vton-3": "try-on",
 };
 
 /**
@@ -81,12 +83,14 @@ export function planRender(
   return plan;
 }
 
-/** The uploaded fields of a plan that must be images (as opposed to the video of video-to-video). */
+/** The uploaded fields of a plan that must be images (as opposed to the video of video-to-video or try-on). */
 export function imageFields(
   plan: Pick<RenderPlan, "task" | "inputs">,
 ): Array<"data" | "start" | "end" | "reference_image"> {
   const present = (["data", "start", "end", "reference_image"] as const).filter(
     (field) => plan.inputs[field] !== undefined,
   );
-  return plan.task === "video-to-video" ? present.filter((field) => field !== "data") : present;
+  return plan.task === "video-to-video" || plan.task === "try-on"
+    ? present.filter((field) => field !== "data")
+    : present;
 }
