@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createDecartClient, type DecartClient } from "@decart/core";
+import { createDecartClient, type DecartClient, InvalidInputError } from "@decart/core";
 import { models } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -342,5 +342,37 @@ describe("emulator end to end through @decart/core", () => {
     }
     const health = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
     expect(await health.json()).toMatchObject({ status: "ok", active: 0 });
+  });
+
+  it("answers a corrupt video 422 when a job is submitted, not later when it renders", async () => {
+    const truncated = new Blob([(await bytes(video)).subarray(0, 4000)], { type: "video/mp4" });
+    const garbage = new Blob([new Uint8Array(20_000).fill(7)], { type: "video/mp4" });
+    for (const data of [truncated, garbage]) {
+      const body = new FormData();
+      body.append("prompt", "anime");
+      body.append("data", data, "upload.mp4");
+      const response = await fetch(`${emulator.url}/v1/jobs/lucy-pro-v2v`, {
+        method: "POST",
+        headers: { "x-api-key": emulator.apiKey },
+        body,
+      });
+      expect(response.status).toBe(422);
+      const answer = (await response.json()) as { error: { code: string; message: string } };
+      expect(answer.error.code).toBe("INVALID_INPUT");
+      expect(answer.error.message).toMatch(/^Invalid inputs for lucy-pro-v2v: could not decode the data video/);
+      expect(answer.error.message).not.toMatch(/decart-emulator-|upload-\d/);
+    }
+    await expect(
+      client.queue.submit({ model: models.video("lucy-pro-v2v"), prompt: "anime", data: truncated }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    // A good video still submits, and a job's try-on video is a video, not an image.
+    const { job_id } = await client.queue.submit({
+      model: models.video("lucy-vton-3"),
+      prompt: "",
+      data: video,
+      reference_image: image,
+    });
+    expect(job_id).toMatch(/\S/);
+    await client.queue.cancel(job_id);
   });
 });

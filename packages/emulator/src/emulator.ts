@@ -14,13 +14,14 @@ import {
   type Engine,
   MediaInputError,
   probeImage,
+  probeVideo,
   type RenderResult,
 } from "./engine/index";
 import { HttpError, sendError, sendJson } from "./http-error";
 import { validateInputs } from "./inputs";
 import { isActive, type Job, JobStore, jobBody } from "./jobs";
 import { ClientGoneError, readForm, type UploadedForm } from "./multipart";
-import { imageFields, planRender, type RenderPlan } from "./render-plan";
+import { imageFields, planRender, type RenderPlan, videoFields } from "./render-plan";
 import { matchRoute } from "./routes";
 import { WorkQueue } from "./work-queue";
 
@@ -191,15 +192,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return job;
   };
 
-  /** Reads and validates a request body into a render plan. Files stay in `directory`. */
-  async function readPlan(request: IncomingMessage, model: ModelDefinition, directory: string) {
+  /**
+   * Reads and validates a request body into a render plan. Files stay in `directory`. With `checkVideos`
+   * (a job, which answers before it renders) an uploaded video must also decode its first frame; a sync
+   * request finds a bad video when it renders and still answers 422.
+   */
+  async function readPlan(
+    request: IncomingMessage,
+    model: ModelDefinition,
+    directory: string,
+    checkVideos = false,
+  ) {
     const form: UploadedForm = await readForm(request, directory, limits.maxUploadBytes);
     const inputs = await validateInputs(model, form);
     const files = Object.fromEntries(Object.entries(form.files).map(([name, file]) => [name, file.path]));
     const plan = planRender(model, inputs, files);
     // Refuse an unreadable image now (422), rather than failing the job later. Reads headers only.
     try {
-      await Promise.all(imageFields(plan).map((field) => probeImage(plan.inputs[field]!, field)));
+      await Promise.all([
+        ...imageFields(plan).map((field) => probeImage(plan.inputs[field]!, field)),
+        ...(checkVideos ? videoFields(plan).map((field) => probeVideo(plan.inputs[field]!, field)) : []),
+      ]);
     } catch (error) {
       throw renderError(model, error) ?? error;
     }
@@ -301,7 +314,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const directory = await mkdtemp(join(workRoot, "job-"));
     let job: Job | undefined;
     try {
-      const { plan, seed } = await readPlan(request, model, directory);
+      const { plan, seed } = await readPlan(request, model, directory, true);
       job = jobs.create(model.name, seed, key);
       const current = job;
       const outputPath = join(resultsDir, `${current.id}.${extensionOf(model)}`);

@@ -94,3 +94,10 @@ export function imageFields(
     ? present.filter((field) => field !== "data")
     : present;
 }
+
+/** The uploaded fields of a plan that must be videos: the `data` of video-to-video and try-on. */
+export function videoFields(plan: Pick<RenderPlan, "task" | "inputs">): Array<"data"> {
+  return (plan.task === "video-to-video" || plan.task === "try-on") && plan.inputs.data !== undefined
+    ? ["data"]
+    : [];
+}

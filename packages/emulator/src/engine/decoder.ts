@@ -86,3 +86,47 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
 }
+
+/**
+ * Check, before a job is queued, that a file is a video the engine can decode: ffmpeg must decode its
+ * first frame within `timeoutMs`. Throws {@link MediaInputError} (→ 422) for a file with no decodable
+ * video frame. A probe that runs out of time (a machine under load, a very large first frame) is not
+ * proof of a bad file, so it passes, and the render reports any problem.
+ *
+ * @example
+ * await probeVideo("/tmp/upload.mp4", "data"); // resolves, or rejects with MediaInputError
+ */
+export async function probeVideo(path: string, field = "data", timeoutMs = 5_000): Promise<void> {
+  const child = spawn(
+    resolveFfmpeg(),
+    [
+      "-hide_banner", "-v", "error", "-nostdin",
+      "-i", path,
+      "-map", "0:v:0", "-an", "-sn", "-dn", "-frames:v", "1", "-threads", "1",
+      "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "gray", "-",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let bytes = 0;
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  child.stderr.on("data", (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString();
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  const code = await new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(-1));
+    child.on("close", (exitCode) => resolve(exitCode));
+  });
+  clearTimeout(timer);
+  if (timedOut || bytes > 0) return;
+  const reason = stderr.trim().split("\n").pop() ?? "";
+  throw new MediaInputError(
+    field,
+    `Could not decode the ${field} video: ${reason || `ffmpeg exited with ${code}`}. Upload an MP4, WebM or MOV file.`,
+  );
+}

@@ -1,3 +1,4 @@
+export { probeVideo } from "./decoder.js";
 export { MediaInputError } from "./errors.js";
 export { type ImageInfo, probeImage } from "./images.js";
 export { createProceduralEngine, type ProceduralEngineOptions } from "./procedural-engine.js";
