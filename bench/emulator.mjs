@@ -5,6 +5,7 @@
 // The floors use the encoder flags of packages/emulator/src/engine/encoder.ts (encoderArguments and
 // deterministicFlags), replicated below because @decart/emulator does not export them.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -58,6 +59,29 @@ const encoderOutput = (outputPath) => [
   "mp4",
   outputPath,
 ];
+
+/**
+ * CPU time used so far by this process (all threads) and its reaped children (the ffmpeg processes, once
+ * they have exited), in ms, from /proc/self/stat (utime + stime + cutime + cstime at 100 ticks/s). Unlike
+ * wall time it barely moves with the load of other processes on the machine. NaN where /proc is missing.
+ */
+function cpuMs() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `fn`, recording the CPU time it took in `into`. */
+async function withCpu(into, fn) {
+  const before = cpuMs();
+  const value = await fn();
+  into.push(cpuMs() - before);
+  return value;
+}
 
 function runFfmpeg(args) {
   return new Promise((resolve, reject) => {
@@ -154,32 +178,37 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
     const samples = { floor: [], filter: [], t2v: [], i2v: [], v2v: [], t2i: [] };
     const outputs = {};
     const rss = [];
+    const cpu = { floor: [], filter: [], t2v: [], i2v: [], v2v: [] };
     for (let run = 0; run < runs; run++) {
       samples.floor.push(
-        await runFfmpeg([
-          "-f",
-          "lavfi",
-          "-i",
-          `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
-          ...encoderOutput(join(directory, "floor.mp4")),
-        ]),
+        await withCpu(cpu.floor, () =>
+          runFfmpeg([
+            "-f",
+            "lavfi",
+            "-i",
+            `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+            ...encoderOutput(join(directory, "floor.mp4")),
+          ]),
+        ),
       );
       for (const name of ["t2v", "i2v"]) {
-        const result = await time(jobs[name]);
+        const result = await withCpu(cpu[name], () => time(jobs[name]));
         samples[name].push(result.ms);
         outputs[name] = result;
       }
       samples.filter.push(
-        await runFfmpeg([
-          "-i",
-          sampleVideo,
-          "-vf",
-          cartoonFilter,
-          ...encoderOutput(join(directory, "filter.mp4")),
-        ]),
+        await withCpu(cpu.filter, () =>
+          runFfmpeg([
+            "-i",
+            sampleVideo,
+            "-vf",
+            cartoonFilter,
+            ...encoderOutput(join(directory, "filter.mp4")),
+          ]),
+        ),
       );
       const sampler = peakRss();
-      const result = await time(jobs.v2v);
+      const result = await withCpu(cpu.v2v, () => time(jobs.v2v));
       rss.push(sampler.stop());
       samples.v2v.push(result.ms);
       outputs.v2v = result;
@@ -188,6 +217,8 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
       outputs.t2i = still;
     }
     const m = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+    const c = Object.fromEntries(Object.entries(cpu).map(([name, values]) => [name, median(values) / 1000]));
+    const cpuText = (name, floor) => `; CPU ${c[name].toFixed(1)} s vs ${c[floor].toFixed(1)} s`;
     const size = (name) => `${(outputs[name].bytes / 1024).toFixed(0)} KB`;
     const floorText = `testsrc2 ${width}x${height} ${seconds}s ${fps}fps x264 ${ms(m.floor)}`;
     printRow(
@@ -195,21 +226,21 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
       `${ms(m.t2v)} (${size("t2v")}) vs ${floorText}`,
       m.t2v / m.floor,
       1.5,
-      `median of ${runs}`,
+      `median of ${runs}${cpuText("t2v", "floor")}`,
     );
     printRow(
       "i2v 720p end to end",
       `${ms(m.i2v)} (${size("i2v")}) vs ${floorText}`,
       m.i2v / m.floor,
       1.5,
-      `median of ${runs}`,
+      `median of ${runs}${cpuText("i2v", "floor")}`,
     );
     printRow(
       "v2v cartoon 720p end to end",
       `${ms(m.v2v)} (${size("v2v")}) vs ffmpeg smartblur chain ${ms(m.filter)}`,
       m.v2v / m.filter,
       2.5,
-      `median of ${runs}; fixtures/sample.mp4`,
+      `median of ${runs}; fixtures/sample.mp4${cpuText("v2v", "filter")}`,
     );
     printRow(
       "t2i 720p end to end",
