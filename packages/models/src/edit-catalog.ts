@@ -41,8 +41,25 @@ type RestyleOutputCommon = Omit<
 /** What lucy-restyle-2 accepts: a prompt (optionally enhanced) or a reference image, never both. */
 export type RestyleInputs = RestyleCommon &
   (
-    | { prompt: string; enhance_prompt?: boolean | undefined; reference_image?: never }
-    | { reference_image: FileInput; prompt?: never; enhance_prompt?: never }
+    | {
+        /** How to restyle the video: 1 to 1000 characters. */
+        prompt: string;
+        /** Let the server rewrite `prompt` for better results. */
+        enhance_prompt?: boolean | undefined;
+        /** Not allowed with `prompt`: give one or the other. */
+        reference_image?: never;
+      }
+    | {
+        /**
+         * An image whose look is copied onto the video: any `FileInput` (a `Blob`, bytes, a stream or an
+         * http(s) URL).
+         */
+        reference_image: FileInput;
+        /** Not allowed with `reference_image`: give one or the other. */
+        prompt?: never;
+        /** Only applies to `prompt`, so not allowed with `reference_image`. */
+        enhance_prompt?: never;
+      }
   );
 
 type RestyleOutput = RestyleOutputCommon &

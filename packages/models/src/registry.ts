@@ -9,7 +9,12 @@ export type ModelsByName<Definitions extends readonly ModelDefinition[]> = {
 
 /** The names in `Models` whose definitions are of kind `Kind`. */
 export type ModelNameOfKind<Models, Kind extends ModelKind> = {
-  [Name in keyof Models]: Models[Name] extends { readonly kind: Kind } ? Name : never;
+  [Name in keyof Models]: Models[Name] extends {
+    /** The kind the definition must have for its name to be kept. */
+    readonly kind: Kind;
+  }
+    ? Name
+    : never;
 }[keyof Models] &
   string;
 
@@ -39,8 +44,15 @@ export interface ModelRegistry<
    * ones) or a video model.
    */
   image<Name extends ModelNameOfKind<Models, "image">>(name: Name): Models[Name];
-  /** The model named `name`, of either kind. Throws `ModelNotFoundError` when there is none. */
+  /**
+   * The model named `name`, of either kind, with its precise definition. Throws `ModelNotFoundError`
+   * when there is none.
+   */
   get<Name extends keyof Models & string>(name: Name): Models[Name];
+  /**
+   * The model named by any string (a name read at run time, say), typed as a plain `ModelDefinition`.
+   * Throws `ModelNotFoundError` when there is none.
+   */
   get(name: string): ModelDefinition;
   /** Whether a model named `name` is in this registry. */
   has(name: string): name is keyof Models & string;

@@ -9,11 +9,21 @@ import { fieldName } from "./messages";
  */
 export type InputsResult<Model extends Pick<ModelDefinition, "name" | "inputs">> =
   | {
+      /** `true`: the inputs are valid. */
       readonly success: true;
+      /** The validated inputs, with the schema's defaults applied. */
       readonly value: StandardSchemaV1.InferOutput<Model["inputs"]>;
+      /** Absent when the inputs are valid. */
       readonly error?: undefined;
     }
-  | { readonly success: false; readonly value?: undefined; readonly error: InvalidInputError };
+  | {
+      /** `false`: at least one input is invalid. */
+      readonly success: false;
+      /** Absent when the inputs are invalid. */
+      readonly value?: undefined;
+      /** Names every invalid field and why, in one message. */
+      readonly error: InvalidInputError;
+    };
 
 const keyOf = (segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey =>
   typeof segment === "object" ? segment.key : segment;
