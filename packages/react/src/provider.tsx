@@ -18,7 +18,9 @@ export type DecartProviderProps =
   | {
       /** The client the hooks below use. */
       client: DecartClient;
+      /** Not allowed with `client`: pass a client or the options to create one, not both. */
       options?: never;
+      /** The part of the tree whose hooks use this client. */
       children?: ReactNode;
     }
   | {
@@ -27,7 +29,9 @@ export type DecartProviderProps =
        * option changes (compared key by key), so an inline object literal is fine.
        */
       options: DecartClientOptions;
+      /** Not allowed with `options`: pass a client or the options to create one, not both. */
       client?: never;
+      /** The part of the tree whose hooks use the client created from `options`. */
       children?: ReactNode;
     };
 
@@ -58,6 +62,10 @@ function useClientFromOptions(options: DecartClientOptions | undefined): DecartC
  * @example
  * ```tsx
  * import { DecartProvider } from "@decart/react";
+ *
+ * function App() {
+ *   return <p>Your components, which can call useProcess and useDecartClient.</p>;
+ * }
  *
  * export function Root() {
  *   return (

@@ -40,6 +40,7 @@ export type ProcessStatus = "idle" | "pending" | "success" | "error";
  * ```
  */
 export type UseProcessInput<Model extends ModelDefinition = ModelDefinition> = {
+  /** The model to run, such as `models.image("lucy-pro-t2i")`; its definition types the other inputs. */
   model: Model;
 } & ModelInputs<Model> &
   Omit<RequestControls, "signal">;
