@@ -49,8 +49,8 @@ export interface DecartClientOptions {
    */
   proxy?: string;
   /**
-   * Time limit for each HTTP request (each attempt), in milliseconds, until response headers arrive and
-   * again for reading the body; `false` for none. A whole video job is bounded by `deadline` instead.
+   * Time limit for each HTTP request (each attempt), in milliseconds, from sending it until its response
+   * body has been read; `false` for none. A whole video job is bounded by `deadline` instead.
    * @default 60000
    * @example
    * ```ts

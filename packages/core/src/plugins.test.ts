@@ -82,6 +82,28 @@ describe("plugins", () => {
     expect(error.cause).toBeInstanceOf(ProcessingError);
   });
 
+  test("a beforeRequest hook that throws fails the call once, without retries", async () => {
+    let calls = 0;
+    const bug = new Error("plugin bug");
+    const client = createDecartClient({
+      apiKey: "k",
+      baseUrl: server.url,
+      ...fast,
+      plugins: [
+        {
+          beforeRequest() {
+            calls++;
+            throw bug;
+          },
+        },
+      ],
+    });
+    const error = await client.queue.status("job-x").catch((caught) => caught);
+    expect(error.cause).toBe(bug);
+    expect(calls).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
+
   test("a throwing onStatusChange does not break the call", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     const client = createDecartClient({

@@ -173,9 +173,34 @@ export interface DecartPlugin {
   onError?(state: ErrorState): MaybePromise<Error | void>;
 }
 
-/** Per-call timing the transport shares with its hooks through ky's `context`. */
-export interface AttemptClock {
+/**
+ * What the transport knows about one call while ky runs it. It travels to the hooks as the `decart`
+ * option (ky hands hooks its options object), so the per-client hooks need no per-call closures.
+ */
+export interface CallState {
+  /** When the current attempt was sent (monotonic milliseconds). */
   startedAt: number;
+  /** Retries before the current attempt. */
+  retryCount: number;
+  /** Attempts handed to fetch so far. */
+  attempts: number;
+  /** Whether the latest failure may be retried; whoever saw it fail sets it. */
+  retryable: boolean;
+  /** The latest failure, rethrown when it may not be retried. */
+  failure: unknown;
+}
+
+/** The call state inside ky's options. */
+export function stateOf(options: object): CallState {
+  return (options as { decart: CallState }).decart;
+}
+
+/** Records a hook's failure as final (a plugin's bug is not worth a retry) and returns it to rethrow. */
+function failed(options: object, error: unknown): unknown {
+  const state = stateOf(options);
+  state.retryable = false;
+  state.failure = error;
+  return error;
 }
 
 /** Bridges plugins to ky hooks; only hooks some plugin uses are installed, so the hot path stays bare. */
@@ -185,17 +210,27 @@ export function pluginHooks(plugins: readonly DecartPlugin[]): Hooks {
   const after = plugins.filter((plugin) => plugin.afterResponse);
   const retry = plugins.filter((plugin) => plugin.beforeRetry);
   if (before.length > 0) {
-    hooks.beforeRequest = before.map((plugin) => async ({ request }) => {
-      const result = await plugin.beforeRequest?.({ request });
-      return result ?? undefined;
+    hooks.beforeRequest = before.map((plugin) => async (request, options) => {
+      // ky 1 runs these before every attempt, on a copy of the last one; plugins see the first only.
+      if (stateOf(options).attempts > 0) return;
+      try {
+        return (await plugin.beforeRequest?.({ request })) ?? undefined;
+      } catch (error) {
+        throw failed(options, error);
+      }
     });
   }
   if (after.length > 0) {
-    hooks.afterResponse = after.map((plugin) => async ({ request, response, retryCount, options }) => {
-      const clock = (options.context as { clock?: AttemptClock }).clock;
-      const durationMs = clock ? now() - clock.startedAt : 0;
-      const result = await plugin.afterResponse?.({ request, response, retryCount, durationMs });
-      return result ?? undefined;
+    hooks.afterResponse = after.map((plugin) => async (request, options, response) => {
+      const { retryCount, startedAt } = stateOf(options);
+      try {
+        return (
+          (await plugin.afterResponse?.({ request, response, retryCount, durationMs: now() - startedAt })) ??
+          undefined
+        );
+      } catch (error) {
+        throw failed(options, error);
+      }
     });
   }
   if (retry.length > 0) {

@@ -373,6 +373,20 @@ describe("errors from real responses", () => {
     expect(performance.now() - started).toBeLessThan(400);
   });
 
+  test("a download that stalls mid-body is a TimeoutError", async () => {
+    server.route("POST /v1/generate/test-t2i", {
+      body: new Uint8Array(64 * 1024),
+      type: "image/png",
+      pauseMidBody: 2_000,
+    });
+    const started = performance.now();
+    const error = await clientFor({ timeout: 150 })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   test("the overall deadline rejects with TimeoutError and cancels the job", async () => {
     routeJob("job-slow", { status: "processing" });
     server.route("POST /v1/jobs/job-slow/cancel", { body: { job_id: "job-slow", status: "cancelled" } });
@@ -409,6 +423,34 @@ describe("retries", () => {
       ProcessingError,
     );
     expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(1);
+  });
+
+  test("sync generate is not retried after a dropped connection or a timeout", async () => {
+    server.route("POST /v1/generate/test-t2i", { reset: true });
+    const reset = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(reset).toBeInstanceOf(ProcessingError);
+    expect(reset.code).toBe("NETWORK_ERROR");
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png", delay: 400 });
+    const slow = await clientFor({ timeout: 100 })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(slow).toBeInstanceOf(TimeoutError);
+    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(2);
+  });
+
+  test("a status read that times out is retried", async () => {
+    server.route(
+      "GET /v1/jobs/slow",
+      { body: { job_id: "slow", status: "processing" }, delay: 400 },
+      { body: { job_id: "slow", status: "completed" } },
+    );
+    await expect(clientFor({ timeout: 100 }).queue.status("slow")).resolves.toEqual({
+      job_id: "slow",
+      status: "completed",
+    });
+    expect(server.requestsTo("GET /v1/jobs/slow")).toHaveLength(2);
   });
 
   test("job submission is resubmitted with the same Idempotency-Key", async () => {

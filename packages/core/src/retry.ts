@@ -1,5 +1,4 @@
 import type { RetryOptions as KyRetryOptions } from "ky";
-import { isHTTPError, isNetworkError, isTimeoutError } from "ky";
 
 /**
  * How the client retries failed requests (SPEC 3.3). Reads (job status, content) retry on network
@@ -60,12 +59,21 @@ export interface RetryOptions {
 export type RetryPolicy = "read" | "submit" | "generate" | "none";
 
 const retryableStatuses = [408, 429, 500, 502, 503, 504];
-const retryAfterStatuses = [413, 429, 503];
 
-/** The ky retry settings for each policy, built once per client. */
-export type RetryTable = Readonly<Record<RetryPolicy, KyRetryOptions>>;
+/** How one kind of request retries: ky's settings, plus whether a lost connection or timeout is retried. */
+export interface RetryRule {
+  /** ky's retry settings (methods, status codes, `Retry-After` handling, limit). */
+  readonly ky: KyRetryOptions;
+  /** Whether a failure without a response (network error, attempt timeout) is retried. */
+  readonly withoutResponse: boolean;
+  /** Backoff before retry number `count` (from 1), with full jitter. */
+  readonly backoff: (count: number) => number;
+}
 
-/** Normalises the client's `retry` option into ky settings for each request kind. */
+/** The retry rules for each policy, built once per client. */
+export type RetryTable = Readonly<Record<RetryPolicy, RetryRule>>;
+
+/** Normalises the client's `retry` option into rules for each request kind. */
 export function createRetryTable(option: number | RetryOptions | undefined): RetryTable {
   const settings = typeof option === "number" ? { limit: option } : (option ?? {});
   const limit = settings.limit ?? 2;
@@ -73,26 +81,26 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
     throw new TypeError(`retry limit must be a whole number of retries, 0 or more (got ${limit})`);
   }
   const baseDelay = settings.baseDelay ?? 500;
-  const shared = {
-    limit,
-    delay: (attempt: number) => baseDelay * 2 ** (attempt - 1),
-    backoffLimit: settings.maxDelay ?? 8_000,
-    maxRetryAfter: settings.maxRetryAfter ?? 30_000,
-    jitter: true,
-    afterStatusCodes: retryAfterStatuses,
-  } satisfies KyRetryOptions;
-  return {
-    read: { ...shared, methods: ["get"], statusCodes: retryableStatuses, retryOnTimeout: true },
-    submit: { ...shared, methods: ["post"], statusCodes: retryableStatuses, retryOnTimeout: true },
-    generate: {
-      ...shared,
-      methods: ["post"],
-      statusCodes: [429, 503],
-      retryOnTimeout: false,
-      // The server may have done the work when the connection dropped; only a refusal is safe to repeat.
-      shouldRetry: ({ error }) =>
-        isHTTPError(error) ? undefined : isNetworkError(error) || isTimeoutError(error) ? false : undefined,
+  // Full jitter: anywhere between 0 and the exponential step; ky caps the result at `backoffLimit`.
+  const backoff = (count: number) => Math.random() * baseDelay * 2 ** (count - 1);
+  const rule = (methods: string[], statusCodes: number[], withoutResponse: boolean): RetryRule => ({
+    ky: {
+      limit,
+      methods,
+      statusCodes,
+      // ky honours `Retry-After` (seconds or a date) on these, capped at `maxRetryAfter`.
+      afterStatusCodes: [413, 429, 503],
+      backoffLimit: settings.maxDelay ?? 8_000,
+      maxRetryAfter: settings.maxRetryAfter ?? 30_000,
     },
-    none: { limit: 0 },
+    withoutResponse,
+    backoff,
+  });
+  return {
+    read: rule(["get"], retryableStatuses, true),
+    submit: rule(["post"], retryableStatuses, true),
+    // The server may have done the work when the connection dropped; only a refusal is safe to repeat.
+    generate: rule(["post"], [429, 503], false),
+    none: { ky: { limit: 0, methods: [] }, withoutResponse: false, backoff },
   };
 }

@@ -1,4 +1,4 @@
-import ky, { type Hooks, isHTTPError, isNetworkError, isTimeoutError } from "ky";
+import ky, { type Hooks, HTTPError, type Options } from "ky";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -9,7 +9,7 @@ import {
   RateLimitError,
   TimeoutError,
 } from "./errors";
-import { type AttemptClock, now } from "./plugins";
+import { type CallState, now } from "./plugins";
 import type { RetryPolicy, RetryTable } from "./retry";
 
 /** Everything the transport needs from the client's options, resolved once. */
@@ -55,11 +55,26 @@ export interface Transport {
 
 type RequestInitWithDuplex = RequestInit & { duplex?: "half"; window?: null };
 
+/** What the fetch adapter needs per call; ky hands it over as the `decart` option. */
+interface TransportState extends CallState {
+  call: TransportCall;
+  timeout: number | false;
+  /** The current attempt's timer: it runs until the response body has been read. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The current attempt's controller, aborted by the timer or the caller's signal. */
+  controller: AbortController | undefined;
+  /** The previous attempt's response, whose unread body is released when ky retries. */
+  response: Response | undefined;
+}
+
+const readBody = (response: Response) => response;
+
 export function createTransport(config: TransportConfig): Transport {
   // Options are passed whole to `ky` on each call rather than merged into a `ky.create()` instance:
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
   const absolute = /^https?:\/\//i.test(config.base);
+  const fetchImpl = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   function urlFor(path: string): string {
     if (absolute) return config.base + path;
@@ -72,58 +87,134 @@ export function createTransport(config: TransportConfig): Transport {
     return new URL(config.base + path, page).href;
   }
 
-  function start(call: TransportCall) {
-    const clock: AttemptClock = { startedAt: 0 };
+  // ky builds the Request without a body, so its per-attempt `clone()` copies no bytes; the body is
+  // attached here, fresh for each attempt. `redirect: "error"` and `window: null` let undici stream
+  // the body instead of cloning (and so buffering) the request before sending it.
+  //
+  // The per-attempt timeout lives here rather than in ky's `timeout`: ky 1 never retries a timed-out
+  // attempt and stops timing once headers arrive, while SPEC 3.3 retries timeouts of reads and job
+  // submissions and the body download deserves the same bound. The timer aborts the attempt with an
+  // SDK `TimeoutError`, which fetch and the body read then reject with.
+  async function attempt(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request = input as Request;
+    const state = (init as { decart: TransportState }).decart;
+    const { call, timeout } = state;
+    void state.response?.body?.cancel().catch(() => undefined);
+    state.response = undefined;
+    state.retryCount = state.attempts++;
+    state.startedAt = now();
+    let signal = request.signal;
+    if (timeout !== false) {
+      clearTimeout(state.timer);
+      const controller = new AbortController();
+      state.controller = controller;
+      state.timer = setTimeout(() => {
+        controller.abort(
+          new TimeoutError(
+            `${call.method} ${call.path} did not finish within the ${timeout} ms request timeout`,
+            {
+              retryable: true,
+            },
+          ),
+        );
+      }, timeout);
+      // The attempt's signal follows the Request's (the caller's abort), without `AbortSignal.any`'s cost.
+      if (request.signal.aborted) controller.abort(request.signal.reason);
+      else
+        request.signal.addEventListener("abort", () => controller.abort(request.signal.reason), {
+          once: true,
+        });
+      signal = controller.signal;
+    }
     const body = call.body;
-    const fetchImpl = config.fetch;
-    // ky builds the Request without a body, so its per-attempt `clone()` copies no bytes; the body is
-    // attached here, fresh for each attempt. `redirect: "error"` and `window: null` let undici stream
-    // the body instead of cloning (and so buffering) the request before sending it.
-    // ky always calls fetch with the Request it built.
-    const attempt = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const request = input as Request;
-      clock.startedAt = now();
-      const send = fetchImpl ?? globalThis.fetch;
-      if (!body) return send(request, init);
-      const withBody: RequestInitWithDuplex = {
+    try {
+      const withBody: RequestInitWithDuplex | undefined = body && {
         method: request.method,
         headers: request.headers,
         body: body(),
-        signal: request.signal,
+        signal,
         redirect: "error",
         window: null,
         duplex: "half",
       };
-      return send(request.url, withBody);
-    };
-    const headers = call.headers ? { ...config.headers, ...call.headers } : config.headers;
-    return ky(urlFor(call.path), {
-      method: call.method,
-      headers,
-      signal: call.signal,
-      retry: config.retry[call.retry],
-      timeout: call.timeout ?? config.timeout,
-      fetch: attempt,
-      context: { clock },
-      hooks,
-    });
+      const response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
+      state.response = response;
+      state.retryable = true; // an error status is retried if ky's rule lists it
+      return response;
+    } catch (error) {
+      const timedOut = error instanceof TimeoutError;
+      state.retryable = config.retry[call.retry].withoutResponse && !request.signal.aborted;
+      state.failure = timedOut
+        ? error
+        : new ProcessingError(
+            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
+            {
+              code: "NETWORK_ERROR",
+              retryable: true,
+              cause: error,
+            },
+          );
+      throw state.failure;
+    }
   }
 
-  async function guard<T>(call: TransportCall, run: () => Promise<T>): Promise<T> {
+  async function run<T>(call: TransportCall, read: (response: Response) => T | Promise<T>): Promise<T> {
+    const rule = config.retry[call.retry];
+    const state: TransportState = {
+      call,
+      timeout: call.timeout ?? config.timeout,
+      startedAt: now(),
+      retryCount: 0,
+      retryable: false,
+      failure: undefined,
+      timer: undefined,
+      controller: undefined,
+      response: undefined,
+      attempts: 0,
+    };
     try {
-      return await run();
+      const response = await ky(urlFor(call.path), {
+        method: call.method,
+        headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
+        signal: call.signal,
+        timeout: false,
+        retry:
+          rule.ky.limit === 0
+            ? rule.ky
+            : {
+                ...rule.ky,
+                // ky calls this for every failure it would retry, except an HTTP status answered with
+                // `Retry-After`. Throwing stops the retries: the failure was marked final above.
+                delay: (count) => {
+                  if (!state.retryable) throw state.failure;
+                  return rule.backoff(count);
+                },
+              },
+        fetch: attempt,
+        hooks,
+        decart: state,
+      } as Options & { decart: TransportState });
+      return await read(response);
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
       throw await toSDKError(error, call);
+    } finally {
+      clearTimeout(state.timer);
     }
   }
 
   return {
-    send: (call) => guard(call, () => start(call)),
-    json: <T>(call: TransportCall) => guard(call, () => start(call).json<T>()),
-    blob: (call) => guard(call, () => start(call).blob()),
-    readJson: (response, path, signal) =>
-      guard({ method: "GET", path, retry: "none", signal }, () => response.json() as Promise<unknown>),
+    send: (call) => run(call, readBody),
+    json: <T>(call: TransportCall) => run(call, (response) => response.json() as Promise<T>),
+    blob: (call) => run(call, (response) => response.blob()),
+    readJson: async (response, path, signal) => {
+      try {
+        return (await response.json()) as unknown;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw await toSDKError(error, { method: "GET", path, retry: "none" });
+      }
+    },
   };
 }
 
@@ -172,9 +263,9 @@ function summarizeText(text: string): string | undefined {
 /** Maps ky's errors (and anything else) to the SDK's error classes. */
 async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   if (error instanceof DecartSDKError) return error;
-  if (isHTTPError(error)) {
+  if (error instanceof HTTPError) {
     const { response } = error;
-    const { message, code } = describeErrorBody(error.data);
+    const { message, code } = describeErrorBody(await readErrorBody(response));
     return errorForStatus(response.status, message, {
       code,
       requestId: response.headers.get("x-request-id") ?? undefined,
@@ -182,22 +273,6 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
       cause: error,
       call,
     });
-  }
-  if (isTimeoutError(error)) {
-    return new TimeoutError(`${call.method} ${call.path} got no response within the request timeout`, {
-      cause: error,
-      retryable: true,
-    });
-  }
-  if (isNetworkError(error)) {
-    return new ProcessingError(
-      `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
-      {
-        code: "NETWORK_ERROR",
-        retryable: true,
-        cause: error,
-      },
-    );
   }
   if (error instanceof SyntaxError || error instanceof TypeError) {
     return new ProcessingError(
@@ -212,9 +287,22 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   return new DecartSDKError(`${call.method} ${call.path} failed: ${text}`, { cause: error });
 }
 
-function describeCause(error: Error): string {
-  const cause = error.cause as { cause?: { code?: string; message?: string }; message?: string } | undefined;
-  return cause?.cause?.code ?? cause?.cause?.message ?? cause?.message ?? error.message;
+/** An error response's body: parsed JSON when it is JSON, else its text; never throws. */
+async function readErrorBody(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => "");
+  if (/json/i.test(response.headers.get("content-type") ?? "")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // A truncated or malformed JSON body is summarised as text.
+    }
+  }
+  return text;
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 interface StatusDetails {

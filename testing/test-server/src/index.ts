@@ -34,6 +34,8 @@ export interface Reply {
   truncate?: boolean;
   /** Destroy the socket without answering. */
   reset?: boolean;
+  /** Send headers and half the body, then wait this long (ms) before the rest. */
+  pauseMidBody?: number;
 }
 
 /** A reply, or a function of the recorded request that returns one. */
@@ -207,6 +209,14 @@ export async function startTestServer(): Promise<TestServer> {
     }
     headers["content-length"] = Buffer.byteLength(body);
     outgoing.writeHead(reply.status ?? 200, headers);
+    if (reply.pauseMidBody) {
+      const bytes = Buffer.from(body);
+      const half = Math.floor(bytes.length / 2);
+      outgoing.write(bytes.subarray(0, half));
+      const timer = setTimeout(() => outgoing.end(bytes.subarray(half)), reply.pauseMidBody);
+      outgoing.once("close", () => clearTimeout(timer));
+      return;
+    }
     outgoing.end(body);
   };
 
