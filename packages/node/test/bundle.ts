@@ -60,18 +60,24 @@ function unavailable(names: readonly string[]): Plugin {
   };
 }
 
-/** Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly. */
+/**
+ * Bundles a TypeScript entry (workspace packages from source) into a script Node 20 runs directly.
+ * Dynamic imports become chunks of their own, so what `--local` loads (the emulator, sharp) is only loaded
+ * when used, as with the published build where `@decart/emulator` is a separate package.
+ */
 export async function bundleForNode(
   entry: string,
   name: string,
   options: { unavailable?: string[] } = {},
 ): Promise<string> {
-  mkdirSync(bundleDirectory, { recursive: true });
-  const outfile = join(bundleDirectory, `${name}.mjs`);
+  const outdir = join(bundleDirectory, name);
+  mkdirSync(outdir, { recursive: true });
   await build({
-    entryPoints: [join(packageRoot, entry)],
-    outfile,
+    entryPoints: { [name]: join(packageRoot, entry) },
+    outdir,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
+    splitting: true,
     platform: "node",
     format: "esm",
     target: "node20",
@@ -83,5 +89,5 @@ export async function bundleForNode(
     plugins: [unavailable(options.unavailable ?? []), thirdPartyExternal, keepModuleLocation],
     logLevel: "silent",
   });
-  return outfile;
+  return join(outdir, `${name}.mjs`);
 }
