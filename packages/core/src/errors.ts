@@ -42,6 +42,8 @@ export interface DecartErrorOptions {
   code?: DecartErrorCode;
   /** Overrides whether the failure is worth retrying (by default computed from `status`). */
   retryable?: boolean;
+  /** The job the failure belongs to, when there was one. */
+  jobId?: string;
 }
 
 const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
@@ -73,6 +75,12 @@ export class DecartSDKError extends Error {
   readonly requestId: string | undefined;
   /** Whether trying the same call again may succeed (network failure, 408, 429, 5xx). */
   readonly retryable: boolean;
+  /**
+   * The server's job id when the failure happened after a job was submitted (while polling, on a
+   * failed job, downloading its result, or at the deadline), so the job can still be checked with
+   * `queue.status(jobId)` or fetched later with `queue.result(jobId)`.
+   */
+  jobId: string | undefined;
 
   constructor(message: string, options: DecartErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -80,6 +88,7 @@ export class DecartSDKError extends Error {
       options.code ?? (new.target as unknown as { defaultCode?: DecartErrorCode }).defaultCode ?? "SDK_ERROR";
     this.status = options.status;
     this.requestId = options.requestId;
+    this.jobId = options.jobId;
     this.retryable =
       options.retryable ?? (options.status !== undefined && retryableStatuses.has(options.status));
     Object.defineProperty(this, brand, { value: true });

@@ -2,7 +2,7 @@ import { startTestServer, type TestServer } from "@decart/test-server";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { MP4, testVideoModel } from "../test/models";
 import { createDecartClient } from "./client";
-import { InvalidInputError } from "./errors";
+import { DecartSDKError, InvalidInputError } from "./errors";
 import { createGeneration, type GenerationSnapshot } from "./generation";
 
 let server: TestServer;
@@ -76,7 +76,7 @@ test("a new start cancels the running one; cancel() returns to idle and cancels 
   await server.waitFor((request) => request.path === "/v1/jobs/g3");
   expect(generation.getSnapshot().status).toBe("pending");
   generation.cancel();
-  expect(generation.getSnapshot().status).toBe("idle");
+  expect(generation.getSnapshot()).toMatchObject({ status: "idle", jobId: "g3" });
   expect((await second).status).toBe("idle");
   await server.waitFor((request) => request.path === "/v1/jobs/g3/cancel");
 });
@@ -92,4 +92,22 @@ test("methods are bound, so they can be handed to useSyncExternalStore or an onC
   reset();
   expect(getSnapshot().status).toBe("idle");
   unsubscribe();
+});
+
+test("a non-SDK error is wrapped once in a DecartSDKError, the original as cause", async () => {
+  server.route("POST /v1/jobs/test-i2v", { body: { job_id: "g4", status: "pending" } });
+  server.route("POST /v1/jobs/g4/cancel", { body: { job_id: "g4", status: "cancelled" } });
+  const bug = new Error("callback bug");
+  const final = await createGeneration(client()).start({
+    model: testVideoModel,
+    prompt: "x",
+    onProgress: () => {
+      throw bug;
+    },
+  });
+  expect(final.status).toBe("error");
+  expect(final.error).toBeInstanceOf(DecartSDKError);
+  expect(final.error?.message).toBe("callback bug");
+  expect(final.error?.cause).toBe(bug);
+  expect(final.jobId).toBe("g4");
 });

@@ -1,5 +1,6 @@
 import { abortError } from "./abort";
 import type { DecartClient } from "./client";
+import { DecartSDKError, isDecartError } from "./errors";
 import type { ProgressEvent } from "./job";
 import type { ModelDefinition } from "./model";
 import type { ProcessOptions } from "./process";
@@ -21,11 +22,14 @@ export interface GenerationSnapshot {
   readonly status: "idle" | "pending" | "success" | "error";
   /** The result, once `success`. */
   readonly data?: Blob;
-  /** Why it failed, once `error`. */
-  readonly error?: Error;
-  /** The latest progress report while pending (and after). */
+  /**
+   * Why it failed, once `error`. Always an SDK error: anything else (a callback's exception, the
+   * reason of an aborted caller's signal) is wrapped once, with the original as `cause`.
+   */
+  readonly error?: DecartSDKError;
+  /** The latest progress report while pending, and after the run ends or is cancelled. */
   readonly progress?: ProgressEvent;
-  /** The server's job id, for video models, once submitted. */
+  /** The server's job id, for video models, once submitted; kept after `cancel()` (until `reset()`). */
   readonly jobId?: string;
 }
 
@@ -122,10 +126,11 @@ export class GenerationObserver {
         ...options,
         signal: controller.signal,
         onProgress: (event) => {
+          if (current()) {
+            const { jobId } = event;
+            this.#set({ ...this.#snapshot, progress: event, ...(jobId ? { jobId } : {}) });
+          }
           options.onProgress?.(event);
-          if (!current()) return;
-          const { jobId } = event;
-          this.#set({ ...this.#snapshot, progress: event, ...(jobId ? { jobId } : {}) });
         },
       } as ProcessOptions<M>);
       if (!current()) return idle;
@@ -137,11 +142,7 @@ export class GenerationObserver {
       if (controller.signal.aborted && error === controller.signal.reason && !outer?.aborted) {
         this.#set(idle);
       } else {
-        this.#set({
-          ...this.#snapshot,
-          status: "error",
-          error: error instanceof Error ? error : new Error(String(error)),
-        });
+        this.#set({ ...this.#snapshot, status: "error", error: toSDKError(error) });
       }
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);
@@ -150,7 +151,8 @@ export class GenerationObserver {
   };
 
   /**
-   * Cancels the running generation (the job is cancelled on the server) and returns to `idle`.
+   * Cancels the running generation (the job is cancelled on the server) and returns to `idle`, keeping
+   * the job id and the last progress report so the UI can still show which job was stopped.
    * @example
    * ```ts
    * declare const generation: import("@decart/core").GenerationObserver;
@@ -162,7 +164,12 @@ export class GenerationObserver {
     if (!controller) return;
     this.#controller = undefined;
     controller.abort(abortError("The generation was cancelled"));
-    this.#set(idle);
+    const { jobId, progress } = this.#snapshot;
+    this.#set(
+      jobId || progress
+        ? { status: "idle", ...(jobId ? { jobId } : {}), ...(progress ? { progress } : {}) }
+        : idle,
+    );
   };
 
   /**
@@ -183,6 +190,15 @@ export class GenerationObserver {
     this.#snapshot = next === idle ? idle : Object.freeze(next);
     for (const listener of [...this.#listeners]) listener(this.#snapshot);
   }
+}
+
+function toSDKError(error: unknown): DecartSDKError {
+  if (isDecartError(error)) return error;
+  const aborted = (error as { name?: unknown } | null)?.name === "AbortError";
+  return new DecartSDKError(error instanceof Error ? error.message : String(error), {
+    cause: error,
+    code: aborted ? "ABORTED" : "SDK_ERROR",
+  });
 }
 
 /**

@@ -557,6 +557,20 @@ describe("abort", () => {
     expect(cancel.receivedAt - abortedAt).toBeLessThan(100);
   });
 
+  test("during job submission: rejects at once, then cancels the job the late answer names", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "job-late", status: "pending" }, delay: 150 });
+    server.route("POST /v1/jobs/job-late/cancel", { body: { job_id: "job-late", status: "cancelled" } });
+    const controller = new AbortController();
+    const pending = clientFor().process({ model: testVideoModel, prompt: "x", signal: controller.signal });
+    await server.waitFor((request) => request.path === "/v1/jobs/test-i2v");
+    const started = performance.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    expect(performance.now() - started).toBeLessThan(50);
+    await server.waitFor((request) => request.path === "/v1/jobs/job-late/cancel");
+    expect(server.requestsTo("GET /v1/jobs/job-late")).toHaveLength(0);
+  });
+
   test("an already aborted signal rejects without a request", async () => {
     const error = await clientFor()
       .process({ model: testImageModel, prompt: "x", signal: AbortSignal.abort() })
@@ -613,6 +627,28 @@ describe("callbacks", () => {
       .catch((caught) => caught);
     expect(error).toBe(bug);
     await server.waitFor((request) => request.path === "/v1/jobs/job-cb/cancel");
+  });
+
+  test("errors after the submission carry the job id", async () => {
+    routeJob("job-fail", { status: "failed", error: "out of memory" });
+    const failed = await clientFor()
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(failed).toMatchObject({ code: "JOB_FAILED", jobId: "job-fail" });
+    server.reset();
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "job-500", status: "pending" } });
+    server.route("GET /v1/jobs/job-500", { status: 500 });
+    const polling = await clientFor()
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(polling).toBeInstanceOf(ProcessingError);
+    expect(polling.jobId).toBe("job-500");
+    routeJob("job-slow2", { status: "processing" });
+    const late = await clientFor()
+      .process({ model: testVideoModel, prompt: "x", deadline: 100 })
+      .catch((caught) => caught);
+    expect(late).toBeInstanceOf(TimeoutError);
+    expect(late.jobId).toBe("job-slow2");
   });
 
   test("a transport failure while polling leaves the job running", async () => {

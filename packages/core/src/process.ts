@@ -120,23 +120,51 @@ export function randomId(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Submits a prepared call to the job queue, with one idempotency key for every attempt. */
+/**
+ * Submits a prepared call to the job queue, with one idempotency key for every attempt. When the caller
+ * aborts while the submission is in flight, the call rejects at once, but the request is given a short
+ * grace to answer: the server may already have created the job, and if a job id arrives it is cancelled.
+ */
 export async function submitJob(
   context: ClientContext,
   call: PreparedCall,
   signal: AbortSignal | undefined,
 ): Promise<JobInfo> {
-  const data = await context.transport.json<unknown>({
-    method: "POST",
-    path: call.model.endpoints.jobs,
-    body: call.body,
-    headers: { "Idempotency-Key": randomId() },
-    retry: "submit",
-    signal,
-    model: call.model.name,
+  signal?.throwIfAborted();
+  const controller = signal && new AbortController();
+  const submission = context.transport
+    .json<unknown>({
+      method: "POST",
+      path: call.model.endpoints.jobs,
+      body: call.body,
+      headers: { "Idempotency-Key": randomId() },
+      retry: "submit",
+      signal: controller?.signal,
+      model: call.model.name,
+    })
+    .then((data) => readJobInfo(data));
+  if (!signal || !controller) return submission;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      reject(signal.reason);
+      const timer = setTimeout(() => controller.abort(signal.reason), submitGraceMs);
+      submission
+        .then((job) => cancelQuietly(context, job.job_id))
+        .catch(() => undefined)
+        .finally(() => clearTimeout(timer));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
   });
-  return readJobInfo(data);
+  try {
+    return await Promise.race([submission, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
 }
+
+/** How long an abandoned job submission may still answer with the id of a job to cancel. */
+const submitGraceMs = 1_000;
 
 /** Asks the server to cancel a job, without waiting and without ever rejecting (404 means: no cancel endpoint). */
 export function cancelQuietly(context: ClientContext, jobId: string): void {
@@ -154,10 +182,14 @@ export function cancelQuietly(context: ClientContext, jobId: string): void {
 /** The error for a job that ended without a result. */
 export function jobEndedError(job: JobInfo): ProcessingError {
   if (job.status === "cancelled") {
-    return new ProcessingError(`Job ${job.job_id} was cancelled on the server`, { code: "JOB_CANCELLED" });
+    return new ProcessingError(`Job ${job.job_id} was cancelled on the server`, {
+      code: "JOB_CANCELLED",
+      jobId: job.job_id,
+    });
   }
   return new ProcessingError(`Job ${job.job_id} failed${job.error ? `: ${job.error}` : ""}`, {
     code: "JOB_FAILED",
+    jobId: job.job_id,
   });
 }
 
@@ -188,17 +220,18 @@ export async function runJob(
   const report = createReporter(context, call.model.name, onProgress);
   const submitted = await submitJob(context, call, signal);
   report(submitted.status, submitted.progress, submitted.job_id);
-  let final: JobInfo | undefined;
   try {
-    final = await waitForJob(context, submitted, report, signal);
+    const final = await waitForJob(context, submitted, report, signal);
+    if (final.status !== "completed") return { job: final };
+    return { job: final, data: await fetchResult(context, final.job_id, signal) };
   } catch (error) {
     // Abandoned on purpose (abort, deadline, or an onProgress callback that threw): stop the server's
     // work too. After a transport failure the job is left running so `queue.result(jobId)` can fetch it.
     if (signal?.aborted || !(error instanceof DecartSDKError)) cancelQuietly(context, submitted.job_id);
+    // Whatever failed after the submission names the job, so the caller can look it up.
+    if (error instanceof DecartSDKError) error.jobId ??= submitted.job_id;
     throw error;
   }
-  if (final.status !== "completed") return { job: final };
-  return { job: final, data: await fetchResult(context, final.job_id, signal) };
 }
 
 /** `client.process()`: image models on the sync endpoint, video models through the queue. */
