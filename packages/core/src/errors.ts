@@ -66,6 +66,7 @@ const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
  * ```
  */
 export class DecartSDKError extends Error {
+  /** Always `"DecartSDKError"` for the base class; each subclass sets its own name. */
   override name = "DecartSDKError";
   /** Machine-readable code, such as `INVALID_INPUT`. */
   readonly code: DecartErrorCode;
@@ -111,6 +112,7 @@ export class DecartSDKError extends Error {
  * ```
  */
 export class InvalidAPIKeyError extends DecartSDKError {
+  /** Always `"InvalidAPIKeyError"`. */
   override name = "InvalidAPIKeyError";
   static override defaultCode: DecartErrorCode = "INVALID_API_KEY";
 }
@@ -130,6 +132,7 @@ export class InvalidAPIKeyError extends DecartSDKError {
  * ```
  */
 export class InvalidBaseURLError extends DecartSDKError {
+  /** Always `"InvalidBaseURLError"`. */
   override name = "InvalidBaseURLError";
   static override defaultCode: DecartErrorCode = "INVALID_BASE_URL";
 }
@@ -165,6 +168,7 @@ export interface InputIssue {
  * ```
  */
 export class InvalidInputError extends DecartSDKError {
+  /** Always `"InvalidInputError"`. */
   override name = "InvalidInputError";
   static override defaultCode: DecartErrorCode = "INVALID_INPUT";
   /** Each failing field, when known. */
@@ -220,6 +224,7 @@ export class InvalidInputError extends DecartSDKError {
  * ```
  */
 export class ModelNotFoundError extends DecartSDKError {
+  /** Always `"ModelNotFoundError"`. */
   override name = "ModelNotFoundError";
   static override defaultCode: DecartErrorCode = "MODEL_NOT_FOUND";
 }
@@ -236,6 +241,7 @@ export class ModelNotFoundError extends DecartSDKError {
  * ```
  */
 export class ProcessingError extends DecartSDKError {
+  /** Always `"ProcessingError"`. */
   override name = "ProcessingError";
   static override defaultCode: DecartErrorCode = "PROCESSING_ERROR";
 }
@@ -251,6 +257,7 @@ export class ProcessingError extends DecartSDKError {
  * ```
  */
 export class RateLimitError extends ProcessingError {
+  /** Always `"RateLimitError"`. */
   override name = "RateLimitError";
   static override defaultCode: DecartErrorCode = "RATE_LIMITED";
   /** Seconds the server asked the client to wait, from `Retry-After`. */
@@ -273,6 +280,7 @@ export class RateLimitError extends ProcessingError {
  * ```
  */
 export class TimeoutError extends DecartSDKError {
+  /** Always `"TimeoutError"`. */
   override name = "TimeoutError";
   static override defaultCode: DecartErrorCode = "TIMEOUT";
 }

@@ -23,17 +23,23 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
  * ```
  */
 export interface LogEntry {
+  /** How severe the entry is: `info` for a successful response, `warn` for an error status or a retry. */
   level: LogLevel;
   /** A one-line summary, such as `POST /v1/jobs/lucy-pro-t2v 200 12ms req_abc`. */
   message: string;
+  /** HTTP method of the request, such as `POST`. */
   method?: string;
   /** URL path, without the query string. */
   path?: string;
+  /** HTTP status of the response, or of the failed call. */
   status?: number;
+  /** Time from sending the attempt to receiving its headers, in whole milliseconds. */
   durationMs?: number;
+  /** The server's `x-request-id`, to quote when reporting a problem. */
   requestId?: string;
   /** How many retries came before this attempt. */
   retryCount?: number;
+  /** The job the entry is about (status changes of video jobs). */
   jobId?: string;
 }
 

@@ -23,7 +23,9 @@ export type ModelKind = "video" | "image";
  * ```
  */
 export interface ModelGeometry {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 
@@ -56,10 +58,18 @@ export interface ModelDefinition<
   Kind extends ModelKind = ModelKind,
   Inputs extends StandardSchemaV1 = StandardSchemaV1,
 > {
+  /** The model's name as the API spells it, such as `lucy-pro-t2v`; used in error messages. */
   readonly name: Name;
+  /** `video` (submitted to the job queue and polled) or `image` (the sync endpoint). */
   readonly kind: Kind;
   /** Wire paths, relative to the base URL: `/v1/generate/{name}` and `/v1/jobs/{name}`. */
-  readonly endpoints: { readonly generate: string; readonly jobs: string };
+  readonly endpoints: {
+    /** The sync endpoint image models use, `/v1/generate/{name}`. */
+    readonly generate: string;
+    /** The job queue endpoint video models use, `/v1/jobs/{name}`. */
+    readonly jobs: string;
+  };
+  /** The inputs' Standard Schema: validated before any request; the validated value is what is sent. */
   readonly inputs: Inputs;
   /** Input fields sent as multipart file parts (`data`, `start`, `end`…). */
   readonly fileFields: readonly string[];

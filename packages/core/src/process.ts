@@ -63,6 +63,7 @@ export interface RequestControls {
  * ```
  */
 export type ProcessOptions<Model extends ModelDefinition = ModelDefinition> = {
+  /** The model to run, such as `models.video("lucy-pro-t2v")`; its schema types the other fields. */
   model: Model;
 } & ModelInputs<Model> &
   RequestControls;

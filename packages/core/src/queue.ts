@@ -47,8 +47,22 @@ export interface JobRequestOptions {
  * ```
  */
 export type SubmitAndPollResult =
-  | { status: "completed"; jobId: string; data: Blob }
-  | { status: "failed"; jobId: string; error: DecartSDKError };
+  | {
+      /** The job completed and its result was downloaded. */
+      status: "completed";
+      /** The server's job id. */
+      jobId: string;
+      /** The result, typed as the server said (`video/mp4`). */
+      data: Blob;
+    }
+  | {
+      /** The job ended without a result: failed, or cancelled on the server. */
+      status: "failed";
+      /** The server's job id. */
+      jobId: string;
+      /** Why: a `ProcessingError` with code `JOB_FAILED` or `JOB_CANCELLED` and the server's message. */
+      error: DecartSDKError;
+    };
 
 /**
  * Direct access to the job queue (`POST /v1/jobs/{model}` and friends), for callers who keep job ids
