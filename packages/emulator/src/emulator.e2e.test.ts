@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
-import { accessSync, chmodSync, constants, openAsBlob } from "node:fs";
+import { openAsBlob } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,63 +11,13 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
 import { resolveFfmpeg } from "./engine/ffmpeg";
+import { probeVideo, type VideoProbe } from "./engine/testing/probe";
 
-const ffprobePath = (() => {
-  const path = (createRequire(import.meta.url)("@ffprobe-installer/ffprobe") as { path: string }).path;
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    chmodSync(path, 0o755);
-  }
-  return path;
-})();
-
-interface Probe {
-  codec: string;
-  width: number;
-  height: number;
-  rate: string;
-  frames: number;
-  duration: number;
-  pixelFormat: string;
-}
-
-async function probe(blob: Blob, directory: string): Promise<Probe> {
+/** The video's facts, decoded by the engine's shared ffprobe helper (frames counted by decoding). */
+async function probe(blob: Blob, directory: string): Promise<VideoProbe> {
   const path = join(directory, `probe-${Math.random().toString(16).slice(2)}.mp4`);
   await writeFile(path, new Uint8Array(await blob.arrayBuffer()));
-  const { stdout } = await promisify(execFile)(ffprobePath, [
-    "-v",
-    "error",
-    "-count_frames",
-    "-select_streams",
-    "v:0",
-    "-show_entries",
-    "stream=codec_name,width,height,r_frame_rate,nb_read_frames,pix_fmt:format=duration",
-    "-of",
-    "json",
-    path,
-  ]);
-  const parsed = JSON.parse(stdout) as {
-    streams: Array<{
-      codec_name: string;
-      width: number;
-      height: number;
-      r_frame_rate: string;
-      nb_read_frames: string;
-      pix_fmt: string;
-    }>;
-    format: { duration: string };
-  };
-  const stream = parsed.streams[0]!;
-  return {
-    codec: stream.codec_name,
-    width: stream.width,
-    height: stream.height,
-    rate: stream.r_frame_rate,
-    frames: Number(stream.nb_read_frames),
-    duration: Number(parsed.format.duration),
-    pixelFormat: stream.pix_fmt,
-  };
+  return probeVideo(path);
 }
 
 /** One frame at `seconds`, scaled to 160×90 RGB, decoded by the bundled ffmpeg. */
@@ -77,7 +26,23 @@ async function frameOf(blob: Blob, seconds: number, directory: string): Promise<
   await writeFile(path, new Uint8Array(await blob.arrayBuffer()));
   const { stdout } = await promisify(execFile)(
     resolveFfmpeg(),
-    ["-v", "error", "-ss", String(seconds), "-i", path, "-frames:v", "1", "-vf", "scale=160:90", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+    [
+      "-v",
+      "error",
+      "-ss",
+      String(seconds),
+      "-i",
+      path,
+      "-frames:v",
+      "1",
+      "-vf",
+      "scale=160:90",
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "rgb24",
+      "pipe:1",
+    ],
     { encoding: "buffer", maxBuffer: 1 << 20 },
   );
   return stdout;
@@ -110,10 +75,10 @@ describe("emulator end to end through @decart/core", () => {
   const expectVideo = async (result: Blob, width: number, height: number, maxFrames = 125) => {
     expect(result.type).toBe("video/mp4");
     const info = await probe(result, directory);
-    expect(info).toMatchObject({ codec: "h264", width, height, rate: "25/1", pixelFormat: "yuv420p" });
+    expect(info).toMatchObject({ codec: "h264", width, height, frameRate: "25/1", pixelFormat: "yuv420p" });
     expect(info.frames).toBeGreaterThan(0);
     expect(info.frames).toBeLessThanOrEqual(maxFrames);
-    expect(info.duration).toBeCloseTo(info.frames / 25, 1);
+    expect(info.durationSeconds).toBeCloseTo(info.frames / 25, 1);
     return info;
   };
 
@@ -144,8 +109,13 @@ describe("emulator end to end through @decart/core", () => {
       orientation: "landscape",
     });
     const info = await expectVideo(result, 1280, 704);
-    expect(info.frames).toBe(125);
-    expect(info.duration).toBeCloseTo(5, 1);
+    expect(info).toMatchObject({
+      frames: 125,
+      colorPrimaries: "bt709",
+      colorTransfer: "bt709",
+      colorSpace: "bt709",
+    });
+    expect(info.durationSeconds).toBeCloseTo(5, 1);
   });
 
   it("lucy-pro-t2v: 480p portrait, byte-identical for the same seed", async () => {
@@ -257,22 +227,12 @@ describe("emulator end to end through @decart/core", () => {
     expect(metadata).toMatchObject({ format: "png", width: 832, height: 480 });
   });
 
-  it("the newer editing models and an alias, at their own geometry and rate", async () => {
-    const [edit, alias, imageEdit] = await Promise.all([
-      client.process({
-        model: models.video("lucy-2.5"),
-        prompt: "Make it snow",
-        data: video,
-        reference_image: image,
-        seed: 1,
-      }),
-      client.process({
-        model: models.video("lucy-vton-latest"),
-        prompt: "",
-        data: video,
-        reference_image: image,
-        seed: 2,
-      }),
+  it("the newer editing models and an alias, at their own geometry and rate; try-on dresses the torso", async () => {
+    const edit = { prompt: "", data: video, reference_image: image, seed: 2 } as const;
+    const [snow, plain, tryOn, imageEdit] = await Promise.all([
+      client.process({ model: models.video("lucy-2.5"), ...edit, prompt: "Make it snow", seed: 1 }),
+      client.process({ model: models.video("lucy-2.1"), ...edit }),
+      client.process({ model: models.video("lucy-vton-latest"), ...edit }),
       client.process({
         model: models.image("lucy-image-2"),
         prompt: "Make it winter",
@@ -280,35 +240,34 @@ describe("emulator end to end through @decart/core", () => {
         resolution: "480p",
       }),
     ]);
-    expect(await probe(edit, directory)).toMatchObject({
+    expect(await probe(snow, directory)).toMatchObject({
       codec: "h264",
       width: 1280,
       height: 720,
-      rate: "20/1",
+      frameRate: "20/1",
       frames: 40,
     });
-    expect(await probe(alias, directory)).toMatchObject({ width: 1088, height: 624, rate: "20/1" });
+    for (const result of [plain, tryOn]) {
+      expect(await probe(result, directory)).toMatchObject({
+        codec: "h264",
+        width: 1088,
+        height: 624,
+        frameRate: "20/1",
+        frames: 40,
+      });
+    }
     expect(await sharp(await bytes(imageEdit)).metadata()).toMatchObject({
       format: "png",
       width: 832,
       height: 480,
     });
-  });
-
-  it("try-on (lucy-vton-2, its deprecated name) dresses the torso where a plain lucy-2.1 edit does not", async () => {
-    const inputs = { prompt: "", data: video, reference_image: otherImage, seed: 3 } as const;
-    const [plain, vton, deprecated] = await Promise.all([
-      client.process({ model: models.video("lucy-2.1"), ...inputs }),
-      client.process({ model: models.video("lucy-vton-2"), ...inputs }),
-      client.process({ model: models.video("lucy-2.1-vton-2"), ...inputs }),
+    // The same inputs: a try-on model composites the reference onto the torso (the middle third across,
+    // shoulders to hips), which a plain lucy-2.1 edit only tints.
+    const [plainFrame, tryOnFrame] = await Promise.all([
+      frameOf(plain, 1, directory),
+      frameOf(tryOn, 1, directory),
     ]);
-    for (const result of [plain, vton, deprecated]) {
-      expect(await probe(result, directory)).toMatchObject({ codec: "h264", width: 1088, height: 624, rate: "20/1" });
-    }
-    expect(await bytes(deprecated)).toEqual(await bytes(vton));
-    const [plainFrame, vtonFrame] = await Promise.all([frameOf(plain, 1, directory), frameOf(vton, 1, directory)]);
-    // The torso box of the try-on overlay (the middle third across, shoulders to hips) against a corner.
-    expect(regionDifference(plainFrame, vtonFrame, [0.4, 0.45, 0.6, 0.8])).toBeGreaterThan(20);
+    expect(regionDifference(plainFrame, tryOnFrame, [0.4, 0.45, 0.6, 0.8])).toBeGreaterThan(20);
   });
 
   it("answers a corrupt video or image 422 and keeps serving", async () => {
@@ -359,7 +318,9 @@ describe("emulator end to end through @decart/core", () => {
       expect(response.status).toBe(422);
       const answer = (await response.json()) as { error: { code: string; message: string } };
       expect(answer.error.code).toBe("INVALID_INPUT");
-      expect(answer.error.message).toMatch(/^Invalid inputs for lucy-pro-v2v: could not decode the data video/);
+      expect(answer.error.message).toMatch(
+        /^Invalid inputs for lucy-pro-v2v: could not decode the data video/,
+      );
       expect(answer.error.message).not.toMatch(/decart-emulator-|upload-\d/);
     }
     await expect(

@@ -122,7 +122,7 @@ describe("the newer edit models through the engine", () => {
     "lucy-vton-3",
   ] as const;
 
-  it("render each model at its geometry and frame rate, fps × duration frames", {
+  it("render each model at its geometry and frame rate, fps × duration frames (half a second)", {
     timeout: 120_000,
   }, async () => {
     const results = await Promise.all(
@@ -131,7 +131,7 @@ describe("the newer edit models through the engine", () => {
         const result = await engine.render(
           request(model, {
             prompt: name === "lucy-clip" ? "anime" : "",
-            maxDurationSeconds: 1,
+            maxDurationSeconds: 0.5,
             inputs: { data: sampleVideo, reference_image: redReference },
           }),
         );
@@ -149,16 +149,17 @@ describe("the newer edit models through the engine", () => {
     for (const { name, model, result, probe } of results) {
       const [width, height, fps] = expected[name];
       expect(model.fps, name).toBe(fps);
-      expect(result, name).toMatchObject({ contentType: "video/mp4", width, height, frames: fps });
+      const frames = Math.round(fps * 0.5);
+      expect(result, name).toMatchObject({ contentType: "video/mp4", width, height, frames });
       expect(probe, name).toMatchObject({
         codec: "h264",
         pixelFormat: "yuv420p",
         width,
         height,
         frameRate: `${fps}/1`,
-        frames: fps,
+        frames,
       });
-      expect(probe.durationSeconds, name).toBeCloseTo(1, 1);
+      expect(probe.durationSeconds, name).toBeCloseTo(0.5, 1);
     }
   });
 
@@ -166,11 +167,14 @@ describe("the newer edit models through the engine", () => {
     timeout: 60_000,
   }, async () => {
     const model = models.video("lucy-restyle-2");
-    const result = await engine.render(request(model, { prompt: "watercolor painting" }));
+    // The frame count is the point here, not the geometry (checked above): a smaller frame is cheaper.
+    const result = await engine.render(
+      request(model, { prompt: "watercolor painting", width: 832, height: 480 }),
+    );
     expect(model.maxDurationSeconds).toBe(5);
     expect(await probeVideo(result.outputPath)).toMatchObject({
-      width: 1280,
-      height: 704,
+      width: 832,
+      height: 480,
       frameRate: "22/1",
       frames: 44,
     });
