@@ -45,7 +45,7 @@ export interface GenerationSnapshot {
  */
 export type GenerationListener = (snapshot: GenerationSnapshot) => void;
 
-const idle: GenerationSnapshot = Object.freeze({ status: "idle" });
+const idle: GenerationSnapshot = /* @__PURE__ */ Object.freeze({ status: "idle" });
 
 /**
  * The lifecycle of one generation as a small observable object: start, progress, result, cancel.

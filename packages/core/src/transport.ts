@@ -1,4 +1,4 @@
-import ky, { type Hooks, HTTPError, type Options } from "ky";
+import type { Hooks, Options } from "ky";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -69,7 +69,32 @@ interface TransportState extends CallState {
 
 const readBody = (response: Response) => response;
 
+type Ky = typeof import("ky");
+let kyModule: Ky | undefined;
+let kyLoading: Promise<Ky> | undefined;
+
+/**
+ * ky is imported when a client is created, not with the SDK: on import it feature-tests request streams
+ * by building a `Request`, which in Node loads all of undici (~40 ms of a cold start). Node's first
+ * `fetch` pays that anyway; a script that only imports the SDK, or a CLI printing its help, does not.
+ * In a browser app that code-splits, the chunk loads while the page waits for its first request.
+ */
+function loadKy(): Promise<Ky> {
+  kyLoading ??= import("ky").then(
+    (module) => {
+      kyModule = module;
+      return module;
+    },
+    (error: unknown) => {
+      kyLoading = undefined; // a failed chunk load is tried again by the next request
+      throw error;
+    },
+  );
+  return kyLoading;
+}
+
 export function createTransport(config: TransportConfig): Transport {
+  if (!kyModule) loadKy().catch(() => undefined);
   // Options are passed whole to `ky` on each call rather than merged into a `ky.create()` instance:
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
@@ -118,12 +143,15 @@ export function createTransport(config: TransportConfig): Transport {
           ),
         );
       }, timeout);
-      // The attempt's signal follows the Request's (the caller's abort), without `AbortSignal.any`'s cost.
+      // The attempt's signal follows the Request's (the caller's abort), without `AbortSignal.any`'s
+      // cost. With no caller's signal and no plugin to swap the Request, that one never aborts (ky's
+      // own timeout is off), so there is nothing to follow.
       if (request.signal.aborted) controller.abort(request.signal.reason);
-      else
+      else if (call.signal || hooks?.beforeRequest) {
         request.signal.addEventListener("abort", () => controller.abort(request.signal.reason), {
           once: true,
         });
+      }
       signal = controller.signal;
     }
     const body = call.body;
@@ -173,6 +201,7 @@ export function createTransport(config: TransportConfig): Transport {
       attempts: 0,
     };
     try {
+      const { default: ky } = kyModule ?? (await loadKy());
       const response = await ky(urlFor(call.path), {
         method: call.method,
         headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
@@ -263,7 +292,7 @@ function summarizeText(text: string): string | undefined {
 /** Maps ky's errors (and anything else) to the SDK's error classes. */
 async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   if (error instanceof DecartSDKError) return error;
-  if (error instanceof HTTPError) {
+  if (kyModule && error instanceof kyModule.HTTPError) {
     const { response } = error;
     const { message, code } = describeErrorBody(await readErrorBody(response));
     return errorForStatus(response.status, message, {
