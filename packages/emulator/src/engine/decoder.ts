@@ -108,10 +108,8 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
  * Check, before a job is queued, that a file is a video the engine can decode: ffmpeg must decode its
  * first frame within `timeoutMs`. Throws {@link MediaInputError} (→ 422) for a file with no decodable
  * video frame. A probe that runs out of time (a machine under load, a very large first frame) is not
- * proof of a bad file, so it passes, and the render reports any problem.
- *
- * @example
- * await probeVideo("/tmp/upload.mp4", "data"); // resolves, or rejects with MediaInputError
+ * proof of a bad file, so it passes, and the render reports any problem. For example,
+ * `await probeVideo("/tmp/upload.mp4", "data")` resolves, or rejects with a `MediaInputError`.
  */
 export async function probeVideo(path: string, field = "data", timeoutMs = 5_000): Promise<void> {
   const child = spawn(

@@ -14,9 +14,8 @@ const supportedFormats = new Set(["png", "jpeg", "jpg", "webp", "gif", "avif", "
 
 /**
  * Check that a file is an image the engine can use; throws {@link MediaInputError} (→ 422) otherwise.
- *
- * @example
- * const info = await probeImage("/tmp/upload.png", "data"); // { format: "png", width: 640, height: 480 }
+ * For example, `await probeImage("/tmp/upload.png", "data")` gives `{ format: "png", width: 640, height: 480 }`
+ * for a 640×480 PNG.
  */
 export async function probeImage(path: string, field = "data"): Promise<ImageInfo> {
   let metadata: Metadata;

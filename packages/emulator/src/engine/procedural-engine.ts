@@ -26,6 +26,9 @@ function validate(request: RenderRequest): void {
  * the server's event loop stays free; the output is byte-identical for the same request and seed.
  *
  * @example
+ * ```ts
+ * import { createProceduralEngine } from "@decart/emulator";
+ *
  * const engine = createProceduralEngine({ workers: 2 });
  * const result = await engine.render({
  *   model: "lucy-pro-t2i", kind: "image", task: "text-to-image", width: 1280, height: 704, fps: 25,
@@ -33,7 +36,8 @@ function validate(request: RenderRequest): void {
  *   outputPath: "/tmp/out.png", signal: AbortSignal.timeout(10_000),
  * });
  * console.log(result.contentType); // "image/png"
- * await engine.close();
+ * await engine.close?.();
+ * ```
  */
 export function createProceduralEngine(options: ProceduralEngineOptions = {}): Engine {
   const pool = new WorkerPool(options.workers ?? 2);

@@ -69,10 +69,8 @@ const enhancements = [
 ];
 
 /**
- * `enhance_prompt`: append a few descriptive words, chosen deterministically from the seed and the prompt.
- *
- * @example
- * enhancePrompt("a lake", 42); // "a lake, cinematic, starry sky"
+ * `enhance_prompt`: append a few descriptive words, chosen deterministically from the seed and the prompt,
+ * so `enhancePrompt("a lake", 42)` always gives the same longer prompt.
  */
 export function enhancePrompt(prompt: string, seed: number): string {
   const random = new Random(seed, hashString(prompt) ^ 0x5eed);

@@ -44,12 +44,16 @@ export interface RenderInputs {
  * `onProgress`, so it can cross a worker boundary.
  *
  * @example
+ * ```ts
+ * import type { RenderRequest } from "@decart/emulator";
+ *
  * const request: RenderRequest = {
  *   model: "lucy-pro-t2v", kind: "video", task: "text-to-video",
  *   width: 1280, height: 704, fps: 25, maxDurationSeconds: 5, seed: 42,
  *   prompt: "a city at night with neon lights", inputs: {},
  *   outputPath: "/tmp/out.mp4", signal: new AbortController().signal,
  * };
+ * ```
  */
 export interface RenderRequest {
   /** Model name, such as `lucy-pro-t2v`. */
@@ -105,9 +109,19 @@ export interface RenderResult {
  * {@link createProceduralEngine}; another engine (a GPU model server bridge, say) implements the same shape.
  *
  * @example
+ * ```ts
+ * import { createProceduralEngine, type Engine, type RenderRequest } from "@decart/emulator";
+ *
  * const engine: Engine = createProceduralEngine({ workers: 2 });
+ * const request: RenderRequest = {
+ *   model: "lucy-pro-t2i", kind: "image", task: "text-to-image", width: 1280, height: 704, fps: 25,
+ *   maxDurationSeconds: 5, seed: 42, prompt: "a desert at noon", inputs: {},
+ *   outputPath: "/tmp/out.png", signal: AbortSignal.timeout(10_000),
+ * };
  * const result = await engine.render(request);
+ * console.log(result.width, result.height); // 1280 704
  * await engine.close?.();
+ * ```
  */
 export interface Engine {
   /** Render one request. Rejects with {@link MediaInputError} for unusable input media. */

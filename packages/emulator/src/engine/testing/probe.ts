@@ -28,11 +28,8 @@ export function resolveFfprobe(): string {
 }
 
 /**
- * Decode a video's metadata with ffprobe (counting frames by decoding them).
- *
- * @example
- * const info = await probeVideo("out.mp4");
- * expect(info).toMatchObject({ codec: "h264", pixelFormat: "yuv420p", frameRate: "25/1", frames: 125 });
+ * Decode a video's metadata with ffprobe (counting frames by decoding them). A test checks, for example,
+ * `expect(await probeVideo("out.mp4")).toMatchObject({ codec: "h264", pixelFormat: "yuv420p", frames: 125 })`.
  */
 export async function probeVideo(path: string): Promise<VideoProbe> {
   const { stdout } = await run(resolveFfprobe(), [
