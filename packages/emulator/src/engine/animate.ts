@@ -1,6 +1,6 @@
 import { fillEllipse, rgb } from "./canvas.js";
-import type { TrajectoryPoint } from "./types.js";
 import { Random } from "./random.js";
+import type { TrajectoryPoint } from "./types.js";
 
 /** Draws frame `index` of an animation into `out` (RGBA words). */
 export type FrameDrawer = (index: number, out: Uint32Array) => void;
@@ -36,7 +36,7 @@ export function animateImage(
       if (y >= waveTop) {
         const depth = (y - waveTop) / (height - waveTop);
         x += Math.round((0.6 + depth * 2.2) * Math.sin(y * 0.09 + index * 0.22 + phase));
-        x = x < 0 ? 0 : x > panX ? panX : x;
+        x = x < 0 ? 0 : Math.min(x, panX);
       }
       const start = (y + y0) * imageWidth + x;
       out.set(image.subarray(start, start + width), y * width);
@@ -80,7 +80,12 @@ export function transition(
 }
 
 /** Position along a trajectory at `frame`, interpolated between points, in output pixels. */
-export function trajectoryPosition(points: readonly TrajectoryPoint[], frame: number, width: number, height: number): { x: number; y: number } {
+export function trajectoryPosition(
+  points: readonly TrajectoryPoint[],
+  frame: number,
+  width: number,
+  height: number,
+): { x: number; y: number } {
   const sorted = [...points].sort((a, b) => a.frame - b.frame);
   const normalized = sorted.every((point) => point.x >= 0 && point.x <= 1 && point.y >= 0 && point.y <= 1);
   const sx = normalized ? width : 1;
@@ -113,7 +118,11 @@ export function followTrajectory(
   const dimmed = new Uint32Array(image.length);
   for (let i = 0; i < image.length; i++) {
     const c = image[i] as number;
-    dimmed[i] = (0xff000000 | ((((c & 0xff00ff) * 150) >>> 8) & 0xff00ff) | ((((c >>> 8) & 0xff) * 150) >>> 8) << 8) >>> 0;
+    dimmed[i] =
+      (0xff000000 |
+        ((((c & 0xff00ff) * 150) >>> 8) & 0xff00ff) |
+        (((((c >>> 8) & 0xff) * 150) >>> 8) << 8)) >>>
+      0;
   }
   const radius = Math.round(Math.min(width, height) * 0.14);
   const origin = trajectoryPosition(points, Number.NEGATIVE_INFINITY, width, height);
@@ -145,7 +154,10 @@ export function followTrajectory(
       }
       x1 = Math.min(x1, width, x0 + (width - sourceX0));
       if (x1 <= x0) continue;
-      out.set(image.subarray(sourceY * width + sourceX0, sourceY * width + sourceX0 + (x1 - x0)), y * width + x0);
+      out.set(
+        image.subarray(sourceY * width + sourceX0, sourceY * width + sourceX0 + (x1 - x0)),
+        y * width + x0,
+      );
     }
   };
 }

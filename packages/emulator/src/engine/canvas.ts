@@ -42,7 +42,15 @@ export function createCanvas(width: number, height: number): Canvas {
 }
 
 /** Fill a clipped rectangle, one `fill` per row. */
-export function fillRect(canvas: Canvas, x: number, y: number, w: number, h: number, color: number, mask?: Uint8Array): void {
+export function fillRect(
+  canvas: Canvas,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  color: number,
+  mask?: Uint8Array,
+): void {
   const x0 = Math.max(0, Math.round(x));
   const x1 = Math.min(canvas.width, Math.round(x + w));
   const y0 = Math.max(0, Math.round(y));
@@ -87,7 +95,15 @@ export function fillEllipse(
 }
 
 /** Fill a triangle pointing up (a pine tree, a roof) by spans. */
-export function fillTriangle(canvas: Canvas, cx: number, top: number, base: number, halfWidth: number, color: number, mask?: Uint8Array): void {
+export function fillTriangle(
+  canvas: Canvas,
+  cx: number,
+  top: number,
+  base: number,
+  halfWidth: number,
+  color: number,
+  mask?: Uint8Array,
+): void {
   const y0 = Math.max(0, Math.round(top));
   const y1 = Math.min(canvas.height, Math.round(base));
   for (let row = y0; row < y1; row++) {

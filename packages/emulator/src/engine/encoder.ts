@@ -13,15 +13,46 @@ export interface VideoEncoderOptions {
 }
 
 /** The ffmpeg arguments that encode raw RGBA from stdin into an H.264 MP4. */
-export function encoderArguments(options: Pick<VideoEncoderOptions, "width" | "height" | "fps" | "outputPath">): string[] {
+export function encoderArguments(
+  options: Pick<VideoEncoderOptions, "width" | "height" | "fps" | "outputPath">,
+): string[] {
   const { width, height, fps, outputPath } = options;
   return [
-    "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-    "-f", "rawvideo", "-pix_fmt", "rgba", "-s", `${width}x${height}`, "-r", String(fps), "-i", "-",
-    "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-    "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+    "-y",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgba",
+    "-s",
+    `${width}x${height}`,
+    "-r",
+    String(fps),
+    "-i",
+    "-",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-pix_fmt",
+    "yuv420p",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "bt709",
+    "-colorspace",
+    "bt709",
     ...deterministicFlags,
-    "-movflags", "+faststart", "-r", String(fps), "-f", "mp4", outputPath,
+    "-movflags",
+    "+faststart",
+    "-r",
+    String(fps),
+    "-f",
+    "mp4",
+    outputPath,
   ];
 }
 
@@ -51,7 +82,8 @@ export class VideoEncoder {
         resolve();
       });
       this.child.on("close", (code, signal) => {
-        if (code !== 0) this.failure ??= new Error(`ffmpeg encoder exited with ${code ?? signal}: ${this.stderr.trim()}`);
+        if (code !== 0)
+          this.failure ??= new Error(`ffmpeg encoder exited with ${code ?? signal}: ${this.stderr.trim()}`);
         resolve();
       });
     });

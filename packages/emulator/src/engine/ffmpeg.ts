@@ -24,4 +24,13 @@ export function resolveFfmpeg(): string {
 }
 
 /** Flags that make libx264 output byte-identical across runs. */
-export const deterministicFlags = ["-threads", "2", "-fflags", "+bitexact", "-flags", "+bitexact", "-map_metadata", "-1"];
+export const deterministicFlags = [
+  "-threads",
+  "2",
+  "-fflags",
+  "+bitexact",
+  "-flags",
+  "+bitexact",
+  "-map_metadata",
+  "-1",
+];

@@ -22,11 +22,18 @@ export async function probeImage(path: string, field = "data"): Promise<ImageInf
   try {
     metadata = await sharp(path, { failOn: "error" }).metadata();
   } catch (error) {
-    throw new MediaInputError(field, `The ${field} file is not a readable image: upload a PNG, JPEG or WebP file.`, { cause: error });
+    throw new MediaInputError(
+      field,
+      `The ${field} file is not a readable image: upload a PNG, JPEG or WebP file.`,
+      { cause: error },
+    );
   }
   const { format, width, height } = metadata;
   if (!format || !supportedFormats.has(format) || !width || !height) {
-    throw new MediaInputError(field, `The ${field} file has an unsupported image format (${format ?? "unknown"}): upload a PNG, JPEG or WebP file.`);
+    throw new MediaInputError(
+      field,
+      `The ${field} file has an unsupported image format (${format ?? "unknown"}): upload a PNG, JPEG or WebP file.`,
+    );
   }
   return { format, width, height };
 }
@@ -35,7 +42,12 @@ export async function probeImage(path: string, field = "data"): Promise<ImageInf
  * Decode an image, cover-resize it to `width`×`height` and return packed RGBA words.
  * Throws {@link MediaInputError} for a file that is not a usable image.
  */
-export async function loadImagePixels(path: string, field: string, width: number, height: number): Promise<Uint32Array> {
+export async function loadImagePixels(
+  path: string,
+  field: string,
+  width: number,
+  height: number,
+): Promise<Uint32Array> {
   try {
     const data = await sharp(path, { failOn: "error" })
       .rotate()
@@ -48,13 +60,24 @@ export async function loadImagePixels(path: string, field: string, width: number
     new Uint8Array(copy.buffer).set(data.subarray(0, width * height * 4));
     return copy;
   } catch (error) {
-    throw new MediaInputError(field, `Could not decode the ${field} image: upload a PNG, JPEG or WebP file.`, { cause: error });
+    throw new MediaInputError(
+      field,
+      `Could not decode the ${field} image: upload a PNG, JPEG or WebP file.`,
+      { cause: error },
+    );
   }
 }
 
 /** Encode packed RGBA words as an RGB PNG file. */
-export async function writePng(pixels: Uint32Array, width: number, height: number, path: string): Promise<void> {
-  await sharp(new Uint8Array(pixels.buffer, pixels.byteOffset, width * height * 4), { raw: { width, height, channels: 4 } })
+export async function writePng(
+  pixels: Uint32Array,
+  width: number,
+  height: number,
+  path: string,
+): Promise<void> {
+  await sharp(new Uint8Array(pixels.buffer, pixels.byteOffset, width * height * 4), {
+    raw: { width, height, channels: 4 },
+  })
     .removeAlpha()
     .png({ compressionLevel: 3, adaptiveFiltering: false })
     .toFile(path);

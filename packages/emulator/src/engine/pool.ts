@@ -34,7 +34,10 @@ let nextTaskId = 1;
 /** A temporary name in the output's folder, keeping the extension. */
 function temporaryPathFor(outputPath: string, id: number): string {
   const extension = extname(outputPath);
-  return join(dirname(outputPath), `.${basename(outputPath, extension)}.${process.pid}-${id}.partial${extension}`);
+  return join(
+    dirname(outputPath),
+    `.${basename(outputPath, extension)}.${process.pid}-${id}.partial${extension}`,
+  );
 }
 
 function killPid(pid: number): void {
@@ -67,7 +70,12 @@ export class WorkerPool {
     return new Promise<RenderResult>((resolve, reject) => {
       const id = nextTaskId++;
       const task: Task = {
-        id, job, signal, onProgress, resolve, reject,
+        id,
+        job,
+        signal,
+        onProgress,
+        resolve,
+        reject,
         temporaryPath: temporaryPathFor(job.outputPath, id),
         abortFlag: new Int32Array(new SharedArrayBuffer(4)),
         pids: new Set(),
@@ -111,7 +119,13 @@ export class WorkerPool {
       const task = this.queue.shift() as Task;
       slot.task = task;
       task.slot = slot;
-      const message: WorkerRequest = { type: "render", id: task.id, job: task.job, temporaryPath: task.temporaryPath, abortFlag: task.abortFlag.buffer as SharedArrayBuffer };
+      const message: WorkerRequest = {
+        type: "render",
+        id: task.id,
+        job: task.job,
+        temporaryPath: task.temporaryPath,
+        abortFlag: task.abortFlag.buffer as SharedArrayBuffer,
+      };
       slot.worker.postMessage(message);
     }
   }
@@ -122,7 +136,9 @@ export class WorkerPool {
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.onMessage(worker, message));
     worker.on("error", (error) => this.onWorkerGone(worker, error));
-    worker.on("exit", (code) => this.onWorkerGone(worker, new Error(`The engine worker exited with code ${code}`)));
+    worker.on("exit", (code) =>
+      this.onWorkerGone(worker, new Error(`The engine worker exited with code ${code}`)),
+    );
     return worker;
   }
 
@@ -143,9 +159,15 @@ export class WorkerPool {
         return;
       case "error": {
         this.finish(slot, task);
-        if (task.signal.aborted) return this.settle(task, task.signal.reason);
+        if (task.signal.aborted) {
+          this.settle(task, task.signal.reason);
+          return;
+        }
         const { name, message: text, field, stack } = message.error;
-        const error: Error = name === "MediaInputError" ? new MediaInputError(field ?? "data", text) : Object.assign(new Error(text), { name });
+        const error: Error =
+          name === "MediaInputError"
+            ? new MediaInputError(field ?? "data", text)
+            : Object.assign(new Error(text), { name });
         if (stack) error.stack = stack;
         this.settle(task, error);
         return;

@@ -9,8 +9,17 @@ export interface ProceduralEngineOptions {
 
 function validate(request: RenderRequest): void {
   const { width, height, fps, maxDurationSeconds } = request;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16 || width > 4096 || height > 4096) {
-    throw new RangeError(`Invalid geometry ${width}x${height}: width and height must be integers from 16 to 4096`);
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 16 ||
+    height < 16 ||
+    width > 4096 ||
+    height > 4096
+  ) {
+    throw new RangeError(
+      `Invalid geometry ${width}x${height}: width and height must be integers from 16 to 4096`,
+    );
   }
   if (request.kind === "video" && (width % 2 !== 0 || height % 2 !== 0)) {
     throw new RangeError(`Invalid geometry ${width}x${height}: video width and height must be even`);

@@ -17,15 +17,7 @@ export type SceneFeature =
   | "clouds";
 
 /** A style for image-to-image and video-to-video. */
-export type StyleName =
-  | "cartoon"
-  | "sketch"
-  | "watercolor"
-  | "noir"
-  | "sepia"
-  | "neon"
-  | "pixel"
-  | "vivid";
+export type StyleName = "cartoon" | "sketch" | "watercolor" | "noir" | "sepia" | "neon" | "pixel" | "vivid";
 
 const timeWords: Record<Exclude<TimeOfDay, "day">, string[]> = {
   sunset: ["sunset", "dusk", "evening", "golden", "twilight", "sundown"],
@@ -35,14 +27,88 @@ const timeWords: Record<Exclude<TimeOfDay, "day">, string[]> = {
 };
 
 const featureWords: Record<SceneFeature, string[]> = {
-  water: ["ocean", "sea", "lake", "river", "water", "beach", "wave", "waves", "harbor", "harbour", "bay", "pond", "coast", "shore", "island", "boat", "reflection"],
-  mountains: ["mountain", "mountains", "peak", "peaks", "alps", "hill", "hills", "valley", "cliff", "cliffs", "volcano", "ridge"],
-  city: ["city", "town", "skyline", "street", "streets", "building", "buildings", "urban", "downtown", "skyscraper", "skyscrapers", "tokyo", "york", "metropolis", "village", "rooftop"],
+  water: [
+    "ocean",
+    "sea",
+    "lake",
+    "river",
+    "water",
+    "beach",
+    "wave",
+    "waves",
+    "harbor",
+    "harbour",
+    "bay",
+    "pond",
+    "coast",
+    "shore",
+    "island",
+    "boat",
+    "reflection",
+  ],
+  mountains: [
+    "mountain",
+    "mountains",
+    "peak",
+    "peaks",
+    "alps",
+    "hill",
+    "hills",
+    "valley",
+    "cliff",
+    "cliffs",
+    "volcano",
+    "ridge",
+  ],
+  city: [
+    "city",
+    "town",
+    "skyline",
+    "street",
+    "streets",
+    "building",
+    "buildings",
+    "urban",
+    "downtown",
+    "skyscraper",
+    "skyscrapers",
+    "tokyo",
+    "york",
+    "metropolis",
+    "village",
+    "rooftop",
+  ],
   neon: ["neon", "cyberpunk", "synthwave", "vaporwave", "arcade", "lights", "glowing"],
-  forest: ["forest", "tree", "trees", "woods", "jungle", "pine", "pines", "park", "garden", "meadow", "grass", "field"],
+  forest: [
+    "forest",
+    "tree",
+    "trees",
+    "woods",
+    "jungle",
+    "pine",
+    "pines",
+    "park",
+    "garden",
+    "meadow",
+    "grass",
+    "field",
+  ],
   desert: ["desert", "dune", "dunes", "sand", "sahara", "canyon", "cactus", "oasis"],
   snow: ["snow", "snowy", "winter", "ice", "icy", "frozen", "arctic", "blizzard", "glacier", "christmas"],
-  space: ["space", "galaxy", "stars", "star", "starry", "planet", "nebula", "cosmos", "universe", "astronaut", "orbit", "cosmic"],
+  space: [
+    "space",
+    "galaxy",
+    "stars",
+    "star",
+    "starry",
+    "planet",
+    "nebula",
+    "cosmos",
+    "universe",
+    "astronaut",
+    "orbit",
+    "cosmic",
+  ],
   rain: ["rain", "rainy", "storm", "stormy", "thunder", "drizzle"],
   clouds: ["cloud", "clouds", "cloudy", "sky", "fog", "foggy", "mist", "misty"],
 };
@@ -59,13 +125,29 @@ const styleWords: Record<Exclude<StyleName, "vivid">, string[]> = {
 
 /** Lower-case words of a prompt. */
 export function promptWords(prompt: string): string[] {
-  return prompt.toLowerCase().split(/[^a-z0-9-]+/).filter((word) => word.length > 0);
+  return prompt
+    .toLowerCase()
+    .split(/[^a-z0-9-]+/)
+    .filter((word) => word.length > 0);
 }
 
 const enhancements = [
-  "cinematic", "golden hour", "misty mountains", "reflections on a calm lake", "city lights at night",
-  "a pine forest", "soft clouds", "sunrise glow", "starry sky", "snowy peaks", "desert dunes", "neon glow",
-  "anime", "watercolor", "vintage film", "sketch lines",
+  "cinematic",
+  "golden hour",
+  "misty mountains",
+  "reflections on a calm lake",
+  "city lights at night",
+  "a pine forest",
+  "soft clouds",
+  "sunrise glow",
+  "starry sky",
+  "snowy peaks",
+  "desert dunes",
+  "neon glow",
+  "anime",
+  "watercolor",
+  "vintage film",
+  "sketch lines",
 ];
 
 /**

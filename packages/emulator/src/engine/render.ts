@@ -45,8 +45,19 @@ function requireInput(job: RenderJob, field: "data" | "start" | "end"): string {
   return path;
 }
 
-async function encodeDrawnFrames(job: RenderJob, context: RenderContext, frames: number, draw: FrameDrawer): Promise<number> {
-  const encoder = new VideoEncoder({ width: job.width, height: job.height, fps: job.fps, outputPath: context.temporaryPath, onChild: context.onChild });
+async function encodeDrawnFrames(
+  job: RenderJob,
+  context: RenderContext,
+  frames: number,
+  draw: FrameDrawer,
+): Promise<number> {
+  const encoder = new VideoEncoder({
+    width: job.width,
+    height: job.height,
+    fps: job.fps,
+    outputPath: context.temporaryPath,
+    onChild: context.onChild,
+  });
   try {
     const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
     const pending: (Promise<void> | undefined)[] = new Array(ringSize);
@@ -83,20 +94,40 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
   // Try-on composites the reference itself; the other edits take its colours.
   const reference = job.inputs.reference_image;
   const overlay: Overlay | undefined =
-    job.task === "try-on" && reference ? await createTryOnOverlay(reference, job.width, job.height, job.fps) : undefined;
+    job.task === "try-on" && reference
+      ? await createTryOnOverlay(reference, job.width, job.height, job.fps)
+      : undefined;
   const tint = job.task === "try-on" ? undefined : await referenceTint(job);
   const prompt = effectivePrompt(job);
   const steps = job.numInferenceSteps ?? (job.model.includes("fast") ? 10 : 25);
-  const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: Math.ceil(steps / 15) });
+  const style = createStyle(chooseStyle(prompt), {
+    width: job.width,
+    height: job.height,
+    smoothing: Math.ceil(steps / 15),
+  });
   const input = styleInputSize(job.width, job.height, style.scale);
   const maxFrames = Math.round(job.fps * job.maxDurationSeconds);
   const source = requireInput(job, "data");
-  const encoder = new VideoEncoder({ width: job.width, height: job.height, fps: job.fps, outputPath: context.temporaryPath, onChild: context.onChild });
+  const encoder = new VideoEncoder({
+    width: job.width,
+    height: job.height,
+    fps: job.fps,
+    outputPath: context.temporaryPath,
+    onChild: context.onChild,
+  });
   let frames = 0;
   try {
     const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
     const pending: (Promise<void> | undefined)[] = new Array(ringSize);
-    const decoder = decodeVideoFrames({ path: source, field: "data", width: input.width, height: input.height, fps: job.fps, maxFrames, onChild: context.onChild });
+    const decoder = decodeVideoFrames({
+      path: source,
+      field: "data",
+      width: input.width,
+      height: input.height,
+      fps: job.fps,
+      maxFrames,
+      onChild: context.onChild,
+    });
     for await (const frame of decoder) {
       const slot = frames % ringSize;
       await pending[slot];
@@ -167,7 +198,12 @@ export async function renderJob(job: RenderJob, context: RenderContext): Promise
         const imageWidth = width + Math.round(width * 0.08);
         const imageHeight = height + Math.round(height * 0.08);
         const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
-        written = await encodeDrawnFrames(job, context, frames, animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job)));
+        written = await encodeDrawnFrames(
+          job,
+          context,
+          frames,
+          animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job)),
+        );
         break;
       }
       case "first-last-frame": {
@@ -176,18 +212,31 @@ export async function renderJob(job: RenderJob, context: RenderContext): Promise
           loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
           loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
         ]);
-        written = await encodeDrawnFrames(job, context, frames, transition(first, last, imageWidth, width, height, frames));
+        written = await encodeDrawnFrames(
+          job,
+          context,
+          frames,
+          transition(first, last, imageWidth, width, height, frames),
+        );
         break;
       }
       case "motion": {
         const image = await loadImagePixels(requireInput(job, "data"), "data", width, height);
-        const points = job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
-        written = await encodeDrawnFrames(job, context, frames, followTrajectory(image, width, height, points));
+        const points =
+          job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
+        written = await encodeDrawnFrames(
+          job,
+          context,
+          frames,
+          followTrajectory(image, width, height, points),
+        );
         break;
       }
       default: {
         const scene = new SceneRenderer(width, height, frames, effectivePrompt(job), jobSeed(job));
-        written = await encodeDrawnFrames(job, context, frames, (index, out) => scene.renderFrame(index, out));
+        written = await encodeDrawnFrames(job, context, frames, (index, out) =>
+          scene.renderFrame(index, out),
+        );
       }
     }
     checkAbort(context);

@@ -34,11 +34,61 @@ interface Palette {
 }
 
 const palettes: Record<TimeOfDay, Palette> = {
-  dawn: { skyTop: hex("#34416e"), skyMiddle: hex("#c98a9c"), skyHorizon: hex("#ffd3a3"), tint: [1, 0.85, 0.85], sun: hex("#fff0c8"), sunHeight: 0.12, sunRadius: 0.05, cloud: hex("#f7c6c0"), cloudShade: hex("#b68da6") },
-  noon: { skyTop: hex("#1565d8"), skyMiddle: hex("#4f9bf0"), skyHorizon: hex("#a9dbff"), tint: [1.08, 1.08, 1.05], sun: hex("#fffdf0"), sunHeight: 0.85, sunRadius: 0.04, cloud: hex("#ffffff"), cloudShade: hex("#d6e2f0") },
-  day: { skyTop: hex("#2f7fe0"), skyMiddle: hex("#74b2f2"), skyHorizon: hex("#d4ecff"), tint: [1, 1, 1], sun: hex("#fff6d8"), sunHeight: 0.6, sunRadius: 0.04, cloud: hex("#fbfdff"), cloudShade: hex("#cbd8e6") },
-  sunset: { skyTop: hex("#271a4f"), skyMiddle: hex("#c2416a"), skyHorizon: hex("#ffae4a"), tint: [1, 0.7, 0.6], sun: hex("#ffdf7a"), sunHeight: 0.08, sunRadius: 0.07, cloud: hex("#ff9b7a"), cloudShade: hex("#8a3f6e") },
-  night: { skyTop: hex("#02040c"), skyMiddle: hex("#0a1230"), skyHorizon: hex("#1f2b55"), tint: [0.32, 0.36, 0.55], sun: hex("#f2f2e6"), sunHeight: 0.7, sunRadius: 0.035, cloud: hex("#2a3358"), cloudShade: hex("#1a2040") },
+  dawn: {
+    skyTop: hex("#34416e"),
+    skyMiddle: hex("#c98a9c"),
+    skyHorizon: hex("#ffd3a3"),
+    tint: [1, 0.85, 0.85],
+    sun: hex("#fff0c8"),
+    sunHeight: 0.12,
+    sunRadius: 0.05,
+    cloud: hex("#f7c6c0"),
+    cloudShade: hex("#b68da6"),
+  },
+  noon: {
+    skyTop: hex("#1565d8"),
+    skyMiddle: hex("#4f9bf0"),
+    skyHorizon: hex("#a9dbff"),
+    tint: [1.08, 1.08, 1.05],
+    sun: hex("#fffdf0"),
+    sunHeight: 0.85,
+    sunRadius: 0.04,
+    cloud: hex("#ffffff"),
+    cloudShade: hex("#d6e2f0"),
+  },
+  day: {
+    skyTop: hex("#2f7fe0"),
+    skyMiddle: hex("#74b2f2"),
+    skyHorizon: hex("#d4ecff"),
+    tint: [1, 1, 1],
+    sun: hex("#fff6d8"),
+    sunHeight: 0.6,
+    sunRadius: 0.04,
+    cloud: hex("#fbfdff"),
+    cloudShade: hex("#cbd8e6"),
+  },
+  sunset: {
+    skyTop: hex("#271a4f"),
+    skyMiddle: hex("#c2416a"),
+    skyHorizon: hex("#ffae4a"),
+    tint: [1, 0.7, 0.6],
+    sun: hex("#ffdf7a"),
+    sunHeight: 0.08,
+    sunRadius: 0.07,
+    cloud: hex("#ff9b7a"),
+    cloudShade: hex("#8a3f6e"),
+  },
+  night: {
+    skyTop: hex("#02040c"),
+    skyMiddle: hex("#0a1230"),
+    skyHorizon: hex("#1f2b55"),
+    tint: [0.32, 0.36, 0.55],
+    sun: hex("#f2f2e6"),
+    sunHeight: 0.7,
+    sunRadius: 0.035,
+    cloud: hex("#2a3358"),
+    cloudShade: hex("#1a2040"),
+  },
 };
 
 interface Cloud {
@@ -117,15 +167,19 @@ export class SceneRenderer {
     if (time === "night" || features.has("space")) this.drawStars(random, features.has("space") ? 1400 : 500);
     if (features.has("space")) this.drawSpace(random);
     if (!features.has("space") || time !== "night") this.drawSun(random);
-    if (features.has("mountains") || (features.has("snow") && !features.has("city"))) this.drawMountains(random);
+    if (features.has("mountains") || (features.has("snow") && !features.has("city")))
+      this.drawMountains(random);
     if (features.has("desert")) this.drawDunes(random);
     if (hasGround) this.drawGround(random);
     if (features.has("forest")) this.drawForest(random);
-    if (features.has("city")) this.drawCity(random, features.has("neon") || time === "night" || time === "sunset");
+    if (features.has("city"))
+      this.drawCity(random, features.has("neon") || time === "night" || time === "sunset");
     if (features.has("water")) this.drawWater();
-    const cloudy = features.has("clouds") || features.has("rain") || (!features.has("space") && random.next() < 0.8);
+    const cloudy =
+      features.has("clouds") || features.has("rain") || (!features.has("space") && random.next() < 0.8);
     if (cloudy) this.createClouds(random, features.has("rain") || features.has("clouds") ? 9 : 5);
-    if (features.has("snow") || features.has("rain")) this.createFlakes(random, features.has("rain") ? 260 : 420);
+    if (features.has("snow") || features.has("rain"))
+      this.createFlakes(random, features.has("rain") ? 260 : 420);
   }
 
   private drawSky(random: Random): void {
@@ -135,7 +189,10 @@ export class SceneRenderer {
     const skyHeight = Math.max(1, this.horizon);
     for (let y = 0; y < this.height; y++) {
       const t = Math.min(1, y / skyHeight + shift * (1 - y / skyHeight));
-      const color = t < 0.55 ? mixColor(p.skyTop, p.skyMiddle, t / 0.55) : mixColor(p.skyMiddle, p.skyHorizon, (t - 0.55) / 0.45);
+      const color =
+        t < 0.55
+          ? mixColor(p.skyTop, p.skyMiddle, t / 0.55)
+          : mixColor(p.skyMiddle, p.skyHorizon, (t - 0.55) / 0.45);
       pixels.fill(color, y * width, (y + 1) * width);
     }
   }
@@ -151,7 +208,12 @@ export class SceneRenderer {
       const at = y * width + x;
       pixels[at] = color;
       if (brightness > 230 && x + 1 < width) pixels[at + 1] = color;
-      this.stars.push({ index: at, color, dim: mixColor(color, pixels[at + width] ?? color, 0.75), id: index });
+      this.stars.push({
+        index: at,
+        color,
+        dim: mixColor(color, pixels[at + width] ?? color, 0.75),
+        id: index,
+      });
     }
   }
 
@@ -165,7 +227,14 @@ export class SceneRenderer {
       const base = random.pick(nebula);
       for (let ring = 6; ring >= 1; ring--) {
         const r = (ring / 6) * random.range(80, 160) * (this.height / 704);
-        fillEllipse(this.panorama, cx, cy, r * 1.8, r, mixColor(this.panorama.pixels[Math.round(cy) * width + Math.round(cx)] ?? base, base, 0.18));
+        fillEllipse(
+          this.panorama,
+          cx,
+          cy,
+          r * 1.8,
+          r,
+          mixColor(this.panorama.pixels[Math.round(cy) * width + Math.round(cx)] ?? base, base, 0.18),
+        );
       }
     }
     const planets = random.int(1, 2);
@@ -176,11 +245,19 @@ export class SceneRenderer {
       const base = random.pick([hex("#d98c4a"), hex("#6fa8dc"), hex("#c7b37a"), hex("#9a6fd0")]);
       for (let band = 0; band < 8; band++) {
         const t = band / 8;
-        fillEllipse(this.panorama, cx - r * 0.25 * t, cy - r * 0.25 * t, r * (1 - t * 0.6), r * (1 - t * 0.6), mixColor(light(base, [0.35, 0.35, 0.45]), base, t + 0.2));
+        fillEllipse(
+          this.panorama,
+          cx - r * 0.25 * t,
+          cy - r * 0.25 * t,
+          r * (1 - t * 0.6),
+          r * (1 - t * 0.6),
+          mixColor(light(base, [0.35, 0.35, 0.45]), base, t + 0.2),
+        );
       }
       if (random.next() < 0.6) {
         const ring = mixColor(base, hex("#ffffff"), 0.4);
-        for (let y = -2; y <= 2; y++) fillRect(this.panorama, cx - r * 1.7, cy + y + r * 0.1, r * 3.4, 1, ring);
+        for (let y = -2; y <= 2; y++)
+          fillRect(this.panorama, cx - r * 1.7, cy + y + r * 0.1, r * 3.4, 1, ring);
       }
     }
   }
@@ -192,10 +269,25 @@ export class SceneRenderer {
     const radius = p.sunRadius * this.height * random.range(0.9, 1.3);
     const skyAt = this.panorama.pixels[Math.max(0, Math.round(cy)) * this.panorama.width] ?? p.skyHorizon;
     for (let ring = 5; ring >= 1; ring--) {
-      fillEllipse(this.panorama, cx, cy, radius * (1 + ring * 0.45), radius * (1 + ring * 0.45), mixColor(skyAt, p.sun, 0.12 + (5 - ring) * 0.06));
+      fillEllipse(
+        this.panorama,
+        cx,
+        cy,
+        radius * (1 + ring * 0.45),
+        radius * (1 + ring * 0.45),
+        mixColor(skyAt, p.sun, 0.12 + (5 - ring) * 0.06),
+      );
     }
     fillEllipse(this.panorama, cx, cy, radius, radius, p.sun);
-    if (this.description.time === "night") fillEllipse(this.panorama, cx + radius * 0.35, cy - radius * 0.2, radius * 0.8, radius * 0.8, mixColor(skyAt, p.sun, 0.1));
+    if (this.description.time === "night")
+      fillEllipse(
+        this.panorama,
+        cx + radius * 0.35,
+        cy - radius * 0.2,
+        radius * 0.8,
+        radius * 0.8,
+        mixColor(skyAt, p.sun, 0.1),
+      );
   }
 
   private ridge(random: Random, amplitude: number, base: number, roughness: number): (x: number) => number {
@@ -206,7 +298,8 @@ export class SceneRenderer {
     }));
     return (x) => {
       let sum = 0;
-      for (const wave of waves) sum += Math.abs(Math.sin(x * wave.frequency * Math.PI * 2 + wave.phase)) * wave.weight;
+      for (const wave of waves)
+        sum += Math.abs(Math.sin(x * wave.frequency * Math.PI * 2 + wave.phase)) * wave.weight;
       return base - sum * amplitude;
     };
   }
@@ -234,7 +327,7 @@ export class SceneRenderer {
         const start = tops[x] as number;
         if (y < start) continue;
         const index = ((y - start) * (scales[x] as number)) | 0;
-        pixels[base + x] = table[index > last ? last : index] as number;
+        pixels[base + x] = table[Math.min(index, last)] as number;
         this.foreground[base + x] = 1;
       }
     }
@@ -259,7 +352,9 @@ export class SceneRenderer {
       const color = mixColor(layer.color, haze, index === 0 ? 0.35 : 0.1);
       const snow = light(hex("#f4f8ff"), tint);
       const table = SceneRenderer.gradient((depth) =>
-        (snowy || index === 0) && depth < 0.22 ? mixColor(snow, color, index === 0 && !snowy ? 0.55 : 0.1) : mixColor(color, light(color, [0.7, 0.7, 0.75]), depth),
+        (snowy || index === 0) && depth < 0.22
+          ? mixColor(snow, color, index === 0 && !snowy ? 0.55 : 0.1)
+          : mixColor(color, light(color, [0.7, 0.7, 0.75]), depth),
       );
       this.fillBelow(ridge, this.horizon, table);
     });
@@ -274,7 +369,9 @@ export class SceneRenderer {
       const phase = random.range(0, 7);
       const lit = light(color, tint);
       this.fillBelow(
-        (x) => base - (Math.sin(x * frequency * Math.PI * 2 + phase) * 0.5 + 0.5) * this.height * (0.12 - index * 0.02),
+        (x) =>
+          base -
+          (Math.sin(x * frequency * Math.PI * 2 + phase) * 0.5 + 0.5) * this.height * (0.12 - index * 0.02),
         this.height,
         SceneRenderer.gradient((depth) => mixColor(lit, light(lit, [0.8, 0.75, 0.7]), depth)),
         this.height * 0.3,
@@ -297,7 +394,11 @@ export class SceneRenderer {
     const near = light(base, [tint[0] * 0.7, tint[1] * 0.7, tint[2] * 0.7]);
     const { pixels, width } = this.panorama;
     for (let y = this.horizon; y < this.height; y++) {
-      pixels.fill(mixColor(far, near, (y - this.horizon) / Math.max(1, this.height - this.horizon)), y * width, (y + 1) * width);
+      pixels.fill(
+        mixColor(far, near, (y - this.horizon) / Math.max(1, this.height - this.horizon)),
+        y * width,
+        (y + 1) * width,
+      );
       this.foreground.fill(1, y * width, (y + 1) * width);
     }
   }
@@ -308,14 +409,26 @@ export class SceneRenderer {
     for (let row = 0; row < rows; row++) {
       const baseY = this.horizon + row * (this.description.features.has("water") ? 0 : this.height * 0.06);
       const scale = (0.7 + row * 0.25) * (this.height / 704);
-      const color = light(mixColor(hex("#1f4d2b"), hex("#2f6b3a"), row / rows), [tint[0] * (1 - row * 0.12), tint[1] * (1 - row * 0.12), tint[2] * (1 - row * 0.1)]);
+      const color = light(mixColor(hex("#1f4d2b"), hex("#2f6b3a"), row / rows), [
+        tint[0] * (1 - row * 0.12),
+        tint[1] * (1 - row * 0.12),
+        tint[2] * (1 - row * 0.1),
+      ]);
       const trunk = light(hex("#4a3323"), tint);
       let x = random.range(-20, 10);
       while (x < this.panorama.width + 20) {
         const h = random.range(60, 140) * scale;
         fillRect(this.panorama, x - 2 * scale, baseY - h * 0.15, 4 * scale, h * 0.15, trunk, this.foreground);
         fillTriangle(this.panorama, x, baseY - h, baseY - h * 0.12, h * 0.28, color, this.foreground);
-        fillTriangle(this.panorama, x, baseY - h * 1.05, baseY - h * 0.5, h * 0.2, mixColor(color, hex("#6fae5a"), 0.15), this.foreground);
+        fillTriangle(
+          this.panorama,
+          x,
+          baseY - h * 1.05,
+          baseY - h * 0.5,
+          h * 0.2,
+          mixColor(color, hex("#6fae5a"), 0.15),
+          this.foreground,
+        );
         x += random.range(14, 34) * scale;
       }
     }
@@ -331,8 +444,19 @@ export class SceneRenderer {
       while (x < this.panorama.width) {
         const w = random.range(40, 110) * (this.height / 704) * (layer === 0 ? 0.8 : 1);
         const h = random.range(0.15, layer === 0 ? 0.55 : 0.42) * this.horizon;
-        const body = light(mixColor(hex("#5a6275"), hex("#2b3040"), layer * 0.6 + random.range(0, 0.3)), tint);
-        fillRect(this.panorama, x, base - h, w, h, layer === 0 ? mixColor(body, this.palette.skyHorizon, 0.3) : body, this.foreground);
+        const body = light(
+          mixColor(hex("#5a6275"), hex("#2b3040"), layer * 0.6 + random.range(0, 0.3)),
+          tint,
+        );
+        fillRect(
+          this.panorama,
+          x,
+          base - h,
+          w,
+          h,
+          layer === 0 ? mixColor(body, this.palette.skyHorizon, 0.3) : body,
+          this.foreground,
+        );
         if (layer === 1) {
           const windowColor = lit ? hex("#ffd98a") : light(hex("#9fb4cc"), tint);
           const size = Math.max(2, Math.round(4 * (this.height / 704)));
@@ -342,7 +466,16 @@ export class SceneRenderer {
                 const color = neon && random.next() < 0.3 ? random.pick(neonColors) : windowColor;
                 fillRect(this.panorama, wx, wy, size, size * 1.3, color);
                 if (lit && this.lights.length < 900)
-                  this.lights.push({ x: Math.round(wx), y: Math.round(wy), w: size, h: Math.round(size * 1.3), on: color, off: body, id: this.lights.length, blink: random.range(0.002, 0.02) });
+                  this.lights.push({
+                    x: Math.round(wx),
+                    y: Math.round(wy),
+                    w: size,
+                    h: Math.round(size * 1.3),
+                    on: color,
+                    off: body,
+                    id: this.lights.length,
+                    blink: random.range(0.002, 0.02),
+                  });
               }
             }
           }
@@ -352,8 +485,24 @@ export class SceneRenderer {
             const sw = w * random.range(0.5, 0.8);
             const sh = Math.max(6, random.range(10, 40) * (this.height / 704));
             fillRect(this.panorama, x + (w - sw) / 2, sy, sw, sh, color);
-            fillRect(this.panorama, x + (w - sw) / 2 + 3, sy + 3, sw - 6, sh - 6, mixColor(color, hex("#ffffff"), 0.5));
-            this.lights.push({ x: Math.round(x + (w - sw) / 2), y: Math.round(sy), w: Math.round(sw), h: Math.round(sh), on: color, off: mixColor(color, body, 0.8), id: this.lights.length, blink: 0.06 });
+            fillRect(
+              this.panorama,
+              x + (w - sw) / 2 + 3,
+              sy + 3,
+              sw - 6,
+              sh - 6,
+              mixColor(color, hex("#ffffff"), 0.5),
+            );
+            this.lights.push({
+              x: Math.round(x + (w - sw) / 2),
+              y: Math.round(sy),
+              w: Math.round(sw),
+              h: Math.round(sh),
+              on: color,
+              off: mixColor(color, body, 0.8),
+              id: this.lights.length,
+              blink: 0.06,
+            });
           }
         }
         x += w + random.range(2, 14);
@@ -433,7 +582,7 @@ export class SceneRenderer {
         const depth = (y - this.waterTop) / Math.max(1, height - this.waterTop);
         const amplitude = 1 + depth * 7 * (height / 704);
         x += Math.round(amplitude * Math.sin(y * (0.45 - depth * 0.3) + index * 0.32 + this.shimmerPhase));
-        x = x < 0 ? 0 : x > pan ? pan : x;
+        x = x < 0 ? 0 : Math.min(x, pan);
       }
       const start = y * panoramaWidth + x;
       out.set(source.subarray(start, start + width), y * width);
@@ -458,8 +607,28 @@ export class SceneRenderer {
         const rx = puff.rx * cloud.scale;
         const ry = puff.ry * cloud.scale;
         if (px + rx < 0 || px - rx > width) continue;
-        fillEllipse(frameCanvas, px, py + ry * 0.2, rx, ry, this.palette.cloudShade, this.foreground, offset, panoramaWidth);
-        fillEllipse(frameCanvas, px, py - ry * 0.1, rx * 0.92, ry * 0.85, this.palette.cloud, this.foreground, offset, panoramaWidth);
+        fillEllipse(
+          frameCanvas,
+          px,
+          py + ry * 0.2,
+          rx,
+          ry,
+          this.palette.cloudShade,
+          this.foreground,
+          offset,
+          panoramaWidth,
+        );
+        fillEllipse(
+          frameCanvas,
+          px,
+          py - ry * 0.1,
+          rx * 0.92,
+          ry * 0.85,
+          this.palette.cloud,
+          this.foreground,
+          offset,
+          panoramaWidth,
+        );
       }
     }
 
@@ -468,7 +637,8 @@ export class SceneRenderer {
       const column = lamp.x - offset;
       if (column + lamp.w < 0 || column >= width) continue;
       const phase = mix(lamp.id ^ this.seed, Math.floor(index * lamp.blink * 10));
-      if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6)) fillRect(frameCanvas, column, lamp.y, lamp.w, lamp.h, lamp.off);
+      if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6))
+        fillRect(frameCanvas, column, lamp.y, lamp.w, lamp.h, lamp.off);
     }
 
     // Sparkles on water.
@@ -487,7 +657,9 @@ export class SceneRenderer {
       const color = this.rain ? rgb(180, 195, 220) : rgb(250, 252, 255);
       for (const flake of this.flakes) {
         const y = (((flake.y + flake.speed * index) % height) + height) % height;
-        const x = (((flake.x + flake.drift * index + Math.sin((index + flake.y) * 0.05) * 6) % width) + width) % width;
+        const x =
+          (((flake.x + flake.drift * index + Math.sin((index + flake.y) * 0.05) * 6) % width) + width) %
+          width;
         if (this.rain) fillRect(frameCanvas, x, y, 1, flake.size, color);
         else fillRect(frameCanvas, x, y, flake.size, flake.size, color);
       }

@@ -22,7 +22,11 @@ export interface StyleOptions {
 }
 
 /** Input size of a style for an output size. */
-export function styleInputSize(width: number, height: number, scale: number): { width: number; height: number } {
+export function styleInputSize(
+  width: number,
+  height: number,
+  scale: number,
+): { width: number; height: number } {
   return { width: Math.ceil(width / scale), height: Math.ceil(height / scale) };
 }
 
@@ -76,7 +80,9 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
         const b = source[base + x] as number;
         const c = source[base + (x + 1 < w ? x + 1 : x)] as number;
         const rb = (((a & 0xff00ff) + 2 * (b & 0xff00ff) + (c & 0xff00ff) + 0x20002) >>> 2) & 0xff00ff;
-        const ga = ((((a >>> 8) & 0xff00ff) + 2 * ((b >>> 8) & 0xff00ff) + ((c >>> 8) & 0xff00ff) + 0x20002) >>> 2) & 0xff00ff;
+        const ga =
+          ((((a >>> 8) & 0xff00ff) + 2 * ((b >>> 8) & 0xff00ff) + ((c >>> 8) & 0xff00ff) + 0x20002) >>> 2) &
+          0xff00ff;
         spare[base + x] = (rb | (ga << 8)) >>> 0;
       }
     }
@@ -89,7 +95,9 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
         const b = spare[base + x] as number;
         const c = spare[down + x] as number;
         const rb = (((a & 0xff00ff) + 2 * (b & 0xff00ff) + (c & 0xff00ff) + 0x20002) >>> 2) & 0xff00ff;
-        const ga = ((((a >>> 8) & 0xff00ff) + 2 * ((b >>> 8) & 0xff00ff) + ((c >>> 8) & 0xff00ff) + 0x20002) >>> 2) & 0xff00ff;
+        const ga =
+          ((((a >>> 8) & 0xff00ff) + 2 * ((b >>> 8) & 0xff00ff) + ((c >>> 8) & 0xff00ff) + 0x20002) >>> 2) &
+          0xff00ff;
         target[base + x] = (rb | (ga << 8)) >>> 0;
       }
     }
@@ -112,13 +120,18 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
       const row = y * w;
       for (let x = 1; x < w - 1; x++) {
         const i = row + x;
-        const a = luma[i - w - 1] as number, b = luma[i - w] as number, c = luma[i - w + 1] as number;
-        const d = luma[i - 1] as number, f = luma[i + 1] as number;
-        const g = luma[i + w - 1] as number, hh = luma[i + w] as number, k = luma[i + w + 1] as number;
+        const a = luma[i - w - 1] as number,
+          b = luma[i - w] as number,
+          c = luma[i - w + 1] as number;
+        const d = luma[i - 1] as number,
+          f = luma[i + 1] as number;
+        const g = luma[i + w - 1] as number,
+          hh = luma[i + w] as number,
+          k = luma[i + w + 1] as number;
         const gx = c + 2 * f + k - a - 2 * d - g;
         const gy = g + 2 * hh + k - a - 2 * b - c;
         const magnitude = (((gx < 0 ? -gx : gx) + (gy < 0 ? -gy : gy)) * scaled) >> 8;
-        edges[i] = magnitude > 255 ? 255 : magnitude;
+        edges[i] = Math.min(magnitude, 255);
       }
     }
   };
@@ -127,7 +140,11 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
   const colorTable = (transform: (r: number, g: number, b: number) => number): Uint32Array => {
     const table = new Uint32Array(32768);
     for (let key = 0; key < 32768; key++) {
-      table[key] = transform(((key & 31) << 3) | 4, (((key >> 5) & 31) << 3) | 4, (((key >> 10) & 31) << 3) | 4);
+      table[key] = transform(
+        ((key & 31) << 3) | 4,
+        (((key >> 5) & 31) << 3) | 4,
+        (((key >> 10) & 31) << 3) | 4,
+      );
     }
     return table;
   };
@@ -136,7 +153,8 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
     const l = (r * 77 + g * 150 + b * 29) / 256;
     return [l + (r - l) * amount, l + (g - l) * amount, l + (b - l) * amount];
   };
-  const asWords = (input: Uint8Array): Uint32Array => new Uint32Array(input.buffer, input.byteOffset, lowPixels);
+  const asWords = (input: Uint8Array): Uint32Array =>
+    new Uint32Array(input.buffer, input.byteOffset, lowPixels);
 
   const smoothing = Math.max(1, Math.min(4, Math.round(options.smoothing)));
 
@@ -149,7 +167,8 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
       });
       const ink = colorTable((r, g, b) => rgb(r * 0.15, g * 0.15, b * 0.2));
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           blur(asWords(input), work);
           for (let pass = 1; pass < smoothing; pass++) blur(work, work);
@@ -167,7 +186,8 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
       const gray = new Uint32Array(256);
       for (let v = 0; v < 256; v++) gray[v] = rgb(v, v, v * 0.96);
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           computeLuma(asWords(input));
           detectEdges(1.6);
@@ -176,7 +196,7 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
             const l = luma[i] as number;
             const shade = l < 80 && ((i + ((i / w) | 0)) & 3) === 0 ? 60 : 0;
             const value = 238 + (l >> 4) - (((edges[i] as number) * 230) >> 8) - shade;
-            work[i] = gray[value < 0 ? 0 : value > 255 ? 255 : value] as number;
+            work[i] = gray[value < 0 ? 0 : Math.min(value, 255)] as number;
           }
           upscale(out);
         },
@@ -196,9 +216,10 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
         return rgb(sr * 0.7 + 20, sg * 0.7 + 18, sb * 0.7 + 22);
       });
       const grain = new Uint8Array(lowPixels);
-      for (let i = 0; i < lowPixels; i++) grain[i] = (Math.imul(i, 2654435761) >>> 29) === 0 ? 1 : 0;
+      for (let i = 0; i < lowPixels; i++) grain[i] = Math.imul(i, 2654435761) >>> 29 === 0 ? 1 : 0;
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           blur(asWords(input), work);
           for (let pass = 0; pass < smoothing + 1; pass++) blur(work, work);
@@ -206,7 +227,9 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
           detectEdges(0.7);
           for (let i = 0; i < lowPixels; i++) {
             const key = colorKey(work[i] as number);
-            work[i] = ((edges[i] as number) > 28 ? pigment[key] : grain[i] ? paper[key] : wash[key]) as number;
+            work[i] = (
+              (edges[i] as number) > 28 ? pigment[key] : grain[i] ? paper[key] : wash[key]
+            ) as number;
           }
           upscale(out);
         },
@@ -224,7 +247,8 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
         blue[x] = 255;
       }
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           blur(asWords(input), work);
           computeLuma(work);
@@ -236,7 +260,8 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
               const r = (l >> 3) + (((red[x] as number) * e) >> 8);
               const g = (l >> 4) + (((green[x] as number) * e) >> 8);
               const b = (l >> 2) + (((blue[x] as number) * e) >> 8);
-              work[i] = (0xff000000 | ((b > 255 ? 255 : b) << 16) | ((g > 255 ? 255 : g) << 8) | (r > 255 ? 255 : r)) >>> 0;
+              work[i] =
+                (0xff000000 | (Math.min(b, 255) << 16) | (Math.min(g, 255) << 8) | Math.min(r, 255)) >>> 0;
             }
           }
           upscale(out);
@@ -245,23 +270,46 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
     }
     case "pixel": {
       const palette = [
-        [20, 12, 28], [68, 36, 52], [48, 52, 109], [78, 74, 78], [133, 76, 48], [52, 101, 36], [208, 70, 72], [117, 113, 97],
-        [89, 125, 206], [210, 125, 44], [133, 149, 161], [109, 170, 44], [210, 170, 153], [109, 194, 202], [218, 212, 94], [222, 238, 214],
+        [20, 12, 28],
+        [68, 36, 52],
+        [48, 52, 109],
+        [78, 74, 78],
+        [133, 76, 48],
+        [52, 101, 36],
+        [208, 70, 72],
+        [117, 113, 97],
+        [89, 125, 206],
+        [210, 125, 44],
+        [133, 149, 161],
+        [109, 170, 44],
+        [210, 170, 153],
+        [109, 194, 202],
+        [218, 212, 94],
+        [222, 238, 214],
       ];
       const packed = palette.map(([r, g, b]) => rgb(r as number, g as number, b as number));
       const cache = new Map<number, number>();
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           for (let i = 0, p = 0; i < lowPixels; i++, p += 4) {
-            const key = ((input[p] as number) >> 3) | (((input[p + 1] as number) >> 3) << 5) | (((input[p + 2] as number) >> 3) << 10);
+            const key =
+              ((input[p] as number) >> 3) |
+              (((input[p + 1] as number) >> 3) << 5) |
+              (((input[p + 2] as number) >> 3) << 10);
             let color = cache.get(key);
             if (color === undefined) {
               let best = 0;
               let bestDistance = Number.POSITIVE_INFINITY;
-              const r = (input[p] as number) & 0xf8, g = (input[p + 1] as number) & 0xf8, b = (input[p + 2] as number) & 0xf8;
+              const r = (input[p] as number) & 0xf8,
+                g = (input[p + 1] as number) & 0xf8,
+                b = (input[p + 2] as number) & 0xf8;
               palette.forEach(([pr, pg, pb], index) => {
-                const distance = ((pr as number) - r) ** 2 * 3 + ((pg as number) - g) ** 2 * 4 + ((pb as number) - b) ** 2 * 2;
+                const distance =
+                  ((pr as number) - r) ** 2 * 3 +
+                  ((pg as number) - g) ** 2 * 4 +
+                  ((pb as number) - b) ** 2 * 2;
                 if (distance < bestDistance) {
                   bestDistance = distance;
                   best = index;
@@ -302,20 +350,31 @@ export function createStyle(name: StyleName, options: StyleOptions): Style {
         channelLut[2][index] = clampByte(curve * 240);
       }
       return {
-        name, scale,
+        name,
+        scale,
         apply(input, out) {
           const total = width * height;
           if (name === "vivid") {
             const [lr, lg, lb] = channelLut;
             for (let i = 0, p = 0; i < total; i++, p += 4) {
-              const r = input[p] as number, g = input[p + 1] as number, b = input[p + 2] as number;
+              const r = input[p] as number,
+                g = input[p + 1] as number,
+                b = input[p + 2] as number;
               const l = (r * 77 + g * 150 + b * 29) >> 8;
-              out[i] = (0xff000000 | ((lb[b + ((b - l) >> 1) + 128] as number) << 16) | ((lg[g + ((g - l) >> 1) + 128] as number) << 8) | (lr[r + ((r - l) >> 1) + 128] as number)) >>> 0;
+              out[i] =
+                (0xff000000 |
+                  ((lb[b + ((b - l) >> 1) + 128] as number) << 16) |
+                  ((lg[g + ((g - l) >> 1) + 128] as number) << 8) |
+                  (lr[r + ((r - l) >> 1) + 128] as number)) >>>
+                0;
             }
             return;
           }
           for (let i = 0, p = 0; i < total; i++, p += 4) {
-            out[i] = lut[((input[p] as number) * 77 + (input[p + 1] as number) * 150 + (input[p + 2] as number) * 29) >> 8] as number;
+            out[i] = lut[
+              ((input[p] as number) * 77 + (input[p + 1] as number) * 150 + (input[p + 2] as number) * 29) >>
+                8
+            ] as number;
           }
         },
       };

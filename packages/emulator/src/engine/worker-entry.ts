@@ -24,7 +24,8 @@ async function locate(): Promise<string> {
   const built = join(directory, workerBundleName);
   if (existsSync(built)) return built;
   const source = join(directory, "worker.ts");
-  if (!existsSync(source)) throw new Error(`The emulator engine worker is missing: expected ${built}. Rebuild @decart/emulator.`);
+  if (!existsSync(source))
+    throw new Error(`The emulator engine worker is missing: expected ${built}. Rebuild @decart/emulator.`);
   return bundleFromSource(source);
 }
 
@@ -42,7 +43,8 @@ async function bundleFromSource(source: string): Promise<string> {
   const directory = dirname(source);
   const hash = createHash("sha256");
   for (const name of readdirSync(directory).sort()) {
-    if (name.endsWith(".ts") && !name.endsWith(".test.ts")) hash.update(name).update(readFileSync(join(directory, name)));
+    if (name.endsWith(".ts") && !name.endsWith(".test.ts"))
+      hash.update(name).update(readFileSync(join(directory, name)));
   }
   const cacheDirectory = join(packageRoot(source), "node_modules", ".cache", "decart-emulator");
   const target = join(cacheDirectory, `engine-worker-${hash.digest("hex").slice(0, 16)}.mjs`);

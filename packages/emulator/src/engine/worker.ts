@@ -45,12 +45,23 @@ port.on("message", (message: WorkerRequest) => {
       child.on("close", () => own.delete(child));
     },
     onProgress: (fraction) => post({ type: "progress", id, fraction }),
-  }).then(
-    (result) => post({ type: "done", id, result }),
-    (error: unknown) => {
-      killChildren(id);
-      const value = error as { name?: string; message?: string; field?: string; stack?: string };
-      post({ type: "error", id, error: { name: value?.name ?? "Error", message: value?.message ?? String(error), field: value?.field, stack: value?.stack } });
-    },
-  ).finally(() => children.delete(id));
+  })
+    .then(
+      (result) => post({ type: "done", id, result }),
+      (error: unknown) => {
+        killChildren(id);
+        const value = error as { name?: string; message?: string; field?: string; stack?: string };
+        post({
+          type: "error",
+          id,
+          error: {
+            name: value?.name ?? "Error",
+            message: value?.message ?? String(error),
+            field: value?.field,
+            stack: value?.stack,
+          },
+        });
+      },
+    )
+    .finally(() => children.delete(id));
 });

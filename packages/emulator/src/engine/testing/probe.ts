@@ -33,9 +33,16 @@ export function resolveFfprobe(): string {
  */
 export async function probeVideo(path: string): Promise<VideoProbe> {
   const { stdout } = await run(resolveFfprobe(), [
-    "-v", "error", "-count_frames", "-select_streams", "v:0",
-    "-show_entries", "stream=codec_name,pix_fmt,width,height,r_frame_rate,nb_read_frames,color_primaries,color_transfer,color_space:format=duration,format_name",
-    "-of", "json", path,
+    "-v",
+    "error",
+    "-count_frames",
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "stream=codec_name,pix_fmt,width,height,r_frame_rate,nb_read_frames,color_primaries,color_transfer,color_space:format=duration,format_name",
+    "-of",
+    "json",
+    path,
   ]);
   const parsed = JSON.parse(stdout) as {
     streams: Record<string, string | number | undefined>[];
