@@ -86,7 +86,8 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
   const rule = (methods: string[], statusCodes: number[], withoutResponse: boolean): RetryRule => ({
     ky: {
       limit,
-      methods,
+      // With no retries, no method is "retriable": ky then skips its retry wrapper altogether.
+      methods: limit > 0 ? methods : [],
       statusCodes,
       // ky honours `Retry-After` (seconds or a date) on these, capped at `maxRetryAfter`.
       afterStatusCodes: [413, 429, 503],
