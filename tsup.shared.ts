@@ -7,7 +7,9 @@ import type { Options } from "tsup";
  * injected as `__DECART_VERSION__`, dependencies left external.
  */
 export function packageBuild(directory: string, overrides: Partial<Options> = {}): Options {
-  const manifest = JSON.parse(readFileSync(resolve(directory, "package.json"), "utf8")) as { version: string };
+  const manifest = JSON.parse(readFileSync(resolve(directory, "package.json"), "utf8")) as {
+    version: string;
+  };
   return {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],

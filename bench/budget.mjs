@@ -30,7 +30,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { minified, gzipped } = await measureBundle();
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   console.log(`bundle of one process call (core + models): ${kb(minified)} minified, ${kb(gzipped)} gzipped`);
-  console.log(`budget ${kb(budgetBytes)}: ${(gzipped / budgetBytes).toFixed(2)}× of budget (Decart's SDK: 257 KB)`);
+  console.log(
+    `budget ${kb(budgetBytes)}: ${(gzipped / budgetBytes).toFixed(2)}× of budget (Decart's SDK: 257 KB)`,
+  );
   if (gzipped > budgetBytes) {
     console.error(`over budget by ${kb(gzipped - budgetBytes)}`);
     process.exit(1);

@@ -58,6 +58,8 @@ export async function callOverhead({ rounds = 7, calls = 400 } = {}) {
     const form = new FormData();
     form.set("prompt", prompt);
     form.set("seed", "42");
+    form.set("resolution", "720p");
+    form.set("orientation", "landscape");
     const response = await fetch(`${server.url}/v1/generate/lucy-pro-t2i`, {
       method: "POST",
       headers: { "x-api-key": "bench-key" },
@@ -82,7 +84,13 @@ export async function callOverhead({ rounds = 7, calls = 400 } = {}) {
   }
   await server.close();
   const ratio = median(sdk) / median(raw);
-  printRow("process() per call vs raw fetch", `${median(sdk).toFixed(3)} ms vs ${median(raw).toFixed(3)} ms`, ratio, 1.05, "Decart's SDK 1.07×");
+  printRow(
+    "process() per call vs raw fetch",
+    `${median(sdk).toFixed(3)} ms vs ${median(raw).toFixed(3)} ms`,
+    ratio,
+    1.05,
+    "Decart's SDK 1.07×",
+  );
   return ratio;
 }
 
@@ -99,7 +107,13 @@ export async function instantJob({ runs = 30 } = {}) {
   }
   await server.close();
   const value = median(times);
-  printRow("video process(), job done at once", `${value.toFixed(1)} ms median`, value / 50, 1, "goal 50 ms; Decart's SDK ~504 ms");
+  printRow(
+    "video process(), job done at once",
+    `${value.toFixed(1)} ms median`,
+    value / 50,
+    1,
+    "goal 50 ms; Decart's SDK ~504 ms",
+  );
   return value;
 }
 
@@ -111,7 +125,11 @@ export async function abortLatency({ runs = 20 } = {}) {
   const times = [];
   for (let run = 0; run < runs; run++) {
     const controller = new AbortController();
-    const pending = client.process({ model, prompt: "Epic fantasy landscape with dragons", signal: controller.signal });
+    const pending = client.process({
+      model,
+      prompt: "Epic fantasy landscape with dragons",
+      signal: controller.signal,
+    });
     const settled = pending.then(
       () => performance.now(),
       () => performance.now(),
@@ -123,7 +141,13 @@ export async function abortLatency({ runs = 20 } = {}) {
   }
   await server.close();
   const value = median(times);
-  printRow("abort → reject, mid-poll", `${value.toFixed(2)} ms median`, value / 20, 1, "goal 20 ms; Decart's SDK ~1,250 ms");
+  printRow(
+    "abort → reject, mid-poll",
+    `${value.toFixed(2)} ms median`,
+    value / 20,
+    1,
+    "goal 20 ms; Decart's SDK ~1,250 ms",
+  );
   return value;
 }
 
@@ -178,9 +202,13 @@ export async function uploadMemory({ mebibytes = 512 } = {}) {
 
 function childPeak(mode, file, url) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL("./upload-child.mjs", import.meta.url).pathname, mode, file, url], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [new URL("./upload-child.mjs", import.meta.url).pathname, mode, file, url],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (data) => {
       output += data;
@@ -212,7 +240,13 @@ export async function importTime({ runs = 15 } = {}) {
     loaded.push(await time('await import("@decart/core"); await import("@decart/models");'));
   }
   const extra = median(loaded) - median(empty);
-  printRow("cold import of core + models", `+${extra.toFixed(1)} ms over an empty script (${median(empty).toFixed(0)} ms)`, extra / 40, 1, "goal 40 ms; Decart's SDK 85 ms");
+  printRow(
+    "cold import of core + models",
+    `+${extra.toFixed(1)} ms over an empty script (${median(empty).toFixed(0)} ms)`,
+    extra / 40,
+    1,
+    "goal 40 ms; Decart's SDK 85 ms",
+  );
   return extra;
 }
 

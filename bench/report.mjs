@@ -14,7 +14,9 @@ const rows = [];
 export function printRow(name, figure, ratio, goal, anchor) {
   const verdict = ratio <= goal ? "ok" : "OVER";
   rows.push({ name, verdict });
-  console.log(`${name.padEnd(40)} ${figure.padEnd(48)} ${ratio.toFixed(2)}× (goal ≤ ${goal}×) ${verdict}  [${anchor}]`);
+  console.log(
+    `${name.padEnd(40)} ${figure.padEnd(48)} ${ratio.toFixed(2)}× (goal ≤ ${goal}×) ${verdict}  [${anchor}]`,
+  );
 }
 
 export const overGoal = () => rows.filter((row) => row.verdict !== "ok").map((row) => row.name);

@@ -13,7 +13,13 @@ if (wants("core")) {
   await instantJob();
   await abortLatency();
   const { gzipped } = await measureBundle();
-  printRow("bundle of one process call (min+gz)", `${(gzipped / 1024).toFixed(1)} KB`, gzipped / (15 * 1024), 1, "goal 15 KB; Decart's SDK 257 KB");
+  printRow(
+    "bundle of one process call (min+gz)",
+    `${(gzipped / 1024).toFixed(1)} KB`,
+    gzipped / (15 * 1024),
+    1,
+    "goal 15 KB; Decart's SDK 257 KB",
+  );
   await importTime();
   await uploadMemory();
 }

@@ -8,7 +8,8 @@ let passed = Number(checksPassed);
 let failed = Number(checksFailed);
 let reports = 0;
 for (const group of ["packages", "apps", "."]) {
-  const dirs = group === "." ? ["bench"] : existsSync(group) ? readdirSync(group).map((d) => join(group, d)) : [];
+  const dirs =
+    group === "." ? ["bench"] : existsSync(group) ? readdirSync(group).map((d) => join(group, d)) : [];
   for (const dir of dirs) {
     const file = join(dir, ".reports", "vitest.json");
     if (!existsSync(file)) continue;
