@@ -25,7 +25,8 @@ check "lint" pnpm exec biome check .
 check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
 check "package checks (publint, attw)" pnpm exec turbo run check:package --output-logs=errors-only
 check "bundle budget" pnpm --filter @decart/bench run budget
-pnpm exec turbo run test --continue --output-logs=full
+# One package suite at a time: the media and browser suites each use both cores of a small machine.
+pnpm exec turbo run test --continue --concurrency=1 --output-logs=full
 tests_status=$?
 
 totals=$(node scripts/test-totals.mjs "$checks_passed" "$checks_failed" "$tests_status")
