@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -80,32 +81,39 @@ for (let run = 0; run < 3; run++) {
   console.log("  peak total", mb(p.total), "node", mb(p.node), "children", mb(p.children), "pss", mb(p.pss));
   await time(jobs.t2i);
 }
+dump();
 await emulator.close();
 
-import { readFileSync } from "node:fs";
-
-const smaps = readFileSync("/proc/self/smaps", "utf8").split("\n");
-const maps = [];
-let cur;
-for (const line of smaps) {
-  if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
-    const [range, , , , , ...name] = line.split(/\s+/);
-    const [a, b] = range.split("-").map((x) => parseInt(x, 16));
-    cur = { name: name.join(" ") || "[anon]", size: (b - a) / 1024, rss: 0 };
-    maps.push(cur);
-  } else if (line.startsWith("Rss:")) cur.rss = Number(line.split(/\s+/)[1]);
+function dump() {
+  const smaps = readFileSync("/proc/self/smaps", "utf8").split("\n");
+  const maps = [];
+  let cur;
+  for (const line of smaps) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) {
+      const [range, , , , , ...name] = line.split(/\s+/);
+      const [a, b] = range.split("-").map((x) => parseInt(x, 16));
+      cur = { name: name.join(" ") || "[anon]", size: (b - a) / 1024, rss: 0 };
+      maps.push(cur);
+    } else if (line.startsWith("Rss:")) cur.rss = Number(line.split(/\s+/)[1]);
+  }
+  console.log(
+    maps
+      .filter((m) => m.name === "[anon]" && m.rss > 1024)
+      .map((m) => `${(m.size / 1024).toFixed(1)}MB:${(m.rss / 1024).toFixed(1)}`)
+      .join(" "),
+  );
+  const by = {};
+  for (const m of maps) {
+    const k = m.name.includes("/")
+      ? m.name.split("/").pop()
+      : `${m.name} ${m.size >= 65536 ? "64MB+" : m.size >= 1024 ? "1MB+" : "small"}`;
+    by[k] = (by[k] ?? 0) + m.rss;
+  }
+  console.log(
+    Object.entries(by)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([k, v]) => `${k}: ${(v / 1024).toFixed(1)} MB`)
+      .join("\n"),
+  );
 }
-const by = {};
-for (const m of maps) {
-  const k = m.name.includes("/")
-    ? m.name.split("/").pop()
-    : `${m.name} ${m.size >= 65536 ? "64MB+" : m.size >= 1024 ? "1MB+" : "small"}`;
-  by[k] = (by[k] ?? 0) + m.rss;
-}
-console.log(
-  Object.entries(by)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 12)
-    .map(([k, v]) => `${k}: ${(v / 1024).toFixed(1)} MB`)
-    .join("\n"),
-);

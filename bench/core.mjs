@@ -1,16 +1,12 @@
 // Benchmarks of @decart/core (+ @decart/models) against baselines measured in the same run.
 // Every figure is printed next to its baseline as a ratio. Runs against the built packages.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { createReadStream, openAsBlob } from "node:fs";
-import { open, rm } from "node:fs/promises";
-import { createServer, request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
 import { createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
 import { median, printRow, sleep } from "./report.mjs";
+import { childPeak, makeUploadFile, startUploadSink } from "./upload.mjs";
 
 const png = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
@@ -153,37 +149,14 @@ export async function abortLatency({ runs = 20 } = {}) {
 
 /** Peak RSS of a child process uploading a large file: node:http pipe (floor) vs `client.process`. */
 export async function uploadMemory({ mebibytes = 512 } = {}) {
-  const file = join(tmpdir(), `decart-bench-upload-${process.pid}.mp4`);
-  const handle = await open(file, "w");
-  const chunk = randomBytes(1 << 20);
-  for (let index = 0; index < mebibytes; index++) await handle.write(chunk);
-  await handle.close();
-  let received = 0;
-  const sink = createServer((incoming, outgoing) => {
-    incoming.on("data", (data) => {
-      received += data.length;
-    });
-    incoming.on("end", () => {
-      if (incoming.url?.startsWith("/v1/jobs/") && incoming.method === "POST") {
-        outgoing.writeHead(200, { "content-type": "application/json" });
-        outgoing.end(JSON.stringify({ job_id: "job-1", status: "pending" }));
-      } else if (incoming.url?.endsWith("/content")) {
-        outgoing.writeHead(200, { "content-type": "video/mp4" });
-        outgoing.end(png);
-      } else if (incoming.url?.startsWith("/v1/jobs/")) {
-        outgoing.writeHead(200, { "content-type": "application/json" });
-        outgoing.end(JSON.stringify({ job_id: "job-1", status: "completed" }));
-      } else {
-        outgoing.writeHead(200);
-        outgoing.end("ok");
-      }
-    });
-  });
-  await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${sink.address().port}`;
+  const upload = await makeUploadFile(mebibytes, "core-upload");
+  const sink = await startUploadSink();
   try {
-    const floor = await childPeak("pipe", file, url);
-    const sdk = await childPeak("sdk", file, url);
+    const floor = await childPeak("pipe", upload.file, sink.url);
+    const before = sink.received;
+    const sdk = await childPeak("blob", upload.file, sink.url);
+    if (sink.received - before < mebibytes * 2 ** 20)
+      throw new Error("the upload did not deliver every byte");
     const ratio = sdk / floor;
     printRow(
       `peak RSS uploading ${mebibytes} MiB`,
@@ -194,31 +167,9 @@ export async function uploadMemory({ mebibytes = 512 } = {}) {
     );
     return ratio;
   } finally {
-    sink.close();
-    await rm(file, { force: true });
-    void received;
+    await sink.close();
+    await upload.remove();
   }
-}
-
-function childPeak(mode, file, url) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [new URL("./upload-child.mjs", import.meta.url).pathname, mode, file, url],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (data) => {
-      output += data;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`upload child (${mode}) exited with ${code}`));
-      resolve(Number(output.trim()));
-    });
-  });
 }
 
 /** Cold `import` of core + models in a fresh Node process, over an empty script. */
@@ -249,5 +200,3 @@ export async function importTime({ runs = 15 } = {}) {
   );
   return extra;
 }
-
-export { createReadStream, openAsBlob, request };
