@@ -1,4 +1,5 @@
-// Builds the documentation site into site/: renders the model gallery with the emulator, then runs
+// Builds the documentation site into site/: renders the model gallery with the emulator, writes the
+// Models page from the registry, then runs
 // typedoc over every package with validation warnings treated as errors. When typedoc fails, the
 // exports that lack documentation are listed at the end, one per line.
 //
@@ -8,10 +9,12 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderGallery } from "./gallery.mjs";
+import { writeModelsPage } from "./models-page.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 await renderGallery(root);
+await writeModelsPage(root);
 
 const lenient = process.env.DOCS_ALLOW_UNDOCUMENTED === "1";
 const typedocArguments = [
