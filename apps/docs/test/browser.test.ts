@@ -41,14 +41,14 @@ function serveSite(): Promise<Server> {
   return new Promise((resolve) => site.listen(0, "127.0.0.1", () => resolve(site)));
 }
 
-async function open(path: string, screenshot: string): Promise<Page> {
+async function open(path: string, screenshot: string, fullPage = true): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (error) => failures.push(`${path}: ${error.message}`));
   page.on("response", (response) => {
     if (response.status() >= 400) failures.push(`${path}: ${response.status()} ${response.url()}`);
   });
   await page.goto(`${origin}/${path}`, { waitUntil: "load" });
-  await page.screenshot({ path: join(screenshots, screenshot), fullPage: true });
+  await page.screenshot({ path: join(screenshots, screenshot), fullPage });
   return page;
 }
 
@@ -122,6 +122,23 @@ describe("the built site in headless chromium", () => {
       );
       expect(loaded).toBe(true);
     }
+    await page.close();
+  });
+
+  it("renders the Models page with every sample thumbnail loaded", async () => {
+    // The page is long (a section per model): the screenshot is of its first screen only.
+    const page = await open("documents/Models.html", "models.png", false);
+    expect(await page.locator("h1").first().textContent()).toContain("Models");
+    expect(await page.locator("h2").count()).toBeGreaterThanOrEqual(23);
+    const pictures = page.locator('img[src*="lucy-"]');
+    expect(await pictures.count()).toBeGreaterThanOrEqual(23);
+    for (const picture of await pictures.all()) await picture.scrollIntoViewIfNeeded();
+    const loaded = await pictures.evaluateAll((images) =>
+      images.every(
+        (image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
+    expect(loaded).toBe(true);
     await page.close();
   });
 
