@@ -1,5 +1,5 @@
 import { type ReceivedFile, startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
 import { createDecartClient, type DecartClientOptions } from "./client";
 import {
@@ -426,18 +426,35 @@ describe("retries", () => {
   });
 
   test("sync generate is not retried after a dropped connection or a timeout", async () => {
+    // Attempts are counted as the client makes them: the server shares this process's event loop, so
+    // under load it may read a request only after the client has already given up on it.
+    let attempts = 0;
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      attempts += 1;
+      return globalThis.fetch(input, init);
+    };
     server.route("POST /v1/generate/test-t2i", { reset: true });
-    const reset = await clientFor()
+    const reset = await clientFor({ fetch })
       .process({ model: testImageModel, prompt: "x" })
       .catch((caught) => caught);
     expect(reset).toBeInstanceOf(ProcessingError);
     expect(reset.code).toBe("NETWORK_ERROR");
-    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png", delay: 400 });
-    const slow = await clientFor({ timeout: 100 })
+    expect(attempts).toBe(1);
+    // The server records a request before it drops the connection.
+    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(1);
+
+    // Never answered, so the attempt can only end by timing out; the timeout leaves the request ample
+    // time to reach the server first.
+    server.route("POST /v1/generate/test-t2i", { stall: true });
+    const slow = await clientFor({ fetch, timeout: 1_000 })
       .process({ model: testImageModel, prompt: "x" })
       .catch((caught) => caught);
     expect(slow).toBeInstanceOf(TimeoutError);
-    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(2);
+    expect(attempts).toBe(2);
+    // The timed-out attempt was really sent: the server saw it (possibly after the client gave up).
+    await vi.waitFor(() => expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(2), {
+      timeout: 5_000,
+    });
   });
 
   test("a status read that times out is retried", async () => {
