@@ -12,7 +12,7 @@ const png = Buffer.from(
 export interface GatedEngine extends Engine {
   /** Every render the server started, in order. */
   readonly renders: RenderRequest[];
-  /** Prompts of renders the server aborted (a cancelled job or a dropped request). */
+  /** Prompts of renders the server aborted while they waited (a cancelled job or a dropped request). */
   readonly aborted: string[];
   /** Lets every waiting render (and every later one, when `auto`) finish. */
   release(auto?: boolean): void;
@@ -49,24 +49,26 @@ export function gatedEngine(): GatedEngine {
       for (const watcher of [...watchers]) watcher();
       request.onProgress?.(0.25);
       await new Promise<void>((resolve, reject) => {
-        const done = () => {
-          waiting.delete(done);
-          resolve();
-        };
         if (request.signal.aborted) {
           aborted.push(request.prompt);
           reject(request.signal.reason);
           return;
         }
-        request.signal.addEventListener(
-          "abort",
-          () => {
-            waiting.delete(done);
-            aborted.push(request.prompt);
-            reject(request.signal.reason);
-          },
-          { once: true },
-        );
+        // Only an abort that stops a waiting render counts. Once released the render has finished: the
+        // emulator may still abort its signal afterwards (a sync request whose client closes the
+        // connection as soon as it has read the body, before the server sees its write finish), and that
+        // is not a cancellation.
+        const onAbort = () => {
+          waiting.delete(done);
+          aborted.push(request.prompt);
+          reject(request.signal.reason);
+        };
+        const done = () => {
+          waiting.delete(done);
+          request.signal.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        request.signal.addEventListener("abort", onAbort, { once: true });
         waiting.add(done);
         if (auto) done();
       });

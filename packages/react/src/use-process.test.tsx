@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { InvalidInputError } from "@decart/core";
 import { models } from "@decart/models";
-import { act, cleanup, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, configure, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useEffect, useRef } from "react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DecartProvider } from "./provider";
@@ -11,6 +11,10 @@ import { type UseProcessResult, useProcess } from "./use-process";
 interface HappyDomWindow {
   happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } };
 }
+
+// A whole job (submit, polls, download) against the emulator can take over a second on a loaded
+// machine; `waitFor` only waits for what it asserts, so a generous bound costs nothing when it passes.
+configure({ asyncUtilTimeout: 10_000 });
 
 let setup: TestSetup;
 beforeAll(async () => {
