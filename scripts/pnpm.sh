@@ -7,4 +7,6 @@ bin="$root/.tools/node_modules/.bin/pnpm"
 if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "$version" ]; then
   npm install --prefix "$root/.tools" --no-save --no-audit --no-fund --loglevel=error "pnpm@$version" >&2
 fi
+# On PATH too, for tools that look for the package manager themselves (turbo, publint, attw --pack).
+export PATH="$root/.tools/node_modules/.bin:$PATH"
 exec "$bin" "$@"
