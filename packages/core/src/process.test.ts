@@ -195,6 +195,35 @@ describe("file inputs", () => {
     expect(download?.headers["x-api-key"]).toBeUndefined();
   });
 
+  test("a large file upload is a fixed-length body, streamed or (with a custom fetch) a FormData", async () => {
+    routeJob("job-length", { status: "completed" });
+    // Over 1 MB, so that in Node without a custom fetch the body is the SDK's own multipart stream.
+    const bytes = new Uint8Array(2 ** 20 + 3).map((_, index) => index % 251);
+    const data = new File([bytes], 'clip "a".mp4', { type: "video/mp4" });
+    const forms = [];
+    for (const fetch of [
+      undefined,
+      (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init),
+    ]) {
+      server.requests.length = 0;
+      await clientFor({ fetch }).process({ model: testVideoModel, prompt: "a\nb", data });
+      const submit = server.requestsTo("POST /v1/jobs/test-i2v")[0];
+      expect(submit?.headers["content-type"]).toMatch(
+        fetch ? /boundary=-+formdata-undici/ : /boundary=----decart-/,
+      );
+      expect(submit?.headers["transfer-encoding"]).toBeUndefined();
+      expect(Number(submit?.headers["content-length"])).toBe(submit?.body.byteLength);
+      forms.push(submit?.form);
+    }
+    expect(fileField({ form: forms[0] }, "data")).toEqual({
+      name: 'clip "a".mp4',
+      type: "video/mp4",
+      size: bytes.byteLength,
+      bytes,
+    });
+    expect(forms[0]).toEqual(forms[1]);
+  });
+
   test("start and end travel as two parts", async () => {
     routeJob("job-flf", { status: "completed" });
     await clientFor().process({

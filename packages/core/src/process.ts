@@ -8,6 +8,7 @@ import { multipartBody } from "./multipart";
 import { applyErrorHooks } from "./plugins";
 import { createReporter, readJobInfo, waitForJob } from "./poll";
 import type { StandardSchemaV1 } from "./standard-schema";
+import { detectRuntime } from "./user-agent";
 
 /**
  * Per-call controls that travel beside a model's inputs.
@@ -71,7 +72,9 @@ export type ProcessOptions<Model extends ModelDefinition = ModelDefinition> = {
 /** A validated call, ready to send. */
 export interface PreparedCall {
   model: ModelDefinition;
-  body: () => FormData;
+  body: () => BodyInit;
+  /** The body's own headers: Content-Type and Content-Length of a streamed multipart body. */
+  headers?: Record<string, string> | undefined;
 }
 
 /** Maps a Standard Schema issue to an SDK issue with a dot path. */
@@ -108,7 +111,18 @@ export async function prepareCall(
       await resolveFileInput(field, value, { model: model.name, fetch: context.fetch, signal }),
     );
   }
-  return { model, body: multipartBody(values, files) };
+  // The body is a stream only in Node (20.19 or later), whose fetch takes a `duplex: "half"` stream body
+  // over HTTP/1.1 with the Content-Length given. Anywhere with a `document` (browsers, Electron renderers,
+  // jsdom) keeps FormData: Chrome streams request bodies over HTTP/2 only and forbids Content-Length. So
+  // does a custom fetch, which may not take a stream (node-fetch 2 does not).
+  // Bodies without a file over 1 MB keep FormData too: building a stream costs more per call than it saves.
+  const stream =
+    [...files.values()].some((file) => file.blob.size > 1e6) &&
+    !context.fetch &&
+    detectRuntime() === "node" &&
+    typeof document === "undefined";
+  const body = multipartBody(values, files, stream ? `----decart-${randomId()}` : undefined);
+  return { model, ...body };
 }
 
 /** A fresh id for `Idempotency-Key`. */
@@ -138,7 +152,7 @@ export async function submitJob(
       method: "POST",
       path: call.model.endpoints.jobs,
       body: call.body,
-      headers: { "Idempotency-Key": randomId() },
+      headers: { ...call.headers, "Idempotency-Key": randomId() },
       retry: "submit",
       signal: controller?.signal,
       model: call.model.name,
@@ -248,6 +262,7 @@ export async function runProcess(context: ClientContext, options: ProcessOptions
         method: "POST",
         path: call.model.endpoints.generate,
         body: call.body,
+        headers: call.headers,
         retry: "generate",
         signal,
         model: call.model.name,

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { openScope, sleep } from "./abort";
 import { InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
 import { sniffMediaType } from "./file-input";
-import { encodeFormValue } from "./multipart";
+import { encodeFormValue, multipartBody } from "./multipart";
 import { normalizePolling, pollDelay } from "./poll";
 import { describeErrorBody, parseRetryAfter } from "./transport";
 import { buildUserAgent } from "./user-agent";
@@ -113,5 +113,58 @@ describe("abort helpers", () => {
     controller.abort("why");
     expect(linked.signal?.reason).toBe("why");
     linked.dispose();
+  });
+});
+
+describe("multipartBody", () => {
+  const values = {
+    prompt: 'A "quoted"\nline\r\nand é ✓',
+    seed: 42,
+    tags: ["a", "b"],
+    data: "ignored: the file part",
+  };
+  const files = new Map([
+    [
+      "data",
+      {
+        blob: new Blob([new Uint8Array([1, 2, 3, 0, 255])], { type: "video/mp4" }),
+        filename: 'clip "1"\n.mp4',
+      },
+    ],
+    ["end", { blob: new Blob(["plain"]), filename: "end.bin" }],
+  ]);
+  const parse = async (body: BodyInit, headers?: Record<string, string>) => {
+    const request = new Request("http://localhost/", {
+      method: "POST",
+      body,
+      headers,
+      duplex: "half",
+    } as RequestInit);
+    const entries: Array<[string, string | { name: string; type: string; bytes: number[] }]> = [];
+    for (const [key, value] of await request.formData()) {
+      entries.push([
+        key,
+        typeof value === "string"
+          ? value
+          : { name: value.name, type: value.type, bytes: [...new Uint8Array(await value.arrayBuffer())] },
+      ]);
+    }
+    return entries;
+  };
+
+  test("the streamed body parses to the same fields, filenames and types as the FormData, at its declared length", async () => {
+    const form = multipartBody(values, files);
+    expect(form.headers).toBeUndefined();
+    const streamed = multipartBody(values, files, "----decart-1234");
+    const headers = streamed.headers ?? {};
+    expect(headers["content-type"]).toBe("multipart/form-data; boundary=----decart-1234");
+    const expected = await parse(form.body());
+    expect(expected.map(([key]) => key)).toEqual(["prompt", "seed", "tags", "data", "end"]);
+    expect(await parse(streamed.body(), headers)).toEqual(expected);
+    // Every attempt gets a fresh stream of exactly Content-Length bytes.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const bytes = await new Response(streamed.body()).arrayBuffer();
+      expect(bytes.byteLength).toBe(Number(headers["content-length"]));
+    }
   });
 });
