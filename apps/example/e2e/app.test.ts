@@ -2,7 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createDecartClient, type DecartClient } from "@decart/core";
 import { models } from "@decart/models";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { launchChromium } from "@decart/test-server/chromium";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRoot, buildApp, type ExampleServer, startExampleServer } from "./example-server";
 
@@ -17,18 +18,7 @@ beforeAll(async () => {
   await Promise.all([buildApp(), mkdir(screenshots, { recursive: true })]);
   server = await startExampleServer();
   api = createDecartClient({ proxy: `${server.url}/api/decart` });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
-  });
+  browser = await launchChromium(["--autoplay-policy=no-user-gesture-required"]);
   page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
-import { chromium } from "playwright-core";
+import { launchChromium } from "@decart/test-server/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
 
@@ -66,17 +66,7 @@ describe.skipIf(skipBrowser)("a generated MP4 in Chromium", () => {
       resolution: "480p",
     });
     const { url, server } = await serve(new Uint8Array(await video.arrayBuffer()));
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(url);
