@@ -193,6 +193,10 @@ describe("useProcess", () => {
       void probe.latest!.process({ model: t2i, prompt: "clicked" });
     });
     await setup.engine.started(1);
+    // Hold the render a while: a cancel deferred past the remount (a timer rather than the same commit)
+    // would abort it now.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(setup.engine.aborted).toEqual([]);
     setup.engine.release(true);
     await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("success"));
     expect(setup.sent.filter((line) => line.startsWith("POST /v1/generate/"))).toHaveLength(1);
