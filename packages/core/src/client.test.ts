@@ -1,16 +1,11 @@
-import { startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { PNG, testImageModel } from "../test/models";
+import { useTestServer } from "../test/server";
 import { createDecartClient } from "./client";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
+const server = useTestServer();
 afterEach(() => {
-  server.reset();
   vi.unstubAllEnvs();
 });
 

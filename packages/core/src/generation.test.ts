@@ -1,16 +1,11 @@
-import { startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { MP4, testVideoModel } from "../test/models";
+import { useTestServer } from "../test/server";
 import { createDecartClient } from "./client";
 import { DecartSDKError, InvalidInputError } from "./errors";
 import { createGeneration, type GenerationSnapshot } from "./generation";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useTestServer();
 
 const client = () =>
   createDecartClient({

@@ -1,17 +1,12 @@
-import { startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MP4, PNG, testImageModel, testVideoModel } from "../test/models";
+import { useTestServer } from "../test/server";
 import { createDecartClient } from "./client";
 import { ProcessingError } from "./errors";
 import { type LogEntry, loggerPlugin } from "./logger";
 import type { DecartPlugin } from "./plugins";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useTestServer();
 
 const secret = "sk-very-secret-key-123";
 const fast = { polling: { initialDelay: 0, interval: 5, maxInterval: 5 }, retry: { baseDelay: 1 } };

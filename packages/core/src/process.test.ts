@@ -1,6 +1,7 @@
-import { type ReceivedFile, startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import type { ReceivedFile } from "@decart/test-server";
+import { describe, expect, test, vi } from "vitest";
 import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
+import { useTestServer } from "../test/server";
 import { createDecartClient, type DecartClientOptions } from "./client";
 import {
   InvalidAPIKeyError,
@@ -12,12 +13,7 @@ import {
 } from "./errors";
 import type { ProgressEvent } from "./job";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useTestServer();
 
 const fast = {
   polling: { initialDelay: 0, interval: 5, maxInterval: 10 },

@@ -1,15 +1,10 @@
-import { startTestServer, type TestServer } from "@decart/test-server";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MP4, testVideoModel } from "../test/models";
+import { useTestServer } from "../test/server";
 import { createDecartClient } from "./client";
 import { InvalidInputError, ProcessingError } from "./errors";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-afterEach(() => server.reset());
+const server = useTestServer();
 
 const client = () =>
   createDecartClient({
