@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ModelDefinition } from "../src/model";
+import { routes } from "../src/protocol/routes";
 
 const required = (field: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : undefined),
@@ -41,7 +42,7 @@ const videoInputs = z.object({
 export const testImageModel = {
   name: "test-t2i",
   kind: "image",
-  endpoints: { generate: "/v1/generate/test-t2i", jobs: "/v1/jobs/test-t2i" },
+  endpoints: { generate: routes.generate("test-t2i"), jobs: routes.submit("test-t2i") },
   inputs: imageInputs,
   fileFields: ["data"],
   outputType: "image/png",
@@ -51,7 +52,7 @@ export const testImageModel = {
 export const testVideoModel = {
   name: "test-i2v",
   kind: "video",
-  endpoints: { generate: "/v1/generate/test-i2v", jobs: "/v1/jobs/test-i2v" },
+  endpoints: { generate: routes.generate("test-i2v"), jobs: routes.submit("test-i2v") },
   inputs: videoInputs,
   fileFields: ["data", "start", "end"],
   outputType: "video/mp4",
