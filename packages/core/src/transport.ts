@@ -75,9 +75,14 @@ interface TransportState extends CallState {
   controller: AbortController | undefined;
   /** The previous attempt's response, whose unread body is released when ky retries. */
   response: Response | undefined;
+  /** The body the current attempt read (a buffered call), so a Blob result is not copied again. */
+  body: Blob | undefined;
 }
 
 const readBody = (response: Response) => response;
+
+/** What a call makes of its successful response; `body` is the Blob already read when there is one. */
+type ReadResponse<T> = (response: Response, body: Blob | undefined) => T | Promise<T>;
 
 type Ky = typeof import("ky");
 let kyModule: Ky | undefined;
@@ -140,6 +145,7 @@ export function createTransport(config: TransportConfig): Transport {
     const { call, timeout } = state;
     void state.response?.body?.cancel().catch(() => undefined);
     state.response = undefined;
+    state.body = undefined;
     state.retryCount = state.attempts++;
     state.startedAt = now();
     let signal = request.signal;
@@ -181,9 +187,14 @@ export function createTransport(config: TransportConfig): Transport {
         duplex: "half",
       };
       let response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
-      if (state.buffered && response.ok) {
+      if (state.buffered && response.ok && !hasNoBody(response)) {
         phase = "body";
-        response = await buffer(response);
+        state.body = await response.blob();
+        response = new Response(state.body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       }
       state.response = response;
       state.retryable = true; // an error status is retried if ky's rule lists it
@@ -195,11 +206,7 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
-  async function run<T>(
-    call: TransportCall,
-    buffered: boolean,
-    read: (response: Response) => T | Promise<T>,
-  ): Promise<T> {
+  async function run<T>(call: TransportCall, buffered: boolean, read: ReadResponse<T>): Promise<T> {
     const rule = config.retry[call.retry];
     const state: TransportState = {
       call,
@@ -212,6 +219,7 @@ export function createTransport(config: TransportConfig): Transport {
       timer: undefined,
       controller: undefined,
       response: undefined,
+      body: undefined,
       attempts: 0,
     };
     try {
@@ -237,7 +245,8 @@ export function createTransport(config: TransportConfig): Transport {
         hooks,
         decart: state,
       } as Options & { decart: TransportState });
-      return await read(response);
+      // A plugin's `afterResponse` may have replaced the response; then its own body is read.
+      return await read(response, response === state.response ? state.body : undefined);
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
       throw await toSDKError(error, call);
@@ -250,7 +259,7 @@ export function createTransport(config: TransportConfig): Transport {
     send: (call) => run(call, false, readBody),
     read: (call) => run(call, true, readBody),
     json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
-    blob: (call) => run(call, true, (response) => response.blob()),
+    blob: (call) => run(call, true, (response, body) => body ?? response.blob()),
     readJson: async (response, path, signal) => {
       try {
         return (await response.json()) as unknown;
@@ -271,16 +280,9 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** Reads a successful response's body into memory, as a response with the same status and headers. */
-async function buffer(response: Response): Promise<Response> {
-  // These statuses may not carry a body, and a Response cannot be built with one.
-  if (response.body === null || [204, 205, 304].includes(response.status)) return response;
-  const data = await response.blob();
-  return new Response(data, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
+/** True for a response with no body to read; a Response with these statuses cannot be built with one. */
+function hasNoBody(response: Response): boolean {
+  return response.body === null || [204, 205, 304].includes(response.status);
 }
 
 /** The SDK error for an attempt that failed without a complete response. */
