@@ -471,7 +471,12 @@ describe("emulator server (fake engine)", () => {
     const anything = {
       "~standard": { version: 1, vendor: "test", validate: (value: unknown) => ({ value }) },
     } as const;
-    const unknown = defineModel({ name: "lucy-unknown-t2i", kind: "image", inputs: anything });
+    const unknown = defineModel({
+      name: "lucy-unknown-t2i",
+      kind: "image",
+      task: "text-to-image",
+      inputs: anything,
+    });
     await expect(client.process({ model: unknown, prompt: "x" } as never)).rejects.toBeInstanceOf(
       ModelNotFoundError,
     );

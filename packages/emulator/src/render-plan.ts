@@ -26,7 +26,7 @@ export function taskOf(model: Pick<ModelDefinition, "name" | "kind" | "fileField
   const { aliasOf, replacedBy } = model as { aliasOf?: string; replacedBy?: string };
   const known = knownTasks[model.name] ?? knownTasks[aliasOf ?? ""] ?? knownTasks[replacedBy ?? ""];
   if (known) return known;
-  const files = new Set(model.fileFields);
+  const files = new Set(Object.keys(model.fileFields));
   if (model.kind === "image") return files.size > 0 ? "image-to-image" : "text-to-image";
   if (files.has("start") && files.has("end")) return "first-last-frame";
   if (/motion/.test(model.name)) return "motion";
