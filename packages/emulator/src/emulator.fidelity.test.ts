@@ -1,9 +1,16 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { readErrorBody, readJobStatus } from "@decart/core/protocol";
+import { models, outputSize } from "@decart/models";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
+import { resolveFfmpeg } from "./engine/ffmpeg";
+import { probeVideo } from "./engine/testing/probe";
 import type { Engine, RenderRequest } from "./engine/types";
 
 // How the emulator answers in its two modes, and how it reads the encodings of Decart's other clients.
@@ -357,5 +364,74 @@ describe("faithful and strict modes", () => {
     expect((await text.json()).detail).toBe(
       "Invalid inputs for lucy-pro-i2v: data must be a file upload, not text",
     );
+  });
+});
+
+describe("Python-style requests rendered by the procedural engine", () => {
+  let emulator: Emulator;
+  let directory: string;
+  let png: Uint8Array;
+  let shortClip: Uint8Array;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), "emulator-fidelity-"));
+    // A 0.4 s cut of the fixture keeps the render short.
+    const clip = join(directory, "short.mp4");
+    await promisify(execFile)(resolveFfmpeg(), [
+      ...["-v", "error", "-i", join(fixtures, "sample.mp4"), "-t", "0.4", "-an"],
+      ...["-c:v", "libx264", "-pix_fmt", "yuv420p", clip],
+    ]);
+    [emulator, png, shortClip] = await Promise.all([
+      startEmulator({ extensions: false, limits: { maxConcurrentJobs: 1 } }),
+      readFile(join(fixtures, "sample.png")),
+      readFile(clip),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await emulator?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("lucy-pro-i2i: an unnamed octet-stream image and True make a PNG at the model's geometry", async () => {
+    const response = await client(emulator).post("/v1/generate/lucy-pro-i2i", [
+      pythonFile("data", png, null),
+      pythonText("prompt", "Turn it into a watercolor painting"),
+      pythonText("enhance_prompt", "True"),
+      pythonText("seed", "7"),
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/png");
+    const { width, height, format } = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+    expect({ width, height, format }).toEqual({ ...outputSize(models.image("lucy-pro-i2i")), format: "png" });
+  });
+
+  it("lucy-pro-v2v: an octet-stream video named by its field becomes a job whose MP4 decodes", async () => {
+    const submitted = await client(emulator).post("/v1/jobs/lucy-pro-v2v", [
+      pythonFile("data", shortClip),
+      pythonText("prompt", "Convert to anime style with vibrant colors"),
+      pythonText("enhance_prompt", "True"),
+      pythonText("num_inference_steps", "50"),
+    ]);
+    expect(submitted.status).toBe(200);
+    const { job_id } = (await submitted.json()) as { job_id: string };
+    let status = "pending";
+    while (status === "pending" || status === "processing") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = ((await (await client(emulator).get(`/v1/jobs/${job_id}`)).json()) as { status: string })
+        .status;
+    }
+    expect(status).toBe("completed");
+    const content = await client(emulator).get(`/v1/jobs/${job_id}/content`);
+    expect(content.headers.get("content-type")).toBe("video/mp4");
+    const path = join(directory, "v2v.mp4");
+    await writeFile(path, Buffer.from(await content.arrayBuffer()));
+    const info = await probeVideo(path);
+    expect(info).toMatchObject({
+      codec: "h264",
+      pixelFormat: "yuv420p",
+      ...outputSize(models.video("lucy-pro-v2v")),
+    });
+    expect(info.frames).toBeGreaterThan(0);
+    expect(info.frames).toBeLessThanOrEqual(12);
   });
 });
