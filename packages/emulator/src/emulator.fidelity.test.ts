@@ -101,7 +101,7 @@ function client(emulator: Emulator) {
       return fetch(`${emulator.url}${path}`, {
         method: "POST",
         headers: headers({ "content-type": contentType, ...extra }),
-        body,
+        body: new Uint8Array(body),
       });
     },
   };
