@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ProxyContext, ProxyHandler } from "./proxy";
+import type { ProxyHandler } from "./proxy";
+import type { ProxyContext } from "./proxy-authorize";
 
 /** A `node:http` request listener. */
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -156,5 +157,5 @@ export function sendError(nodeResponse: ServerResponse, status: number, code: st
     return;
   }
   nodeResponse.writeHead(status, { "content-type": "application/json" });
-  nodeResponse.end(JSON.stringify({ error: { code, message } }));
+  nodeResponse.end(JSON.stringify({ detail: message, code }));
 }
