@@ -15,6 +15,5 @@ export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";
 export type { ProxyLimits } from "./proxy-limits";
 export type { ProxyInputs, ProxyModelPolicy } from "./proxy-models";
 export { type NodeRequestListener, toNodeHandler } from "./proxy-node";
-export type { ProxyRouteName } from "./proxy-routes";
 export { type SavedResult, type SaveResultOptions, saveResult } from "./save-result";
 export { saveResultAs } from "./save-result-as";

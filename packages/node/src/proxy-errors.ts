@@ -1,4 +1,5 @@
 import { type DecartErrorCode, DecartSDKError } from "@decart/core";
+import { errorBody } from "@decart/core/protocol";
 
 /**
  * A JSON error answered by the proxy itself, in the API's shape: `{"detail": "..."}` (FastAPI), with the
@@ -10,7 +11,7 @@ export function proxyError(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify({ detail: message, code }), {
+  return new Response(JSON.stringify(errorBody({ message, code })), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });

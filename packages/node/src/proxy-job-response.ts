@@ -1,3 +1,5 @@
+import { isTerminalStatus, readJobStatus } from "@decart/core/protocol";
+
 /** What a job route's JSON said, once its `job_id` was replaced by the proxy-scoped one. */
 export interface RewrittenJob {
   body: Uint8Array<ArrayBuffer>;
@@ -7,7 +9,6 @@ export interface RewrittenJob {
   ended: boolean;
 }
 
-const endedStatuses = new Set(["completed", "failed", "cancelled"]);
 const maxJobBodyBytes = 1024 * 1024;
 
 /**
@@ -32,7 +33,12 @@ export async function rewriteJobBody(
   const job = parsed as Record<string, unknown>;
   if (typeof job.job_id !== "string" || job.job_id === "") return unchanged;
   const jobId = job.job_id;
-  const ended = (typeof job.status === "string" && endedStatuses.has(job.status)) || job.cancelled === true;
+  let ended = false;
+  try {
+    ended = isTerminalStatus(readJobStatus(job).status);
+  } catch {
+    // No status (a cancel acknowledgement may carry none): not a sign the job ended.
+  }
   const body = new TextEncoder().encode(JSON.stringify({ ...job, job_id: await seal(jobId) }));
   return { body, jobId, ended };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { errorBody } from "@decart/core/protocol";
 import type { ProxyHandler } from "./proxy";
 import type { ProxyContext } from "./proxy-authorize";
 
@@ -157,5 +158,5 @@ export function sendError(nodeResponse: ServerResponse, status: number, code: st
     return;
   }
   nodeResponse.writeHead(status, { "content-type": "application/json" });
-  nodeResponse.end(JSON.stringify({ detail: message, code }));
+  nodeResponse.end(JSON.stringify(errorBody({ message, code })));
 }

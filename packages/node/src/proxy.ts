@@ -1,4 +1,5 @@
 import { InvalidAPIKeyError, InvalidBaseURLError } from "@decart/core";
+import { type RouteName, routes } from "@decart/core/protocol";
 import {
   type AuthorizeSettings,
   decide,
@@ -13,7 +14,7 @@ import { createJobIdSealer, type JobIdSealer } from "./proxy-job-ids";
 import { rewriteJobBody } from "./proxy-job-response";
 import { createProxyLimiter, type LimitRefusal, type ProxyLimiter, type ProxyLimits } from "./proxy-limits";
 import { allowedByName, type ProxyModelPolicy, parseInputs, readLimited } from "./proxy-models";
-import { matchProxyRoute, type ProxyRouteName, upstreamPath } from "./proxy-routes";
+import { matchProxyRoute } from "./proxy-routes";
 
 /** One forwarded request, as {@link ProxyOptions.onForward} reports it: never the key, never the media. */
 export interface ProxyForwardEvent {
@@ -22,7 +23,7 @@ export interface ProxyForwardEvent {
   /** The model, on `generate` and `submit`. */
   model: string | undefined;
   /** Which Process API route was forwarded. */
-  route: ProxyRouteName;
+  route: RouteName;
   /** The status the browser got. */
   status: number;
   /** Bytes of the response body sent to the browser. */
@@ -201,7 +202,7 @@ interface Forward {
   request: Request;
   identity: ProxyIdentity;
   started: number;
-  route: ProxyRouteName;
+  route: RouteName;
 }
 
 async function forwardGeneration(forward: Forward, model: string): Promise<Response> {
@@ -229,7 +230,7 @@ async function forwardGeneration(forward: Forward, model: string): Promise<Respo
     return refuse(request, limitResponse(slot));
   }
   const upstream = await sendUpstream({
-    url: `${state.baseUrl}${upstreamPath(forward.route, model)}`,
+    url: `${state.baseUrl}${routes[forward.route](model)}`,
     method: "POST",
     incoming: request.headers,
     body,
@@ -259,7 +260,7 @@ async function forwardJobRoute(forward: Forward, scopedId: string): Promise<Resp
   const jobId = await state.sealer.open(scopedId, identity.scope);
   if (jobId === undefined) return jobNotFound();
   const upstream = await sendUpstream({
-    url: `${state.baseUrl}${upstreamPath(forward.route, jobId)}`,
+    url: `${state.baseUrl}${routes[forward.route](jobId)}`,
     method: request.method.toUpperCase(),
     incoming: request.headers,
     body: null,
