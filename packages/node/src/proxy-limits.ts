@@ -81,11 +81,14 @@ export function createProxyLimiter(limits: ProxyLimits = {}): ProxyLimiter {
     },
     async takeJob(subject) {
       if (!jobs) return undefined;
-      return consume(jobs, subject, () => ({
+      const refusal = await consume(jobs, subject, () => ({
         status: 429,
         message: `Too many jobs running at once (at most ${slotCount}); try again when one has ended`,
         retryAfter: jobSlotRetryAfter,
       }));
+      // A refused consume still counted its point: the slot it did not get must not stay taken.
+      if (refusal?.status === 429) await jobs.reward(subject, 1).catch(() => {});
+      return refusal;
     },
     async giveBackJob(subject) {
       await jobs?.reward(subject, 1).catch(() => {});
