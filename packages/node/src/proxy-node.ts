@@ -18,7 +18,18 @@ export type NodeRequestListener = (request: IncomingMessage, response: ServerRes
  * import { createServer } from "node:http";
  * import { createProxyHandler, toNodeHandler } from "@decart/node";
  *
- * const proxy = toNodeHandler(createProxyHandler({ mountPath: "/api/decart" }));
+ * declare function userIdOf(request: Request): string | undefined;
+ *
+ * const proxy = toNodeHandler(
+ *   createProxyHandler({
+ *     mountPath: "/api/decart",
+ *     secret: process.env.DECART_PROXY_SECRET,
+ *     authorize: (request) => {
+ *       const userId = userIdOf(request);
+ *       return userId ? { subject: userId } : false;
+ *     },
+ *   }),
+ * );
  * createServer((request, response) => {
  *   if (request.url?.startsWith("/api/decart/")) return void proxy(request, response);
  *   response.statusCode = 404;
