@@ -40,5 +40,6 @@ export function jobNotFound(): Response {
 export class ProxyConfigurationError extends DecartSDKError {
   /** Always `"ProxyConfigurationError"`. */
   override name = "ProxyConfigurationError";
+  /** The code of every instance: `PROXY_CONFIGURATION`. */
   static override defaultCode: DecartErrorCode = "PROXY_CONFIGURATION";
 }

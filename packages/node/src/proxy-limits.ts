@@ -15,7 +15,14 @@ export interface ProxyLimits {
    * Requests (every route, polls included) allowed per `duration` seconds; `false` for no limit.
    * @default { points: 300, duration: 60 }
    */
-  requests?: { points: number; duration: number } | false;
+  requests?:
+    | {
+        /** Requests allowed in one window. */
+        points: number;
+        /** Length of the window, in seconds. */
+        duration: number;
+      }
+    | false;
   /**
    * Jobs a subject may have running at once: a submitted job holds a slot until a status poll sees it
    * end, it is cancelled or its result is downloaded (or `jobTimeout` passes); a sync generation holds one

@@ -61,6 +61,18 @@ async function call(url: string, init: RequestInit & { user?: string } = {}): Pr
   return new Response(bytes, { status: response.status, headers: response.headers });
 }
 
+/** Awaits a rejection, keeping everything the error says for the key search. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => {
+      throw new Error("expected a rejection");
+    },
+    (reason: unknown) => reason as Error,
+  );
+  seenText.push(String(error), error.stack ?? "", JSON.stringify(error), String(error.cause ?? ""));
+  return error;
+}
+
 function form(fields: Record<string, string>): FormData {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.set(name, value);
@@ -139,9 +151,10 @@ describe("a proxy without authorize", () => {
       expect(body.code).toBe("PROXY_NOT_CONFIGURED");
     }
     const client = createDecartClient({ proxy: proxyUrl });
-    await expect(
+    const refused = await rejection(
       client.process({ model: models.image("lucy-pro-t2i"), prompt: "A lighthouse", resolution: "480p" }),
-    ).rejects.toThrow(/authorize/);
+    );
+    expect(refused.message).toMatch(/authorize/);
     expect(upstreamCalls).toEqual([]);
     const warnings = logged[2]?.mock.calls ?? [];
     expect(warnings).toHaveLength(1);
@@ -166,6 +179,34 @@ describe("a proxy without authorize", () => {
       expect(response.status).toBeGreaterThanOrEqual(400);
     }
     expect(upstreamCalls).toEqual([]);
+  });
+});
+
+describe("the key", () => {
+  it("is not echoed when the API refuses it, nor when the API cannot be reached", async () => {
+    const wrongKey = "wrong-key-that-must-not-leak-0123";
+    for (const baseUrl of [emulator.url, "http://127.0.0.1:9"]) {
+      const proxyUrl = await serve(proxyHandler({ apiKey: wrongKey, baseUrl }));
+      const response = await call(`${proxyUrl}/v1/generate/lucy-pro-t2i`, {
+        method: "POST",
+        user: "alice",
+        body: form({ prompt: "x", resolution: "480p" }),
+      });
+      expect(response.status).toBe(baseUrl === emulator.url ? 401 : 502);
+      const client = createDecartClient({
+        proxy: proxyUrl,
+        retry: { limit: 0 },
+        fetch: (input, init) => {
+          const request = new Request(input, init);
+          request.headers.set("x-user", "alice");
+          return fetch(request);
+        },
+      });
+      await rejection(
+        client.process({ model: models.image("lucy-pro-t2i"), prompt: "x", resolution: "480p" }),
+      );
+    }
+    expect(seenText.filter((text) => text.includes(wrongKey))).toEqual([]);
   });
 });
 
@@ -195,9 +236,10 @@ describe("models", () => {
       fetch: (input, init) =>
         call(String(input instanceof Request ? input.url : input), { ...init, user: "alice" }),
     });
-    await expect(
+    const refused = await rejection(
       client.process({ model: models.video("lucy-pro-t2v"), prompt: "A fox", resolution: "480p" }),
-    ).rejects.toThrow(/lucy-pro-t2v is not allowed/);
+    );
+    expect(refused.message).toMatch(/lucy-pro-t2v is not allowed/);
     const image = await client.process({
       model: models.image("lucy-pro-t2i"),
       prompt: "A fox",
