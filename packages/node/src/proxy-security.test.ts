@@ -305,6 +305,9 @@ describe("jobs belong to their subject", () => {
         }
       }
     }
+    // An instance under another secret does not know the id either.
+    const otherSecret = await serve(proxyHandler({ secret: "another-secret-0123456789abcdefghij" }));
+    expect((await call(`${otherSecret}/v1/jobs/${jobId}`, { user: "alice" })).status).toBe(404);
     // Nobody's guess reached the API.
     expect(upstreamCalls.length).toBe(callsBefore);
 
