@@ -219,7 +219,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const findJob = (id: string): Job => {
     const job = jobs.get(id);
     if (!job)
-      throw new HttpError(404, "JOB_NOT_FOUND", `No job ${quote(id)}; it never existed or its result expired`);
+      throw new HttpError(
+        404,
+        "JOB_NOT_FOUND",
+        `No job ${quote(id)}; it never existed or its result expired`,
+      );
     return job;
   };
 
@@ -304,13 +308,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } catch (error) {
         throw renderError(model, error) ?? error;
       }
-      await sendFile(
-        request,
-        response,
-        result.outputPath,
-        result.contentType,
-        extensions ? seed : undefined,
-      );
+      await sendFile(request, response, result.outputPath, result.contentType, extensions ? seed : undefined);
     } finally {
       response.off("close", onClose);
       syncControllers.delete(controller);
@@ -413,8 +411,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function content(request: IncomingMessage, response: ServerResponse, jobId: string): Promise<void> {
     const job = findJob(jobId);
     if (job.status !== "completed" || !job.resultPath || !job.contentType) {
-      const detail =
-        job.status === "failed" ? `failed: ${job.error ?? "unknown error"}` : `is ${job.status}`;
+      const detail = job.status === "failed" ? `failed: ${job.error ?? "unknown error"}` : `is ${job.status}`;
       throw new HttpError(
         409,
         "JOB_NOT_COMPLETED",

@@ -46,7 +46,11 @@ export async function readInputs(model: ModelDefinition, form: UploadedForm): Pr
   for (const [name, media] of Object.entries(sniffed)) {
     const expected = model.fileFields[name];
     if (media && expected && media.kind !== expected) {
-      throw invalid(model, 422, `${name} must be ${article(expected)}, but the upload is ${article(media.kind)} (${media.format})`);
+      throw invalid(
+        model,
+        422,
+        `${name} must be ${article(expected)}, but the upload is ${article(media.kind)} (${media.format})`,
+      );
     }
   }
   const files = Object.fromEntries(Object.entries(form.files).map(([name, file]) => [name, file.path]));

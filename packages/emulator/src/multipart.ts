@@ -45,7 +45,9 @@ function readText(stream: NodeJS.ReadableStream): Promise<string | undefined> {
       if (size <= fieldAllowance) chunks.push(chunk);
     });
     stream.on("error", reject);
-    stream.on("end", () => resolve(size > fieldAllowance ? undefined : Buffer.concat(chunks).toString("utf8")));
+    stream.on("end", () =>
+      resolve(size > fieldAllowance ? undefined : Buffer.concat(chunks).toString("utf8")),
+    );
   });
 }
 
