@@ -23,7 +23,10 @@ export function oneModelPerTask(kind: "video" | "image"): ModelDefinition[] {
 }
 
 /** The first model that `accepts`, or a failure naming what the registry lacks. */
-export function firstModel(description: string, accepts: (model: ModelDefinition) => boolean): ModelDefinition {
+export function firstModel(
+  description: string,
+  accepts: (model: ModelDefinition) => boolean,
+): ModelDefinition {
   const found = models.list().find((model) => !isDeprecated(model) && accepts(model));
   if (!found) throw new Error(`the registry has no model that ${description}`);
   return found;

@@ -28,7 +28,8 @@ export interface DecodedImage {
 export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
   const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
   const metadata = await sharp(bytes).metadata();
-  if (data.length !== info.width * info.height * info.channels) throw new Error("image pixels are incomplete");
+  if (data.length !== info.width * info.height * info.channels)
+    throw new Error("image pixels are incomplete");
   return { format: String(metadata.format), width: info.width, height: info.height };
 }
 
@@ -82,7 +83,9 @@ export async function createSampleMedia(): Promise<SampleMedia> {
       pixels[offset + 2] = 128;
     }
   }
-  const image = await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const image = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   const directory = await mkdtemp(join(tmpdir(), "decart-conformance-"));
   try {
     const path = join(directory, "sample.mp4");

@@ -23,7 +23,9 @@ export const sampleTrajectory = [
 
 /** The offered resolution with the fewest pixels: the cheapest output the model accepts. */
 export function smallestResolution(model: Pick<ModelDefinition, "geometry">): string {
-  const sizes = Object.entries(model.geometry).sort(([, a], [, b]) => a.width * a.height - b.width * b.height);
+  const sizes = Object.entries(model.geometry).sort(
+    ([, a], [, b]) => a.width * a.height - b.width * b.height,
+  );
   const smallest = sizes[0];
   if (!smallest) throw new Error("the model offers no resolution");
   return smallest[0];

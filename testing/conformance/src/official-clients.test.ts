@@ -9,7 +9,8 @@ import { call, expectDetail, jsForm } from "./wire";
 
 /** The model of our registry an official client's model name stands for, or a failure naming it. */
 function ourModel(name: string) {
-  if (!models.has(name)) throw new Error(`@decart/models has no model ${name}, which the official client knows`);
+  if (!models.has(name))
+    throw new Error(`@decart/models has no model ${name}, which the official client knows`);
   return models.get(name);
 }
 
@@ -26,7 +27,10 @@ async function failureOf(promise: Promise<unknown>): Promise<{ code?: string; me
 }
 
 /** Not an image: bytes a server must refuse as a media upload. */
-const notMedia = () => new Blob([new TextEncoder().encode("this is not a picture or a video")], { type: "application/octet-stream" });
+const notMedia = () =>
+  new Blob([new TextEncoder().encode("this is not a picture or a video")], {
+    type: "application/octet-stream",
+  });
 
 function officialSuite(sdk: OfficialSdk) {
   for (const target of targets.filter((candidate) => !candidate.live)) {
@@ -38,7 +42,9 @@ function officialSuite(sdk: OfficialSdk) {
         it(`${official.name}: client.process returns a PNG of the model's geometry`, async () => {
           const sample = sampleCall(ourModel(official.name), media);
           const client = sdk.connect(server.url, server.apiKey);
-          const image = await decodeImage(await bytes(await client.process({ model: official, ...sample.inputs })));
+          const image = await decodeImage(
+            await bytes(await client.process({ model: official, ...sample.inputs })),
+          );
           expect(image).toEqual({ format: "png", ...sample.geometry });
         });
       }
@@ -56,10 +62,15 @@ function officialSuite(sdk: OfficialSdk) {
       }
 
       it("a refused image call: the client's error shows the server's detail", async () => {
-        const official = sdk.imageModels.find((model) => Object.hasOwn(ourModel(model.name).fileFields, "data"));
+        const official = sdk.imageModels.find((model) =>
+          Object.hasOwn(ourModel(model.name).fileFields, "data"),
+        );
         if (!official) throw new Error(`${sdk.version} knows no image model that takes a data file`);
         const inputs = { ...sampleCall(ourModel(official.name), media).inputs, data: notMedia() };
-        const raw = await call(server, `/v1/generate/${official.name}`, { method: "POST", body: jsForm(inputs) });
+        const raw = await call(server, `/v1/generate/${official.name}`, {
+          method: "POST",
+          body: jsForm(inputs),
+        });
         expect(raw.status).toBeGreaterThanOrEqual(400);
         const [detail] = await expectDetail(raw.clone(), target.strict);
         const text = await raw.text();
@@ -70,7 +81,9 @@ function officialSuite(sdk: OfficialSdk) {
       });
 
       it("a refused job: the client's error shows the server's detail", async () => {
-        const official = sdk.videoModels.find((model) => Object.hasOwn(ourModel(model.name).fileFields, "data"));
+        const official = sdk.videoModels.find((model) =>
+          Object.hasOwn(ourModel(model.name).fileFields, "data"),
+        );
         if (!official) throw new Error(`${sdk.version} knows no video model that takes a data file`);
         const inputs = { ...sampleCall(ourModel(official.name), media).inputs, data: notMedia() };
         const raw = await call(server, `/v1/jobs/${official.name}`, { method: "POST", body: jsForm(inputs) });
@@ -79,7 +92,9 @@ function officialSuite(sdk: OfficialSdk) {
         const text = await raw.text();
         const client = sdk.connect(server.url, server.apiKey);
         const error = await failureOf(client.queue.submitAndPoll({ model: official, ...inputs }));
-        expect(error.message).toBe(`Failed to submit job: ${raw.status} - ${sdk.showsDetail ? detail : text}`);
+        expect(error.message).toBe(
+          `Failed to submit job: ${raw.status} - ${sdk.showsDetail ? detail : text}`,
+        );
         expect(error.message).toContain(detail);
       });
     });
@@ -89,7 +104,10 @@ function officialSuite(sdk: OfficialSdk) {
 describe("@decartai/sdk 0.1.20 model geometry", () => {
   for (const official of [...sdk0120.videoModels, ...sdk0120.imageModels]) {
     it(`${official.name}: our 720p geometry is the client's ${official.width}×${official.height}`, () => {
-      expect(ourModel(official.name).geometry["720p"]).toEqual({ width: official.width, height: official.height });
+      expect(ourModel(official.name).geometry["720p"]).toEqual({
+        width: official.width,
+        height: official.height,
+      });
     });
   }
 });

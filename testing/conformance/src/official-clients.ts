@@ -1,5 +1,5 @@
-import * as current from "decart-sdk-0-1-20";
 import * as notesEra from "decart-sdk-0-0-46";
+import * as current from "decart-sdk-0-1-20";
 
 /** A model as an official client defines it (the fields these suites read). */
 export interface OfficialModel {
