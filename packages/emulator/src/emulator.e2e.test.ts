@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDecartClient, type DecartClient, InvalidInputError } from "@decart/core";
-import { models } from "@decart/models";
+import { models, outputSize } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
@@ -247,11 +247,13 @@ describe("emulator end to end through @decart/core", () => {
       frameRate: "20/1",
       frames: 40,
     });
-    for (const result of [plain, tryOn]) {
-      expect(await probe(result, directory)).toMatchObject({
+    for (const [result, name] of [
+      [plain, "lucy-2.1"],
+      [tryOn, "lucy-vton-latest"],
+    ] as const) {
+      expect(await probe(result, directory), name).toMatchObject({
         codec: "h264",
-        width: 1088,
-        height: 624,
+        ...outputSize(models.video(name)),
         frameRate: "20/1",
         frames: 40,
       });

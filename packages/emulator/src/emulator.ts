@@ -411,7 +411,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function content(request: IncomingMessage, response: ServerResponse, jobId: string): Promise<void> {
     const job = findJob(jobId);
     if (job.status !== "completed" || !job.resultPath || !job.contentType) {
-      const detail = job.status === "failed" ? `failed: ${job.error ?? "unknown error"}` : `is ${job.status}`;
+      const detail =
+        job.status === "cancelled"
+          ? "was cancelled"
+          : job.status === "failed"
+            ? `failed: ${job.error ?? "unknown error"}`
+            : `is ${job.status}`;
       throw new HttpError(
         409,
         "JOB_NOT_COMPLETED",
