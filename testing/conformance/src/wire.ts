@@ -77,8 +77,8 @@ interface DetailIssue {
 }
 
 /**
- * Reads an error answer: JSON with a `detail` that is a non-empty string or FastAPI's list of issues;
- * on a strict target, nothing but `detail`'s `code` sibling is checked absent. Returns the messages.
+ * Checks an error answer: JSON whose `detail` is a non-empty string or FastAPI's list of issues, and,
+ * when `strict`, no `code` beside it. Returns the messages it carries.
  */
 export async function expectDetail(response: Response, strict: boolean): Promise<string[]> {
   expect(response.headers.get("content-type") ?? "").toMatch(/^application\/json/);
