@@ -20,7 +20,13 @@ export interface ProxyContext {
  * sent to the browser as is, and `{ subject }` lets it through as that user — their jobs and limits are
  * theirs alone.
  */
-export type ProxyVerdict = boolean | Response | { subject: string };
+export type ProxyVerdict =
+  | boolean
+  | Response
+  | {
+      /** The signed-in user the request acts for; their jobs and limits are theirs alone. */
+      subject: string;
+    };
 
 /**
  * The app's own check before a request is forwarded, such as reading its session cookie: return

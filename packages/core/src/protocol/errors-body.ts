@@ -181,7 +181,16 @@ export interface ErrorBodyOptions {
  */
 export interface ErrorBody {
   /** The message, or FastAPI's list of rejected fields. */
-  detail: string | Array<{ loc: Array<string | number>; msg: string; type: string }>;
+  detail:
+    | string
+    | Array<{
+        /** Where the rejected value sits: `["body", "prompt"]`. */
+        loc: Array<string | number>;
+        /** What is wrong with it. */
+        msg: string;
+        /** A machine-readable kind, such as `missing`. */
+        type: string;
+      }>;
   /** A machine code (extension). */
   code?: string;
 }
