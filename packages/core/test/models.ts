@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ModelDefinition } from "../src/model";
+import { routes } from "../src/protocol/routes";
 
 const required = (field: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? `${field} is required` : undefined),
@@ -42,7 +43,7 @@ export const testImageModel = {
   name: "test-t2i",
   kind: "image",
   task: "image-to-image",
-  endpoints: { generate: "/v1/generate/test-t2i", jobs: "/v1/jobs/test-t2i" },
+  endpoints: { generate: routes.generate("test-t2i"), jobs: routes.submit("test-t2i") },
   inputs: imageInputs,
   fileFields: { data: "image" },
   outputType: "image/png",
@@ -53,7 +54,7 @@ export const testVideoModel = {
   name: "test-i2v",
   kind: "video",
   task: "image-to-video",
-  endpoints: { generate: "/v1/generate/test-i2v", jobs: "/v1/jobs/test-i2v" },
+  endpoints: { generate: routes.generate("test-i2v"), jobs: routes.submit("test-i2v") },
   inputs: videoInputs,
   fileFields: { data: "image", start: "image", end: "image" },
   outputType: "video/mp4",
