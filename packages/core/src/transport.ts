@@ -1,4 +1,5 @@
 import type { Hooks, Options } from "ky";
+import { crossOriginHint } from "./browser";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -10,6 +11,7 @@ import {
   TimeoutError,
 } from "./errors";
 import { type CallState, now } from "./plugins";
+import { uploadRedirectMode } from "./redirect-mode";
 import type { RetryPolicy, RetryTable } from "./retry";
 
 /** Everything the transport needs from the client's options, resolved once. */
@@ -114,7 +116,8 @@ export function createTransport(config: TransportConfig): Transport {
 
   // ky builds the Request without a body, so its per-attempt `clone()` copies no bytes; the body is
   // attached here, fresh for each attempt. `redirect: "error"` and `window: null` let undici stream
-  // the body instead of cloning (and so buffering) the request before sending it.
+  // the body instead of cloning (and so buffering) the request before sending it; workerd, which
+  // refuses "error", gets "manual".
   //
   // The per-attempt timeout lives here rather than in ky's `timeout`: ky 1 never retries a timed-out
   // attempt and stops timing once headers arrive, while SPEC 3.3 retries timeouts of reads and job
@@ -161,7 +164,7 @@ export function createTransport(config: TransportConfig): Transport {
         headers: request.headers,
         body: body(),
         signal,
-        redirect: "error",
+        redirect: uploadRedirectMode(),
         window: null,
         duplex: "half",
       };
@@ -175,7 +178,7 @@ export function createTransport(config: TransportConfig): Transport {
       state.failure = timedOut
         ? error
         : new ProcessingError(
-            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
+            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}${crossOriginHint(request.url, error)}`,
             {
               code: "NETWORK_ERROR",
               retryable: true,
