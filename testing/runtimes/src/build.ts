@@ -47,6 +47,14 @@ export async function buildEntries(): Promise<void> {
     }),
     build({
       ...common,
+      entryPoints: [entry("page")],
+      outfile: join(buildDir, "edge.js"),
+      format: "iife",
+      platform: "browser",
+      conditions: ["edge-light", "worker", "browser"],
+    }),
+    build({
+      ...common,
       entryPoints: [entry("worker")],
       outfile: join(buildDir, "worker.mjs"),
       format: "esm",
