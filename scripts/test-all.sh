@@ -19,7 +19,7 @@ check() { # name, command…
   if "$@"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); echo "FAILED: $name"; fi
 }
 
-rm -rf packages/*/.reports apps/*/.reports bench/.reports
+rm -rf packages/*/.reports apps/*/.reports testing/*/.reports bench/.reports
 check "build" pnpm exec turbo run build --output-logs=errors-only
 check "lint" pnpm exec biome check .
 check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only

@@ -1,4 +1,4 @@
-// Sums the JSON reports every vitest run wrote (packages/*/.reports, apps/*/.reports) with the
+// Sums the JSON reports every vitest run wrote (packages/*/.reports, apps/*/.reports, testing/*/.reports) with the
 // pass/fail counts of the other checks, and prints "N passed, N failed".
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ const [checksPassed = "0", checksFailed = "0", testsStatus = "0"] = process.argv
 let passed = Number(checksPassed);
 let failed = Number(checksFailed);
 let reports = 0;
-for (const group of ["packages", "apps", "."]) {
+for (const group of ["packages", "apps", "testing", "."]) {
   const dirs =
     group === "." ? ["bench"] : existsSync(group) ? readdirSync(group).map((d) => join(group, d)) : [];
   for (const dir of dirs) {

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { isBuiltin } from "node:module";
+import { join } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 
 /** Where the bundles go: inside this package, so `node_modules` resolves for the unbundled ones. */

@@ -50,7 +50,9 @@ function inPageAt(origin: () => string): CallRunner {
 describe.skipIf(skipBrowser)("chromium", () => {
   beforeAll(async () => {
     pageScript = await readFile(join(buildDir, "page.js"), "utf8");
-    const handler = toNodeHandler(createProxyHandler(proxyOptions(inject("emulatorKey"), inject("emulatorUrl"))));
+    const handler = toNodeHandler(
+      createProxyHandler(proxyOptions(inject("emulatorKey"), inject("emulatorUrl"))),
+    );
     proxyServer = createServer((request, response) => void handler(request, response));
     await new Promise<void>((resolve) => proxyServer.listen(0, "127.0.0.1", resolve));
     proxyOrigin = `http://127.0.0.1:${(proxyServer.address() as AddressInfo).port}`;
@@ -69,9 +71,13 @@ describe.skipIf(skipBrowser)("chromium", () => {
     dangerouslyAllowBrowser: true,
   }));
   // A page on the app's origin calls the node proxy by its relative path; no key in the page.
-  describeMatrix("chromium through the node proxy", inPageAt(() => proxyOrigin), () => ({
-    proxy: "/api/decart",
-  }));
+  describeMatrix(
+    "chromium through the node proxy",
+    inPageAt(() => proxyOrigin),
+    () => ({
+      proxy: "/api/decart",
+    }),
+  );
 
   describe("chromium with a key it should not hold", () => {
     it("an apiKey without dangerouslyAllowBrowser is refused, pointing to proxy", async () => {

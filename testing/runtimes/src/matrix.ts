@@ -16,7 +16,11 @@ export function expectReport(call: CallName, report: CallReport): void {
     const size = models.image("lucy-pro-t2i").geometry["480p"];
     expect(report, JSON.stringify(report.error)).toMatchObject({ ok: true, type: "image/png", ...size });
   } else if (call === "video") {
-    expect(report, JSON.stringify(report.error)).toMatchObject({ ok: true, type: "video/mp4", firstBox: "ftyp" });
+    expect(report, JSON.stringify(report.error)).toMatchObject({
+      ok: true,
+      type: "video/mp4",
+      firstBox: "ftyp",
+    });
     expect(report.size).toBeGreaterThan(1000);
   } else if (call === "abort") {
     expect(report).toMatchObject({ ok: true, error: { name: "AbortError" }, jobStatus: "cancelled" });
@@ -27,7 +31,11 @@ export function expectReport(call: CallName, report: CallReport): void {
 }
 
 /** One test per call: `<runtime> › image`, `› video`, `› abort`, `› invalid`. */
-export function describeMatrix(runtime: string, run: CallRunner, options: () => ScenarioOptions = direct): void {
+export function describeMatrix(
+  runtime: string,
+  run: CallRunner,
+  options: () => ScenarioOptions = direct,
+): void {
   describe(runtime, () => {
     for (const call of calls) {
       it(call, async () => {

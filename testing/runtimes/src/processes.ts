@@ -22,8 +22,12 @@ export const serveProxyEntry = join(buildDir, "serve-proxy.mjs");
 /** Runs a program to its end; resolves with its stdout, rejects with its stderr when it fails. */
 export function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${file} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    execFile(
+      file,
+      args,
+      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${file} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
 }

@@ -64,7 +64,8 @@ function listenPorts(child: ChildProcess): Promise<Record<string, number>> {
       pending = lines.pop() ?? "";
       for (const line of lines) {
         const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-        if (message.event === "listen" && message.socket && message.port) ports[message.socket] = message.port;
+        if (message.event === "listen" && message.socket && message.port)
+          ports[message.socket] = message.port;
       }
       if (ports.matrix && ports.proxy) resolve(ports);
     });
