@@ -16,18 +16,25 @@ export const binaries = {
   workerd: join(packageDir("workerd"), "bin", "workerd"),
 };
 
+/**
+ * The environment of every runtime started here: a clean one, with the runtimes' own calls home (Deno's
+ * update check, Bun's telemetry) turned off and Deno's cache kept in the build folder.
+ */
+export const runtimeEnv: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_DIR: join(buildDir, "deno-cache"),
+  DO_NOT_TRACK: "1",
+};
+
 export const cliEntry = join(buildDir, "cli.mjs");
 export const serveProxyEntry = join(buildDir, "serve-proxy.mjs");
 
 /** Runs a program to its end; resolves with its stdout, rejects with its stderr when it fails. */
 export function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`${file} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    execFile(file, args, { env: { ...runtimeEnv, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${file} failed: ${error.message}\n${stderr}`)) : resolve(stdout),
     );
   });
 }
@@ -42,7 +49,7 @@ export function cliRunner(file: string, prefix: string[] = [], env: NodeJS.Proce
 
 /** Starts a long-running server and resolves with its port once it prints `listening <port>`. */
 export function startServer(file: string, args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(file, args, { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(file, args, { env: runtimeEnv, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildDir } from "./build";
-import { binaries } from "./processes";
+import { binaries, runtimeEnv } from "./processes";
 
 /** A running workerd: the matrix worker and the proxy worker, each on its own loopback port. */
 export interface Workerd {
@@ -79,7 +79,7 @@ export async function startWorkerd(apiKey: string, upstream: string): Promise<Wo
   await writeFile(file, config(apiKey, upstream));
   const child = spawn(binaries.workerd, ["serve", file, "--control-fd=3"], {
     cwd: buildDir,
-    env: { PATH: process.env.PATH },
+    env: runtimeEnv,
     stdio: ["ignore", "inherit", "pipe", "pipe"],
   });
   const ports = await listenPorts(child);
