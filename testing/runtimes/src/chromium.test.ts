@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createProxyHandler, toNodeHandler } from "@decart/node";
 import { launchChromium } from "@decart/test-server/chromium";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildDir } from "./build";
 import { type CallRunner, describeMatrix } from "./matrix";
@@ -19,32 +19,41 @@ let pageScript: string;
 let proxyServer: Server;
 let proxyOrigin: string;
 
+const pages = new Map<string, Promise<Page>>();
+
 /**
- * Runs a call in a fresh page served at `origin` (an empty document, answered by the browser's request
- * interception; everything else the page fetches goes over loopback), with the bundled SDK loaded.
+ * A page served at `origin` (an empty document, answered by the browser's request interception;
+ * everything else the page fetches goes over loopback) with the bundled SDK loaded: one per origin.
  */
-function inPageAt(origin: () => string): CallRunner {
-  return async (call, options) => {
-    const page = await browser.newPage();
-    try {
-      await page.route(`${origin()}/`, (route) =>
+function pageAt(origin: string): Promise<Page> {
+  let page = pages.get(origin);
+  if (!page) {
+    page = (async () => {
+      const opened = await browser.newPage();
+      await opened.route(`${origin}/`, (route) =>
         route.fulfill({ contentType: "text/html", body: "<!doctype html><title>runtime matrix</title>" }),
       );
-      await page.goto(`${origin()}/`);
-      await page.addScriptTag({ content: pageScript });
-      return await page.evaluate(
-        ([name, settings]) =>
-          (
-            globalThis as unknown as {
-              runCall(call: string, options: ScenarioOptions): Promise<CallReport>;
-            }
-          ).runCall(name, settings),
-        [call, options] as const,
-      );
-    } finally {
-      await page.close();
-    }
-  };
+      await opened.goto(`${origin}/`);
+      await opened.addScriptTag({ content: pageScript });
+      return opened;
+    })();
+    pages.set(origin, page);
+  }
+  return page;
+}
+
+/** Runs each call in the page at `origin`; every call creates its own client. */
+function inPageAt(origin: () => string): CallRunner {
+  return async (call, options) =>
+    (await pageAt(origin())).evaluate(
+      ([name, settings]) =>
+        (
+          globalThis as unknown as {
+            runCall(call: string, options: ScenarioOptions): Promise<CallReport>;
+          }
+        ).runCall(name, settings),
+      [call, options] as const,
+    );
 }
 
 describe.skipIf(skipBrowser)("chromium", () => {
