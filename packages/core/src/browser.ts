@@ -27,6 +27,24 @@ export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined): v
 }
 
 /**
+ * Wraps fetch so that, in a page, a network failure to another origin says it is likely CORS and points
+ * to the proxy (the browser's own "Failed to fetch" says neither).
+ */
+export function withCrossOriginHint(fetchImpl: typeof globalThis.fetch): typeof globalThis.fetch {
+  return async (input, init) => {
+    try {
+      return await fetchImpl(input, init);
+    } catch (error) {
+      const url = input instanceof Request ? input.url : String(input);
+      const hint = crossOriginHint(url, error);
+      // The message is all a browser's TypeError carries; the hinted one replaces it.
+      if (hint) throw new TypeError(`${(error as TypeError).message}${hint}`);
+      throw error;
+    }
+  };
+}
+
+/**
  * What to add to a network failure's message in a page: a request to another origin that fails before
  * any response is, most of the time, refused by CORS, and the answer is the proxy.
  */

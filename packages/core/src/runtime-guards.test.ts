@@ -4,7 +4,7 @@ import { PNG, testImageModel } from "../test/models";
 import { useTestServer } from "../test/server";
 import { createDecartClient } from "./client";
 import { InvalidAPIKeyError, ProcessingError } from "./errors";
-import { acceptsRedirectError, uploadRedirectMode } from "./redirect-mode";
+import { acceptsRedirectError, uploadRedirectMode } from "./fetch-redirect";
 
 const server = useTestServer();
 afterEach(() => {

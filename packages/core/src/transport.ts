@@ -1,5 +1,5 @@
 import type { Hooks, Options } from "ky";
-import { crossOriginHint } from "./browser";
+import { withCrossOriginHint } from "./browser";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -10,8 +10,8 @@ import {
   RateLimitError,
   TimeoutError,
 } from "./errors";
+import { uploadRedirectMode } from "./fetch-redirect";
 import { type CallState, now } from "./plugins";
-import { uploadRedirectMode } from "./redirect-mode";
 import type { RetryPolicy, RetryTable } from "./retry";
 
 /** Everything the transport needs from the client's options, resolved once. */
@@ -101,7 +101,7 @@ export function createTransport(config: TransportConfig): Transport {
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
   const absolute = /^https?:\/\//i.test(config.base);
-  const fetchImpl = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl = withCrossOriginHint(config.fetch ?? ((input, init) => globalThis.fetch(input, init)));
 
   function urlFor(path: string): string {
     if (absolute) return config.base + path;
@@ -178,7 +178,7 @@ export function createTransport(config: TransportConfig): Transport {
       state.failure = timedOut
         ? error
         : new ProcessingError(
-            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}${crossOriginHint(request.url, error)}`,
+            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
             {
               code: "NETWORK_ERROR",
               retryable: true,
