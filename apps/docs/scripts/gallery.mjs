@@ -137,6 +137,13 @@ const samples = [
     from: { data: "fixture:sample.mp4", reference_image: "lucy-pro-t2i" },
     inputs: {},
   },
+  {
+    model: "lucy-vton-3.5",
+    kind: "video",
+    prompt: "A denim jacket",
+    from: { data: "fixture:sample.mp4", reference_image: "fixture:sample.png" },
+    inputs: {},
+  },
 ];
 
 /** Reads a file of the emulator's `fixtures/` folder as a Blob. */

@@ -1,5 +1,5 @@
 // Writes generated/models.gen.md, the "Models" page of the site, from the built-in registry of
-// @decart/models at build time: every name of `models.list()` with its kind, status (current, alias or
+// @decart/models at build time: every name of `models.list()` with its kind, task, status (current, alias or
 // deprecated), output type, geometry and frame rate, a table of its inputs read from `inputJsonSchema`, and
 // the sample the gallery rendered for it (an alias or a deprecated name shows its target's sample).
 // Nothing on the page is written by hand: a model added to the registry appears on the next build.
@@ -31,9 +31,9 @@ export function anchorOf(name) {
     .replace(/\s+/g, "-");
 }
 
-function typeOf(schema) {
+function typeOf(schema, media) {
   if (schema === false) return "not allowed";
-  if (schema.format === "binary") return "file";
+  if (schema.format === "binary") return media ? `${media} file` : "file";
   if (schema.type === "array") {
     const items = schema.items ?? {};
     return items.type === "object" ? "array of objects" : `array of ${typeOf(items)}`;
@@ -75,13 +75,13 @@ function hasDescriptions(schema) {
 }
 
 /** One row per field, the fields of array items and nested objects included (`trajectory[].x`). */
-function fieldRows(schema, described, prefix = "") {
+function fieldRows(schema, described, prefix = "", fileFields = {}) {
   const required = new Set(schema.required ?? []);
   const rows = [];
   for (const [field, property] of Object.entries(schema.properties ?? {})) {
     const name = `${prefix}${field}`;
     rows.push(
-      `| ${code(name)} | ${cell(typeOf(property))} | ${required.has(field) ? "yes" : "no"} | ${cell(
+      `| ${code(name)} | ${cell(typeOf(property, prefix === "" ? fileFields[field] : undefined))} | ${required.has(field) ? "yes" : "no"} | ${cell(
         constraintsOf(property) || "—",
       )} | ${property.default === undefined ? "—" : code(JSON.stringify(property.default))} |${
         described ? ` ${cell(property.description ?? "—")} |` : ""
@@ -199,7 +199,7 @@ export async function writeModelsPage(root) {
         : model.deprecated === true
           ? `deprecated → ${code(model.replacedBy)}`
           : "current";
-    return `| [${code(model.name)}](#${anchorOf(model.name)}) | ${model.kind} | ${status} | ${model.outputType} | ${geometryOf(model, {})} | ${timingOf(model)} |`;
+    return `| [${code(model.name)}](#${anchorOf(model.name)}) | ${model.kind} | ${model.task ?? "—"} | ${status} | ${model.outputType} | ${geometryOf(model, {})} | ${timingOf(model)} |`;
   });
 
   const sections = list.map((model) => {
@@ -210,15 +210,15 @@ export async function writeModelsPage(root) {
     const path = model.kind === "image" ? model.endpoints.generate : model.endpoints.jobs;
     return `## ${model.name}
 
-| kind | status | output | geometry | frame rate |
-| --- | --- | --- | --- | --- |
-| ${model.kind} | ${statusOf(model)} | ${model.outputType} | ${geometryOf(model, schema)} | ${timingOf(model)} |
+| kind | task | status | output | geometry | frame rate |
+| --- | --- | --- | --- | --- | --- |
+| ${model.kind} | ${model.task ?? "—"} | ${statusOf(model)} | ${model.outputType} | ${geometryOf(model, schema)} | ${timingOf(model)} |
 
 Use it as ${code(`models.${model.kind}("${model.name}")`)}; it is sent to ${code(path)}.
 
 | field | type | required | constraints | default |${described ? " description |" : ""}
 | --- | --- | --- | --- | --- |${described ? " --- |" : ""}
-${fieldRows(schema, described).join("\n")}
+${fieldRows(schema, described, "", model.fileFields).join("\n")}
 ${rules.length > 0 ? `\n${rules.map((rule) => `- ${rule}`).join("\n")}\n` : ""}
 ${sampleText(target, samples[target], model)}
 `;
@@ -231,16 +231,17 @@ title: Models
 # Models
 
 Every model of the built-in registry (\`models.list()\` of \`@decart/models\`), generated from the registry
-when this site was built: its kind, whether it is a current model, a server-resolved alias or a deprecated
+when this site was built: its kind, its task, whether it is a current model, a server-resolved alias or a deprecated
 name, what it returns, its output size per resolution and frame rate, and the inputs it accepts, read from
-its JSON Schema (\`inputJsonSchema(model)\`). A file field takes a \`Blob\`, \`File\`, bytes, a stream or an
+its JSON Schema (\`inputJsonSchema(model)\`), with the kind of media each file field takes
+(\`model.fileFields\`). A file field takes a \`Blob\`, \`File\`, bytes, a stream or an
 http(s) URL and is sent as a multipart part. Each model shows a
 sample rendered by \`@decart/emulator\` (procedural pictures, not the live models' output); an alias or a
 deprecated name shows the sample of the model it stands for. The [model gallery](./gallery.gen.md) shows
 all the samples side by side.
 
-| model | kind | status | output | geometry | frame rate |
-| --- | --- | --- | --- | --- | --- |
+| model | kind | task | status | output | geometry | frame rate |
+| --- | --- | --- | --- | --- | --- | --- |
 ${summary.join("\n")}
 
 ${sections.join("\n")}`;

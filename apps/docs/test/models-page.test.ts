@@ -48,6 +48,9 @@ describe("the generated Models page", () => {
       else if (extra.deprecated) expect(text).toContain(`deprecated → use [\`${extra.replacedBy}\`]`);
       else expect(text).toContain("| current |");
       expect(text).toContain(model.outputType);
+      expect(text).toContain(`| ${model.kind} | ${model.task} |`);
+      for (const [field, kind] of Object.entries(model.fileFields))
+        expect(text).toContain(`| \`${field}\` | ${kind} file |`);
 
       const schema = inputJsonSchema(model) as { properties: Record<string, unknown>; oneOf?: unknown };
       for (const field of Object.keys(schema.properties)) expect(text).toContain(`| \`${field}\` |`);

@@ -147,7 +147,7 @@ export function collectSamples(repoRoot: string): Sample[] {
 /** Third-party modules that samples show in use but that no workspace package depends on: typed as `any`. */
 const stubbedModules = ["express"];
 /** Dependencies of the packages that samples import (resolved from the package that depends on them). */
-const borrowedModules: Record<string, string> = { zod: "packages/models" };
+const borrowedModules: Record<string, string> = { zod: "packages/models", ioredis: "packages/node" };
 
 const run = promisify(execFile);
 

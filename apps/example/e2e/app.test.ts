@@ -85,6 +85,30 @@ describe("example app", () => {
     await shoot("01-start");
   });
 
+  it("each file picker accepts the kind of media its field takes", async () => {
+    const accepts = async () =>
+      page
+        .locator('input[type="file"]')
+        .evaluateAll((elements) =>
+          Object.fromEntries(
+            elements.map((element) => [
+              (element as HTMLInputElement).name,
+              (element as HTMLInputElement).accept,
+            ]),
+          ),
+        );
+    for (const model of models.list()) {
+      await chooseModel(model.name);
+      const expected = Object.fromEntries(
+        Object.entries(model.fileFields).map(([field, kind]) => [field, `${kind}/*`]),
+      );
+      expect(await accepts(), model.name).toEqual(expected);
+    }
+    await chooseModel("lucy-clip");
+    expect(await accepts()).toEqual({ data: "video/*", reference_image: "image/*" });
+    await chooseModel("lucy-pro-t2v");
+  });
+
   it("text → image shows a PNG of the model's size", async () => {
     await chooseModel("lucy-pro-t2i");
     await page.locator('textarea[name="prompt"]').fill("A futuristic cityscape at night with neon lights");

@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "@decart/emulator";
-import { createProxyHandler, toNodeHandler } from "@decart/node";
+import { createProxyHandler, type ProxyAuthorize, toNodeHandler } from "@decart/node";
+import { modes } from "../src/modes";
 import { serveStatic } from "./static";
 
 /**
@@ -11,7 +13,8 @@ import { serveStatic } from "./static";
  * sees it) and the app itself — Vite in middleware mode with `--dev`, the built `dist/` otherwise.
  *
  * With `DECART_API_KEY` set it forwards to the real API (or `DECART_BASE_URL`); without it, it starts
- * the offline emulator in-process and forwards there.
+ * the offline emulator in-process and forwards there. The proxy forwards only the models the app offers,
+ * and only for clients on this machine: a local demo, not a deployment (see "Deploying the proxy").
  *
  *   node dist-server/main.js [--dev]   PORT=5173 HOST=127.0.0.1
  *
@@ -27,11 +30,20 @@ type Listener = (request: IncomingMessage, response: ServerResponse, next: () =>
 
 const realKey = process.env.DECART_API_KEY?.trim();
 const emulator = realKey ? undefined : await startEmulator();
+/** Local development: anyone on this machine, nobody else. A deployed app checks its own sessions here. */
+const localOnly: ProxyAuthorize = (_request, context) => {
+  const address = context.nodeRequest?.socket.remoteAddress ?? "";
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+};
 const proxy = toNodeHandler(
   createProxyHandler({
     apiKey: realKey || emulator!.apiKey,
     baseUrl: emulator?.url ?? process.env.DECART_BASE_URL ?? "https://api.decart.ai",
     mountPath,
+    authorize: localOnly,
+    models: modes.map((mode) => mode.model.name),
+    // One instance: a fresh secret per start is enough (job ids from a previous run stop working).
+    secret: process.env.DECART_PROXY_SECRET ?? randomBytes(32).toString("hex"),
   }),
 );
 

@@ -29,10 +29,12 @@ const labels: Record<string, string> = {
   "lucy-pro-i2i": "Image → image",
 };
 
-/** Models whose `data` is a video; every other file input is an image. */
-const videoInputs = new Set(["lucy-pro-v2v", "lucy-fast-v2v"]);
-
-const fileLabels: Record<string, string> = { data: "Input", start: "First frame", end: "Last frame" };
+const fileLabels: Record<string, string> = {
+  data: "Input",
+  start: "First frame",
+  end: "Last frame",
+  reference_image: "Reference image",
+};
 
 /** The input fields of a model, read from its JSON Schema, so a custom model gets a form too. */
 function fieldsOf(model: ModelDefinition): Set<string> {
@@ -44,17 +46,18 @@ function toMode(model: ModelDefinition): Mode {
   const fields = fieldsOf(model);
   return {
     model,
-    label: labels[model.name] ?? model.name,
+    label: labels[model.name] ?? `${model.name} (${model.task})`,
     prompt: fields.has("prompt"),
     resolutions: Object.keys(model.geometry),
     orientation: fields.has("orientation"),
     enhancePrompt: fields.has("enhance_prompt"),
     inferenceSteps: fields.has("num_inference_steps"),
     trajectory: fields.has("trajectory"),
-    files: model.fileFields.map((field) => ({
+    // Each file field says which kind of media it takes; the picker accepts exactly that.
+    files: Object.entries(model.fileFields).map(([field, accept]) => ({
       field,
       label: fileLabels[field] ?? field,
-      accept: field === "data" && videoInputs.has(model.name) ? "video" : "image",
+      accept,
     })),
   };
 }

@@ -5,6 +5,7 @@ import type { ModelDefinition } from "./model";
 import { type DecartPlugin, pluginHooks } from "./plugins";
 import { normalizePolling, type PollingOptions } from "./poll";
 import { type ProcessOptions, runProcess } from "./process";
+import { headers as protocolHeaders } from "./protocol/headers";
 import { createQueue, type QueueClient } from "./queue";
 import { createRetryTable, type RetryOptions } from "./retry";
 import { createTransport } from "./transport";
@@ -248,7 +249,7 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
       throw new InvalidAPIKeyError(missingKeyMessage(fromEnvironment.denied));
     }
     checkBrowserKey(options.dangerouslyAllowBrowser);
-    headers["X-API-KEY"] = apiKey.trim();
+    headers[protocolHeaders.apiKey] = apiKey.trim();
     base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
   }
   const timeout = options.timeout ?? 60_000;

@@ -1,5 +1,10 @@
+import type { KnownJobStatus } from "./protocol/statuses";
+
 /**
- * Where a job stands on the server.
+ * Where a job stands on the server: `pending`, `processing`, `completed`, `failed`, or `cancelled` (an
+ * extension; a server may also report a cancelled job as `failed` with `"cancelled": true`, which the
+ * client reads as `cancelled`). Any other string is a status the server added that the client does not
+ * know; it keeps polling on it until the job ends or the call's deadline passes.
  *
  * @example
  * ```ts
@@ -8,7 +13,7 @@
  * const done = (status: JobStatus) => status === "completed" || status === "failed" || status === "cancelled";
  * ```
  */
-export type JobStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
+export type JobStatus = KnownJobStatus | (string & {});
 
 /**
  * A job as the server describes it (`GET /v1/jobs/{job_id}`), with the wire's field names.
@@ -49,11 +54,4 @@ export interface ProgressEvent {
   progress?: number;
   /** The job's id (video models). */
   jobId?: string;
-}
-
-const finalStatuses: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
-
-/** True once a job can no longer change. */
-export function isFinalStatus(status: string): boolean {
-  return finalStatuses.has(status);
 }

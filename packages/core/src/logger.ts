@@ -1,4 +1,5 @@
 import type { DecartPlugin } from "./plugins";
+import { headers } from "./protocol/headers";
 
 /**
  * Severity of a log entry.
@@ -111,7 +112,7 @@ export function loggerPlugin(options: LoggerPluginOptions = {}): DecartPlugin {
     name: "logger",
     afterResponse({ request, response, retryCount, durationMs }) {
       const path = pathOf(request.url);
-      const requestId = response.headers.get("x-request-id") ?? undefined;
+      const requestId = response.headers.get(headers.requestId) ?? undefined;
       const duration = Math.round(durationMs);
       const parts = [request.method, path, String(response.status), `${duration}ms`];
       if (requestId) parts.push(requestId);

@@ -1,14 +1,5 @@
 import type { UploadFile } from "./file-input";
-
-/** How a non-file input travels as a form field: numbers and booleans as strings, arrays and objects as JSON. */
-export function encodeFormValue(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
-    return String(value);
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
-}
+import { encodeFormValue } from "./protocol/form";
 
 /** A multipart body: a factory called once per attempt, and the headers it needs (if any). */
 export interface MultipartBody {

@@ -1,8 +1,11 @@
 import { sleep } from "./abort";
 import type { ClientContext } from "./context";
 import { ProcessingError } from "./errors";
-import { isFinalStatus, type JobInfo, type JobStatus, type ProgressEvent } from "./job";
+import type { JobInfo, JobStatus, ProgressEvent } from "./job";
 import { notifyStatusChange } from "./plugins";
+import { headers } from "./protocol/headers";
+import { routes } from "./protocol/routes";
+import { isTerminalStatus, readJobStatus } from "./protocol/statuses";
 import { parseRetryAfter } from "./transport";
 
 /**
@@ -77,35 +80,23 @@ export function pollDelay(
   return wait;
 }
 
-/** Checks a job description from the wire and keeps only what the SDK knows. */
+/**
+ * Reads a job description from the wire (see `readJobStatus`): an unknown status is kept, a cancelled
+ * job reads as `cancelled` in either wire form; a body without a status is an unreadable response.
+ */
 export function readJobInfo(data: unknown, fallbackId?: string): JobInfo {
-  const record = (data ?? {}) as Record<string, unknown>;
-  const jobId = typeof record.job_id === "string" ? record.job_id : fallbackId;
-  const status = record.status;
-  if (
-    jobId === undefined ||
-    typeof status !== "string" ||
-    !/^(pending|processing|completed|failed|cancelled)$/.test(status)
-  ) {
+  let read: ReturnType<typeof readJobStatus>;
+  try {
+    read = readJobStatus(data, fallbackId);
+  } catch (error) {
     throw new ProcessingError(
       `The server sent a job description the client could not read: ${JSON.stringify(data)?.slice(0, 200)}`,
-      {
-        code: "UNREADABLE_RESPONSE",
-      },
+      { code: "UNREADABLE_RESPONSE", cause: error },
     );
   }
-  const info: JobInfo = { job_id: jobId, status: status as JobStatus };
-  if (typeof record.progress === "number" && Number.isFinite(record.progress)) {
-    info.progress = Math.min(1, Math.max(0, record.progress));
-  }
-  if (typeof record.error === "string") info.error = record.error;
-  else if (
-    record.error &&
-    typeof record.error === "object" &&
-    typeof (record.error as { message?: unknown }).message === "string"
-  ) {
-    info.error = (record.error as { message: string }).message;
-  }
+  const info: JobInfo = { job_id: read.job_id, status: read.status };
+  if (read.progress !== undefined) info.progress = read.progress;
+  if (read.error !== undefined) info.error = read.error;
   return info;
 }
 
@@ -134,7 +125,10 @@ export function createReporter(
   };
 }
 
-/** Polls a job until it completes, fails or is cancelled, and returns its final description. */
+/**
+ * Polls a job until it completes, fails or is cancelled, and returns its final description. A status
+ * the client does not know keeps it polling, until the call's signal (its deadline) stops it.
+ */
 export async function waitForJob(
   context: ClientContext,
   job: JobInfo,
@@ -143,11 +137,11 @@ export async function waitForJob(
 ): Promise<JobInfo> {
   let current = job;
   let retryAfter: number | undefined;
-  const path = `/v1/jobs/${encodeURIComponent(job.job_id)}`;
-  for (let index = 0; !isFinalStatus(current.status); index++) {
+  const path = routes.status(job.job_id);
+  for (let index = 0; !isTerminalStatus(current.status); index++) {
     await sleep(pollDelay(index, context.polling, retryAfter), signal);
-    const response = await context.transport.send({ method: "GET", path, retry: "read", signal });
-    retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+    const response = await context.transport.read({ method: "GET", path, retry: "read", signal });
+    retryAfter = parseRetryAfter(response.headers.get(headers.retryAfter));
     current = readJobInfo(await context.transport.readJson(response, path, signal), job.job_id);
     report(current.status, current.progress, current.job_id);
   }

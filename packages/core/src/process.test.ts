@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import type { ReceivedFile } from "@decart/test-server";
 import { describe, expect, test, vi } from "vitest";
 import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
@@ -80,7 +81,7 @@ describe("image models (sync endpoint)", () => {
 });
 
 describe("video models (queue + polling)", () => {
-  test("submits with an Idempotency-Key, reports every change, downloads the content", async () => {
+  test("submits only what was asked, reports every change, downloads the content", async () => {
     routeJob(
       "job-1",
       { status: "pending" },
@@ -107,7 +108,9 @@ describe("video models (queue + polling)", () => {
       { status: "completed", jobId: "job-1" },
     ]);
     const [submit] = server.requestsTo("POST /v1/jobs/test-i2v");
-    expect(submit?.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{32,36}$/);
+    // No Idempotency-Key: no official client sends one, and no retry relies on it.
+    expect(submit?.headers["idempotency-key"]).toBeUndefined();
+    expect([...(submit?.form?.keys() ?? [])].sort()).toEqual(["num_inference_steps", "prompt", "trajectory"]);
     expect(submit?.form?.get("num_inference_steps")).toBe("50");
     expect(JSON.parse(submit?.form?.get("trajectory") as string)).toEqual([
       { frame: 0, x: 1, y: 2 },
@@ -141,6 +144,40 @@ describe("video models (queue + polling)", () => {
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error.code).toBe("JOB_FAILED");
     expect(error.message).toContain("GPU fell over");
+  });
+
+  test("a cancelled job, in either wire form, rejects with JOB_CANCELLED", async () => {
+    for (const cancelled of [{ status: "cancelled" }, { status: "failed", cancelled: true }]) {
+      server.reset();
+      routeJob("job-off", cancelled);
+      const error = await clientFor()
+        .process({ model: testVideoModel, prompt: "x" })
+        .catch((caught) => caught);
+      expect(error).toBeInstanceOf(ProcessingError);
+      expect(error).toMatchObject({ code: "JOB_CANCELLED", jobId: "job-off" });
+    }
+  });
+
+  test("an unknown status keeps the client polling until the job ends", async () => {
+    routeJob("job-new", { status: "queued" }, { status: "warming_up" }, { status: "completed" });
+    const events: ProgressEvent[] = [];
+    const video = await clientFor().process({
+      model: testVideoModel,
+      prompt: "x",
+      onProgress: (event) => events.push(event),
+    });
+    expect(video.type).toBe("video/mp4");
+    expect(events.map((event) => event.status)).toEqual(["pending", "queued", "warming_up", "completed"]);
+  });
+
+  test("an unknown status that never ends polls until the deadline, then times out", async () => {
+    routeJob("job-stuck", { status: "queued" });
+    server.route("POST /v1/jobs/job-stuck/cancel", { status: 404, body: { detail: "Not Found" } });
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x", deadline: 300 })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.requestsTo("GET /v1/jobs/job-stuck").length).toBeGreaterThan(1);
   });
 
   test("honours Retry-After on a status response", async () => {
@@ -211,13 +248,15 @@ describe("file inputs", () => {
       expect(Number(submit?.headers["content-length"])).toBe(submit?.body.byteLength);
       forms.push(submit?.form);
     }
-    expect(fileField({ form: forms[0] }, "data")).toEqual({
-      name: 'clip "a".mp4',
-      type: "video/mp4",
-      size: bytes.byteLength,
-      bytes,
-    });
-    expect(forms[0]).toEqual(forms[1]);
+    // Bytes are compared as Buffers: vitest's element-wise toEqual of two 1 MiB arrays blocks the event
+    // loop for seconds, long enough for the server's keep-alive timer to close sockets under the next test.
+    for (const form of forms) {
+      const { bytes: received, ...part } = fileField({ form }, "data");
+      expect(part).toEqual({ name: 'clip "a".mp4', type: "video/mp4", size: bytes.byteLength });
+      expect(Buffer.from(received).equals(Buffer.from(bytes))).toBe(true);
+      expect(form?.get("prompt")).toBe("a\r\nb");
+    }
+    expect([...(forms[0]?.keys() ?? [])]).toEqual([...(forms[1]?.keys() ?? [])]);
   });
 
   test("start and end travel as two parts", async () => {
@@ -268,14 +307,14 @@ describe("errors from real responses", () => {
   const cases: Array<[string, object, new (...args: never[]) => Error, Partial<Record<string, unknown>>]> = [
     [
       "JSON 401",
-      { status: 401, body: { error: { code: "UNAUTHORIZED", message: "bad key" } } },
+      { status: 401, body: { detail: "bad key", code: "UNAUTHORIZED" } },
       InvalidAPIKeyError,
       { code: "UNAUTHORIZED" },
     ],
     ["text 403", { status: 403, body: "Forbidden" }, InvalidAPIKeyError, { code: "INVALID_API_KEY" }],
     [
       "JSON 400",
-      { status: 400, body: { error: { code: "INVALID_INPUT", message: "seed out of range" } } },
+      { status: 400, body: { detail: "seed out of range", code: "INVALID_INPUT" } },
       InvalidInputError,
       { code: "INVALID_INPUT" },
     ],
@@ -291,32 +330,31 @@ describe("errors from real responses", () => {
     ],
     [
       "JSON 422",
-      { status: 422, body: { error: { code: "UNPROCESSABLE", message: "bad" } } },
+      {
+        status: 422,
+        body: { detail: [{ loc: ["body", "prompt"], msg: "Field required", type: "missing" }] },
+      },
       InvalidInputError,
-      {},
+      { message: "Invalid inputs for test-t2i: prompt: Field required" },
     ],
     [
-      "JSON 404",
-      { status: 404, body: { error: { code: "MODEL_NOT_FOUND", message: "no such model" } } },
-      ModelNotFoundError,
-      {},
+      "legacy nested JSON 422",
+      { status: 422, body: { error: { code: "UNPROCESSABLE", message: "bad" } } },
+      InvalidInputError,
+      { code: "UNPROCESSABLE", message: "Invalid inputs for test-t2i: bad" },
     ],
+    ["JSON 404", { status: 404, body: { detail: "no such model" } }, ModelNotFoundError, {}],
     [
       "JSON 429",
       {
         status: 429,
         headers: { "retry-after": "0" },
-        body: { error: { code: "RATE_LIMITED", message: "slow down" } },
+        body: { detail: "slow down" },
       },
       RateLimitError,
       { retryAfter: 0 },
     ],
-    [
-      "JSON 500",
-      { status: 500, body: { error: { code: "INTERNAL", message: "boom" } } },
-      ProcessingError,
-      {},
-    ],
+    ["JSON 500", { status: 500, body: { detail: "boom" } }, ProcessingError, {}],
     ["empty 502", { status: 502 }, ProcessingError, {}],
     [
       "HTML 504",
@@ -326,7 +364,7 @@ describe("errors from real responses", () => {
     ],
     [
       "truncated JSON 500",
-      { status: 500, body: '{"error": {"code": "X", "mess', type: "application/json" },
+      { status: 500, body: '{"detail": "cut sh', type: "application/json" },
       ProcessingError,
       {},
     ],
@@ -344,15 +382,45 @@ describe("errors from real responses", () => {
     expect(error.message).not.toMatch(/<|undefined|\[object/);
   });
 
-  test("messages carry the server's words", async () => {
+  test("messages carry the server's words, once", async () => {
     server.route("POST /v1/generate/test-t2i", {
       status: 400,
-      body: { error: { code: "INVALID_INPUT", message: "seed out of range" } },
+      body: { detail: "seed out of range", code: "INVALID_INPUT" },
     });
     const error = await clientFor()
       .process({ model: testImageModel, prompt: "x" })
       .catch((caught) => caught);
     expect(error.message).toBe("Invalid inputs for test-t2i: seed out of range");
+    // A server message already in the notes' form is not prefixed again.
+    server.route("POST /v1/generate/test-t2i", {
+      status: 422,
+      body: { detail: "Invalid inputs for test-t2i: prompt must be at most 1000 characters" },
+    });
+    const named = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(named.message).toBe("Invalid inputs for test-t2i: prompt must be at most 1000 characters");
+    // FastAPI's list form names each field, in the message and as issues.
+    server.route("POST /v1/generate/test-t2i", {
+      status: 422,
+      body: {
+        detail: [
+          { loc: ["body", "prompt"], msg: "Field required", type: "missing" },
+          { loc: ["body", "seed"], msg: "Input should be a valid integer", type: "int_parsing" },
+        ],
+      },
+    });
+    const list = await clientFor()
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(list).toBeInstanceOf(InvalidInputError);
+    expect(list.message).toBe(
+      "Invalid inputs for test-t2i: prompt: Field required; seed: Input should be a valid integer",
+    );
+    expect(list.issues).toEqual([
+      { field: "prompt", message: "prompt: Field required" },
+      { field: "seed", message: "seed: Input should be a valid integer" },
+    ]);
     server.route("POST /v1/generate/test-t2i", {
       status: 413,
       body: "<html><head><title>413 Request Entity Too Large</title></head></html>",
@@ -364,7 +432,7 @@ describe("errors from real responses", () => {
     expect(html.message).toBe("Invalid inputs for test-t2i: 413 Request Entity Too Large");
   });
 
-  test("a body cut short mid-download is a ProcessingError", async () => {
+  test("a sync result cut short mid-download is a ProcessingError, not retried (the work was done)", async () => {
     server.route("POST /v1/generate/test-t2i", {
       body: new Uint8Array(64 * 1024),
       type: "image/png",
@@ -374,7 +442,9 @@ describe("errors from real responses", () => {
       .process({ model: testImageModel, prompt: "x" })
       .catch((caught) => caught);
     expect(error).toBeInstanceOf(ProcessingError);
-    expect(error.code).toBe("UNREADABLE_RESPONSE");
+    expect(error.code).toBe("NETWORK_ERROR");
+    expect(error.message).toMatch(/while its response was read/);
+    expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(1);
   });
 
   test("a connection reset is a retryable ProcessingError", async () => {
@@ -427,7 +497,7 @@ describe("retries", () => {
   test("sync generate retries 503 honouring Retry-After, then succeeds", async () => {
     server.route(
       "POST /v1/generate/test-t2i",
-      { status: 503, headers: { "retry-after": "1" }, body: { error: { code: "BUSY", message: "busy" } } },
+      { status: 503, headers: { "retry-after": "1" }, body: { detail: "busy" } },
       { body: PNG, type: "image/png" },
     );
     const blob = await clientFor().process({ model: testImageModel, prompt: "x", data: new Blob([JPEG]) });
@@ -442,7 +512,7 @@ describe("retries", () => {
   test("sync generate is not retried on 500", async () => {
     server.route("POST /v1/generate/test-t2i", {
       status: 500,
-      body: { error: { code: "INTERNAL", message: "x" } },
+      body: { detail: "x" },
     });
     await expect(clientFor().process({ model: testImageModel, prompt: "x" })).rejects.toBeInstanceOf(
       ProcessingError,
@@ -495,29 +565,100 @@ describe("retries", () => {
     expect(server.requestsTo("GET /v1/jobs/slow")).toHaveLength(2);
   });
 
-  test("job submission is resubmitted with the same Idempotency-Key", async () => {
+  test("job submission is retried on 429 and 503, where the server created no job, but not on 502", async () => {
     server.route(
       "POST /v1/jobs/test-i2v",
-      { status: 502, body: "Bad Gateway" },
-      { body: { job_id: "job-idem", status: "pending" } },
+      { status: 503, headers: { "retry-after": "0" }, body: { detail: "busy" } },
+      { status: 429, headers: { "retry-after": "0" }, body: { detail: "slow down" } },
+      { body: { job_id: "job-busy", status: "pending" } },
     );
-    server.route("GET /v1/jobs/job-idem", { body: { job_id: "job-idem", status: "completed" } });
-    server.route("GET /v1/jobs/job-idem/content", { body: MP4, type: "video/mp4" });
+    server.route("GET /v1/jobs/job-busy", { body: { job_id: "job-busy", status: "completed" } });
+    server.route("GET /v1/jobs/job-busy/content", { body: MP4, type: "video/mp4" });
     await clientFor().process({ model: testVideoModel, prompt: "x", data: new Blob([PNG]) });
     const submits = server.requestsTo("POST /v1/jobs/test-i2v");
-    expect(submits).toHaveLength(2);
-    expect(submits[0]?.headers["idempotency-key"]).toBeTruthy();
-    expect(submits[1]?.headers["idempotency-key"]).toBe(submits[0]?.headers["idempotency-key"]);
-    expect(fileField(submits[1] ?? { form: undefined }, "data").bytes).toEqual(PNG);
+    expect(submits).toHaveLength(3);
+    // The body was rebuilt for each retry, file part included.
+    expect(fileField(submits[2] ?? { form: undefined }, "data").bytes).toEqual(PNG);
+
+    server.reset();
+    server.route("POST /v1/jobs/test-i2v", { status: 502, body: "Bad Gateway" });
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.status).toBe(502);
+    expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(1);
   });
 
-  test("each submission gets its own key", async () => {
-    routeJob("job-k", { status: "completed" });
-    const client = clientFor();
-    await client.process({ model: testVideoModel, prompt: "a" });
-    await client.process({ model: testVideoModel, prompt: "b" });
-    const [first, second] = server.requestsTo("POST /v1/jobs/test-i2v");
-    expect(first?.headers["idempotency-key"]).not.toBe(second?.headers["idempotency-key"]);
+  test("job submission is not retried after a reset or a timeout once the body went out", async () => {
+    let attempts = 0;
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      attempts += 1;
+      return globalThis.fetch(input, init);
+    };
+    server.route("POST /v1/jobs/test-i2v", { reset: true });
+    const reset = await clientFor({ fetch })
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(reset).toMatchObject({ name: "ProcessingError", code: "NETWORK_ERROR" });
+    expect(attempts).toBe(1);
+    expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(1);
+
+    server.route("POST /v1/jobs/test-i2v", { stall: true });
+    const slow = await clientFor({ fetch, timeout: 1_000 })
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(slow).toBeInstanceOf(TimeoutError);
+    expect(attempts).toBe(2);
+  });
+
+  test("a refused connection is retried, for a submission too: nothing was sent", async () => {
+    // A port that was just free and is closed again refuses connections.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    let attempts = 0;
+    const error = await clientFor({
+      baseUrl: `http://127.0.0.1:${port}`,
+      fetch: (input, init) => {
+        attempts += 1;
+        return globalThis.fetch(input, init);
+      },
+    })
+      .queue.submit({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toMatchObject({ name: "ProcessingError", code: "NETWORK_ERROR" });
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(attempts).toBe(3);
+  });
+
+  test("a download cut short or stalled mid-body is retried, and completes", async () => {
+    server.route(
+      "GET /v1/jobs/job-dl/content",
+      { body: MP4, type: "video/mp4", truncate: true },
+      { body: MP4, type: "video/mp4", pauseMidBody: 2_000 },
+      { body: MP4, type: "video/mp4" },
+    );
+    const video = await clientFor({ timeout: 500 }).queue.result("job-dl");
+    expect(new Uint8Array(await video.arrayBuffer())).toEqual(MP4);
+    expect(video.type).toBe("video/mp4");
+    expect(server.requestsTo("GET /v1/jobs/job-dl/content")).toHaveLength(3);
+  });
+
+  test("a status body cut short is retried", async () => {
+    server.route(
+      "GET /v1/jobs/job-cut",
+      { body: { job_id: "job-cut", status: "processing" }, truncate: true },
+      { body: { job_id: "job-cut", status: "processing" } },
+    );
+    await expect(clientFor().queue.status("job-cut")).resolves.toEqual({
+      job_id: "job-cut",
+      status: "processing",
+    });
+    expect(server.requestsTo("GET /v1/jobs/job-cut")).toHaveLength(2);
   });
 
   test("status polls retry 500s; retry: 0 turns retries off", async () => {
@@ -542,7 +683,7 @@ describe("retries", () => {
     server.route("POST /v1/generate/test-t2i", {
       status: 429,
       headers: { "retry-after": "0" },
-      body: { error: { code: "RATE_LIMITED", message: "queue full" } },
+      body: { detail: "queue full" },
     });
     const error = await clientFor()
       .process({ model: testImageModel, prompt: "x" })

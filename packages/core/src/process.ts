@@ -7,6 +7,7 @@ import type { ModelDefinition, ModelInputs } from "./model";
 import { multipartBody } from "./multipart";
 import { applyErrorHooks } from "./plugins";
 import { createReporter, readJobInfo, waitForJob } from "./poll";
+import { routes } from "./protocol/routes";
 import type { StandardSchemaV1 } from "./standard-schema";
 import { detectRuntime } from "./user-agent";
 
@@ -103,7 +104,7 @@ export async function prepareCall(
   if (result.issues) throw InvalidInputError.fromIssues(model.name, result.issues.map(toInputIssue));
   const values = (result.value ?? {}) as Record<string, unknown>;
   const files = new Map<string, UploadFile>();
-  for (const field of model.fileFields) {
+  for (const field of Object.keys(model.fileFields)) {
     const value = values[field];
     if (value === undefined || value === null) continue;
     files.set(
@@ -125,7 +126,7 @@ export async function prepareCall(
   return { model, ...body };
 }
 
-/** A fresh id for `Idempotency-Key`. */
+/** A fresh random id (a multipart boundary). */
 export function randomId(): string {
   const crypto = globalThis.crypto;
   if (typeof crypto?.randomUUID === "function") return crypto.randomUUID();
@@ -136,7 +137,8 @@ export function randomId(): string {
 }
 
 /**
- * Submits a prepared call to the job queue, with one idempotency key for every attempt. When the caller
+ * Submits a prepared call to the job queue. It is retried only where the server provably created no
+ * job (429, 503, a refused connection), never after the body went out. When the caller
  * aborts while the submission is in flight, the call rejects at once, but the request is given a short
  * grace to answer: the server may already have created the job, and if a job id arrives it is cancelled.
  */
@@ -152,8 +154,8 @@ export async function submitJob(
       method: "POST",
       path: call.model.endpoints.jobs,
       body: call.body,
-      headers: { ...call.headers, "Idempotency-Key": randomId() },
-      retry: "submit",
+      headers: call.headers,
+      retry: "write",
       signal: controller?.signal,
       model: call.model.name,
     })
@@ -186,7 +188,7 @@ export function cancelQuietly(context: ClientContext, jobId: string): void {
   context.transport
     .send({
       method: "POST",
-      path: `/v1/jobs/${encodeURIComponent(jobId)}/cancel`,
+      path: routes.cancel(jobId),
       retry: "none",
       timeout: 3_000,
     })
@@ -216,7 +218,7 @@ export function fetchResult(
 ): Promise<Blob> {
   return context.transport.blob({
     method: "GET",
-    path: `/v1/jobs/${encodeURIComponent(jobId)}/content`,
+    path: routes.content(jobId),
     retry: "read",
     signal,
   });
@@ -263,7 +265,7 @@ export async function runProcess(context: ClientContext, options: ProcessOptions
         path: call.model.endpoints.generate,
         body: call.body,
         headers: call.headers,
-        retry: "generate",
+        retry: "write",
         signal,
         model: call.model.name,
       });

@@ -13,6 +13,7 @@ import {
   settleError,
   submitJob,
 } from "./process";
+import { routes } from "./protocol/routes";
 
 /**
  * Options for the queue calls that take only a job id.
@@ -81,7 +82,8 @@ export type SubmitAndPollResult =
  */
 export interface QueueClient {
   /**
-   * Validates the inputs and submits a job. Retries reuse one `Idempotency-Key`, so they never start a second job.
+   * Validates the inputs and submits a job. It is retried only where the server provably did no work
+   * (429, 503, a refused connection), so a retry never starts a second job.
    * @example
    * ```ts
    * declare const client: import("@decart/core").DecartClient;
@@ -148,8 +150,6 @@ export function createQueue(context: ClientContext): QueueClient {
       scope.dispose();
     }
   }
-  const jobPath = (jobId: string) => `/v1/jobs/${encodeURIComponent(jobId)}`;
-
   return {
     submit: (options) =>
       guarded("queue.submit", options.signal, options.deadline, async (signal) =>
@@ -160,7 +160,7 @@ export function createQueue(context: ClientContext): QueueClient {
         readJobInfo(
           await context.transport.json<unknown>({
             method: "GET",
-            path: jobPath(jobId),
+            path: routes.status(jobId),
             retry: "read",
             signal,
           }),
@@ -172,7 +172,7 @@ export function createQueue(context: ClientContext): QueueClient {
     cancel: (jobId, options) =>
       guarded("queue.cancel", options?.signal, undefined, async (signal) => {
         const response = await context.transport
-          .send({ method: "POST", path: `${jobPath(jobId)}/cancel`, retry: "none", signal })
+          .send({ method: "POST", path: routes.cancel(jobId), retry: "none", signal })
           .catch((error: unknown) => {
             if ((error as DecartSDKError).status === 404) return undefined;
             throw error;

@@ -2,9 +2,11 @@ import type { RetryOptions as KyRetryOptions } from "ky";
 
 /**
  * How the client retries failed requests (SPEC 3.3). Reads (job status, content) retry on network
- * errors, timeouts, 408, 429, 500, 502, 503 and 504; a job submission retries the same way but only
- * because the client sends one `Idempotency-Key` for all its attempts; a sync generation retries only
- * on 429 and 503, where the server did no work.
+ * errors, timeouts, 408, 429, 500, 502, 503 and 504, including a failure while the response body is
+ * being read (a reset or truncation mid-download). A POST (job submission, sync generation) is retried
+ * only where the server provably did no work: 429, 503, or a connection refused before anything was
+ * sent. It is never retried after a timeout or a reset once the body went out: the server may have
+ * created the job, and the API is not known to deduplicate submissions.
  *
  * Waits grow exponentially (`baseDelay`, doubled per retry, capped at `maxDelay`) with full jitter, unless
  * the server sends `Retry-After`, which is honoured up to `maxRetryAfter`.
@@ -55,23 +57,45 @@ export interface RetryOptions {
   maxRetryAfter?: number;
 }
 
-/** Which retry rules a request follows. */
-export type RetryPolicy = "read" | "submit" | "generate" | "none";
+/** Which retry rules a request follows: a read (GET), a write (POST), or none. */
+export type RetryPolicy = "read" | "write" | "none";
 
 const retryableStatuses = [408, 429, 500, 502, 503, 504];
 
-/** How one kind of request retries: ky's settings, plus whether a lost connection or timeout is retried. */
+/** When a request failed without a complete response: before one arrived, or while its body was read. */
+export type FailurePhase = "request" | "body";
+
+/** How one kind of request retries: ky's settings, plus which failures without a response are retried. */
 export interface RetryRule {
   /** ky's retry settings (methods, status codes, `Retry-After` handling, limit). */
   readonly ky: KyRetryOptions;
-  /** Whether a failure without a response (network error, attempt timeout) is retried. */
-  readonly withoutResponse: boolean;
+  /** Whether a failure without a complete response (network error, attempt timeout) is retried. */
+  readonly retriesFailure: (error: unknown, phase: FailurePhase) => boolean;
   /** Backoff before retry number `count` (from 1), with full jitter. */
   readonly backoff: (count: number) => number;
 }
 
 /** The retry rules for each policy, built once per client. */
 export type RetryTable = Readonly<Record<RetryPolicy, RetryRule>>;
+
+/**
+ * True when the connection was refused, so the request never left the client. Node's fetch reports it
+ * as a `TypeError` whose cause (or one of whose causes' `errors`, when several addresses were tried)
+ * has the code `ECONNREFUSED`; Deno and Bun say it in the message.
+ */
+export function isConnectionRefused(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 4) return false;
+  const { code, message, cause, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (code === "ECONNREFUSED") return true;
+  if (typeof message === "string" && /\bconnection refused\b/i.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isConnectionRefused(inner, depth + 1))) return true;
+  return isConnectionRefused(cause, depth + 1);
+}
 
 /** Normalises the client's `retry` option into rules for each request kind. */
 export function createRetryTable(option: number | RetryOptions | undefined): RetryTable {
@@ -83,7 +107,11 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
   const baseDelay = settings.baseDelay ?? 500;
   // Full jitter: anywhere between 0 and the exponential step; ky caps the result at `backoffLimit`.
   const backoff = (count: number) => Math.random() * baseDelay * 2 ** (count - 1);
-  const rule = (methods: string[], statusCodes: number[], withoutResponse: boolean): RetryRule => ({
+  const rule = (
+    methods: string[],
+    statusCodes: number[],
+    retriesFailure: RetryRule["retriesFailure"],
+  ): RetryRule => ({
     ky: {
       limit,
       // With no retries, no method is "retriable": ky then skips its retry wrapper altogether.
@@ -94,14 +122,13 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
       backoffLimit: settings.maxDelay ?? 8_000,
       maxRetryAfter: settings.maxRetryAfter ?? 30_000,
     },
-    withoutResponse,
+    retriesFailure,
     backoff,
   });
   return {
-    read: rule(["get"], retryableStatuses, true),
-    submit: rule(["post"], retryableStatuses, true),
-    // The server may have done the work when the connection dropped; only a refusal is safe to repeat.
-    generate: rule(["post"], [429, 503], false),
-    none: { ky: { limit: 0, methods: [] }, withoutResponse: false, backoff },
+    read: rule(["get"], retryableStatuses, () => true),
+    // The server may have done the work once the request went out; only a refusal is safe to repeat.
+    write: rule(["post"], [429, 503], (error, phase) => phase === "request" && isConnectionRefused(error)),
+    none: { ky: { limit: 0, methods: [] }, retriesFailure: () => false, backoff },
   };
 }

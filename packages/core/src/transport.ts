@@ -12,7 +12,9 @@ import {
 } from "./errors";
 import { uploadRedirectMode } from "./fetch-redirect";
 import { type CallState, now } from "./plugins";
-import type { RetryPolicy, RetryTable } from "./retry";
+import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
+import { headers as protocolHeaders } from "./protocol/headers";
+import type { FailurePhase, RetryPolicy, RetryTable } from "./retry";
 
 /** Everything the transport needs from the client's options, resolved once. */
 export interface TransportConfig {
@@ -47,11 +49,17 @@ export interface TransportCall {
 export interface Transport {
   /** Sends the call and returns the successful response. Rejects with an SDK error or the signal's reason. */
   send(call: TransportCall): Promise<Response>;
+  /**
+   * Sends the call and reads the successful response's body within the attempt, so a failure while
+   * reading it (a reset, a truncation, the timeout) is retried like any other when the rule allows.
+   * The returned response's body is in memory.
+   */
+  read(call: TransportCall): Promise<Response>;
   /** Sends the call and reads a JSON body. */
   json<T>(call: TransportCall): Promise<T>;
   /** Sends the call and reads the body as a Blob typed as the server said. */
   blob(call: TransportCall): Promise<Blob>;
-  /** Reads the JSON body of a response from `send`. */
+  /** Reads the JSON body of a response from `send` or `read`. */
   readJson(response: Response, path: string, signal: AbortSignal | undefined): Promise<unknown>;
 }
 
@@ -60,6 +68,8 @@ type RequestInitWithDuplex = RequestInit & { duplex?: "half"; window?: null };
 /** What the fetch adapter needs per call; ky hands it over as the `decart` option. */
 interface TransportState extends CallState {
   call: TransportCall;
+  /** Whether the attempt reads the body of a successful response before it returns. */
+  buffered: boolean;
   timeout: number | false;
   /** The current attempt's timer: it runs until the response body has been read. */
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,9 +77,14 @@ interface TransportState extends CallState {
   controller: AbortController | undefined;
   /** The previous attempt's response, whose unread body is released when ky retries. */
   response: Response | undefined;
+  /** The body the current attempt read (a buffered call), so a Blob result is not copied again. */
+  body: Blob | undefined;
 }
 
 const readBody = (response: Response) => response;
+
+/** What a call makes of its successful response; `body` is the Blob already read when there is one. */
+type ReadResponse<T> = (response: Response, body: Blob | undefined) => T | Promise<T>;
 
 type Ky = typeof import("ky");
 let kyModule: Ky | undefined;
@@ -120,15 +135,20 @@ export function createTransport(config: TransportConfig): Transport {
   // refuses "error", gets "manual".
   //
   // The per-attempt timeout lives here rather than in ky's `timeout`: ky 1 never retries a timed-out
-  // attempt and stops timing once headers arrive, while SPEC 3.3 retries timeouts of reads and job
-  // submissions and the body download deserves the same bound. The timer aborts the attempt with an
-  // SDK `TimeoutError`, which fetch and the body read then reject with.
+  // attempt and stops timing once headers arrive, while SPEC 3.3 retries timeouts of reads and the
+  // body download deserves the same bound. The timer aborts the attempt with an SDK `TimeoutError`,
+  // which fetch and the body read then reject with.
+  //
+  // Reads (`read`, `json`, `blob`) take the body in here too, inside ky's retry loop: ky retries what
+  // its fetch rejects with, so a reset or a truncation mid-download is retried like a lost connection
+  // (ky 1 has no hook to retry after a response was returned).
   async function attempt(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = input as Request;
     const state = (init as { decart: TransportState }).decart;
     const { call, timeout } = state;
     void state.response?.body?.cancel().catch(() => undefined);
     state.response = undefined;
+    state.body = undefined;
     state.retryCount = state.attempts++;
     state.startedAt = now();
     let signal = request.signal;
@@ -158,6 +178,7 @@ export function createTransport(config: TransportConfig): Transport {
       signal = controller.signal;
     }
     const body = call.body;
+    let phase: FailurePhase = "request";
     try {
       const withBody: RequestInitWithDuplex | undefined = body && {
         method: request.method,
@@ -168,31 +189,31 @@ export function createTransport(config: TransportConfig): Transport {
         window: null,
         duplex: "half",
       };
-      const response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
+      let response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
+      if (state.buffered && response.ok && !hasNoBody(response)) {
+        phase = "body";
+        state.body = await response.blob();
+        response = new Response(state.body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+      }
       state.response = response;
       state.retryable = true; // an error status is retried if ky's rule lists it
       return response;
     } catch (error) {
-      const timedOut = error instanceof TimeoutError;
-      state.retryable = config.retry[call.retry].withoutResponse && !request.signal.aborted;
-      state.failure = timedOut
-        ? error
-        : new ProcessingError(
-            `${call.method} ${call.path} failed before a response arrived: ${describeCause(error)}`,
-            {
-              code: "NETWORK_ERROR",
-              retryable: true,
-              cause: error,
-            },
-          );
+      state.retryable = config.retry[call.retry].retriesFailure(error, phase) && !request.signal.aborted;
+      state.failure = error instanceof TimeoutError ? error : networkError(call, phase, error);
       throw state.failure;
     }
   }
 
-  async function run<T>(call: TransportCall, read: (response: Response) => T | Promise<T>): Promise<T> {
+  async function run<T>(call: TransportCall, buffered: boolean, read: ReadResponse<T>): Promise<T> {
     const rule = config.retry[call.retry];
     const state: TransportState = {
       call,
+      buffered,
       timeout: call.timeout ?? config.timeout,
       startedAt: now(),
       retryCount: 0,
@@ -201,6 +222,7 @@ export function createTransport(config: TransportConfig): Transport {
       timer: undefined,
       controller: undefined,
       response: undefined,
+      body: undefined,
       attempts: 0,
     };
     try {
@@ -226,7 +248,8 @@ export function createTransport(config: TransportConfig): Transport {
         hooks,
         decart: state,
       } as Options & { decart: TransportState });
-      return await read(response);
+      // A plugin's `afterResponse` may have replaced the response; then its own body is read.
+      return await read(response, response === state.response ? state.body : undefined);
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
       throw await toSDKError(error, call);
@@ -236,9 +259,10 @@ export function createTransport(config: TransportConfig): Transport {
   }
 
   return {
-    send: (call) => run(call, readBody),
-    json: <T>(call: TransportCall) => run(call, (response) => response.json() as Promise<T>),
-    blob: (call) => run(call, (response) => response.blob()),
+    send: (call) => run(call, false, readBody),
+    read: (call) => run(call, true, readBody),
+    json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
+    blob: (call) => run(call, true, (response, body) => body ?? response.blob()),
     readJson: async (response, path, signal) => {
       try {
         return (await response.json()) as unknown;
@@ -259,37 +283,19 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-/** Pulls a readable message and a code out of whatever the server sent: JSON, text, HTML or nothing. */
-export function describeErrorBody(data: unknown): { message: string | undefined; code: string | undefined } {
-  if (data === undefined || data === null || data === "") return { message: undefined, code: undefined };
-  if (typeof data === "string") return { message: summarizeText(data), code: undefined };
-  if (typeof data !== "object") return { message: String(data), code: undefined };
-  const record = data as Record<string, unknown>;
-  const inner = record.error;
-  if (inner && typeof inner === "object") {
-    const details = inner as Record<string, unknown>;
-    return {
-      message: typeof details.message === "string" ? details.message : undefined,
-      code: typeof details.code === "string" ? details.code : undefined,
-    };
-  }
-  const message = [inner, record.message, record.detail].find((value) => typeof value === "string") as
-    | string
-    | undefined;
-  return { message, code: typeof record.code === "string" ? record.code : undefined };
+/** True for a response with no body to read; a Response with these statuses cannot be built with one. */
+function hasNoBody(response: Response): boolean {
+  return response.body === null || [204, 205, 304].includes(response.status);
 }
 
-function summarizeText(text: string): string | undefined {
-  let summary = text;
-  if (/<(!doctype|html|body|head|title)\b/i.test(text)) {
-    const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-    summary =
-      title ??
-      text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]+>/g, " ");
-  }
-  summary = summary.replace(/\s+/g, " ").trim();
-  if (summary === "") return undefined;
-  return summary.length > 300 ? `${summary.slice(0, 297)}...` : summary;
+/** The SDK error for an attempt that failed without a complete response. */
+function networkError(call: TransportCall, phase: FailurePhase, error: unknown): ProcessingError {
+  const when = phase === "request" ? "before a response arrived" : "while its response was read";
+  return new ProcessingError(`${call.method} ${call.path} failed ${when}: ${describeCause(error)}`, {
+    code: "NETWORK_ERROR",
+    retryable: true,
+    cause: error,
+  });
 }
 
 /** Maps ky's errors (and anything else) to the SDK's error classes. */
@@ -297,11 +303,10 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   if (error instanceof DecartSDKError) return error;
   if (kyModule && error instanceof kyModule.HTTPError) {
     const { response } = error;
-    const { message, code } = describeErrorBody(await readErrorBody(response));
-    return errorForStatus(response.status, message, {
-      code,
-      requestId: response.headers.get("x-request-id") ?? undefined,
-      retryAfter: parseRetryAfter(response.headers.get("retry-after")),
+    const text = await response.text().catch(() => "");
+    return errorForStatus(response.status, readErrorBody(text, response.headers.get("content-type")), {
+      requestId: response.headers.get(protocolHeaders.requestId) ?? undefined,
+      retryAfter: parseRetryAfter(response.headers.get(protocolHeaders.retryAfter)),
       cause: error,
       call,
     });
@@ -319,40 +324,23 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   return new DecartSDKError(`${call.method} ${call.path} failed: ${text}`, { cause: error });
 }
 
-/** An error response's body: parsed JSON when it is JSON, else its text; never throws. */
-async function readErrorBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => "");
-  if (/json/i.test(response.headers.get("content-type") ?? "")) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // A truncated or malformed JSON body is summarised as text.
-    }
-  }
-  return text;
-}
-
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 interface StatusDetails {
-  code: string | undefined;
   requestId: string | undefined;
   retryAfter: number | undefined;
   cause: unknown;
   call: Pick<TransportCall, "method" | "path" | "model">;
 }
 
-/** Picks the error class for an HTTP status (SPEC 3.4). */
-export function errorForStatus(
-  status: number,
-  serverMessage: string | undefined,
-  details: StatusDetails,
-): DecartSDKError {
+/** Picks the error class for an HTTP status (SPEC 3.4), with the server's message shown once. */
+export function errorForStatus(status: number, body: ErrorBodyInfo, details: StatusDetails): DecartSDKError {
   const { call, requestId, cause, retryAfter } = details;
-  const base = { status, requestId, cause, ...(details.code ? { code: details.code } : {}) };
+  const serverMessage = body.message;
+  const base = { status, requestId, cause, ...(body.code ? { code: body.code } : {}) };
   const said = serverMessage ? `: ${serverMessage}` : "";
   const where = `${call.method} ${call.path}`;
   if (status === 401 || status === 403) {
@@ -361,13 +349,7 @@ export function errorForStatus(
       base,
     );
   }
-  if (status === 400 || status === 413 || status === 422) {
-    const subject = call.model ?? where;
-    return new InvalidInputError(
-      `Invalid inputs for ${subject}: ${serverMessage ?? (status === 413 ? "the upload is too large" : `rejected with HTTP ${status}`)}`,
-      base,
-    );
-  }
+  if (status === 400 || status === 413 || status === 422) return invalidInput(status, body, details, base);
   if (status === 404 && call.model) {
     return new ModelNotFoundError(`Model ${call.model} was not found on the server (HTTP 404)${said}`, base);
   }
@@ -376,4 +358,29 @@ export function errorForStatus(
     return new RateLimitError(`Rate limited by the server (HTTP 429)${said}${wait}`, { ...base, retryAfter });
   }
   return new ProcessingError(`${where} failed with HTTP ${status}${said}`, base);
+}
+
+/**
+ * A 400/413/422 as the notes' message form, `Invalid inputs for <model>: <what>`, with the server's
+ * rejected fields as issues. A server message already in that form is used as it is, not prefixed again.
+ */
+function invalidInput(
+  status: number,
+  body: ErrorBodyInfo,
+  details: StatusDetails,
+  base: ConstructorParameters<typeof InvalidInputError>[1],
+): InvalidInputError {
+  const { call } = details;
+  const issues = (body.issues ?? []).map((issue) => ({
+    field: issue.field,
+    message:
+      issue.field === "" || issue.message.startsWith(issue.field)
+        ? issue.message
+        : `${issue.field}: ${issue.message}`,
+  }));
+  const said = body.message ?? (status === 413 ? "the upload is too large" : `rejected with HTTP ${status}`);
+  const message = /^Invalid inputs\b/.test(said)
+    ? said
+    : `Invalid inputs for ${call.model ?? `${call.method} ${call.path}`}: ${said}`;
+  return new InvalidInputError(message, { ...base, issues });
 }

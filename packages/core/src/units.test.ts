@@ -2,9 +2,10 @@ import { describe, expect, test } from "vitest";
 import { openScope, sleep } from "./abort";
 import { InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
 import { sniffMediaType } from "./file-input";
-import { encodeFormValue, multipartBody } from "./multipart";
+import { multipartBody } from "./multipart";
 import { normalizePolling, pollDelay } from "./poll";
-import { describeErrorBody, parseRetryAfter } from "./transport";
+import { isConnectionRefused } from "./retry";
+import { parseRetryAfter } from "./transport";
 import { buildUserAgent } from "./user-agent";
 
 const bytes = (...values: Array<number | string>) =>
@@ -30,25 +31,18 @@ describe("sniffMediaType", () => {
   });
 });
 
-test("form values: numbers and booleans as strings, arrays and objects as JSON", () => {
-  expect(encodeFormValue(42)).toBe("42");
-  expect(encodeFormValue(false)).toBe("false");
-  expect(encodeFormValue("a")).toBe("a");
-  expect(encodeFormValue(undefined)).toBeUndefined();
-  expect(encodeFormValue(null)).toBeUndefined();
-  expect(encodeFormValue([{ frame: 1, x: 0.5, y: 2 }])).toBe('[{"frame":1,"x":0.5,"y":2}]');
-});
-
-test("error bodies: JSON, alternative JSON shapes, text, HTML, nothing", () => {
-  expect(describeErrorBody({ error: { code: "X", message: "m" } })).toEqual({ code: "X", message: "m" });
-  expect(describeErrorBody({ error: "plain" })).toEqual({ code: undefined, message: "plain" });
-  expect(describeErrorBody({ detail: "fastapi" }).message).toBe("fastapi");
-  expect(describeErrorBody("  Service   Unavailable \n").message).toBe("Service Unavailable");
-  expect(
-    describeErrorBody("<html><body><h1>Bad</h1><script>x()</script> gateway</body></html>").message,
-  ).toBe("Bad gateway");
-  expect(describeErrorBody(undefined).message).toBeUndefined();
-  expect(describeErrorBody("x".repeat(1000)).message?.length).toBe(300);
+test("a refused connection is recognised in each runtime's form, and nothing else is", () => {
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+  expect(isConnectionRefused(new TypeError("fetch failed", { cause: refused }))).toBe(true);
+  const several = Object.assign(new AggregateError([refused, refused]), { code: undefined });
+  expect(isConnectionRefused(new TypeError("fetch failed", { cause: several }))).toBe(true);
+  expect(isConnectionRefused(new TypeError("error sending request: Connection refused (os error 111)"))).toBe(
+    true,
+  );
+  const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+  expect(isConnectionRefused(new TypeError("fetch failed", { cause: reset }))).toBe(false);
+  expect(isConnectionRefused(new TypeError("fetch failed"))).toBe(false);
+  expect(isConnectionRefused(undefined)).toBe(false);
 });
 
 test("Retry-After: seconds or an HTTP date", () => {

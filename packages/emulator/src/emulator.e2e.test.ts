@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDecartClient, type DecartClient, InvalidInputError } from "@decart/core";
-import { models } from "@decart/models";
+import { models, outputSize } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
@@ -247,11 +247,13 @@ describe("emulator end to end through @decart/core", () => {
       frameRate: "20/1",
       frames: 40,
     });
-    for (const result of [plain, tryOn]) {
-      expect(await probe(result, directory)).toMatchObject({
+    for (const [result, name] of [
+      [plain, "lucy-2.1"],
+      [tryOn, "lucy-vton-latest"],
+    ] as const) {
+      expect(await probe(result, directory), name).toMatchObject({
         codec: "h264",
-        width: 1088,
-        height: 624,
+        ...outputSize(models.video(name)),
         frameRate: "20/1",
         frames: 40,
       });
@@ -294,10 +296,10 @@ describe("emulator end to end through @decart/core", () => {
     ] as const) {
       const response = await post(model, data);
       expect(response.status, model).toBe(422);
-      const body = (await response.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe("INVALID_INPUT");
-      expect(body.error.message).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
-      expect(body.error.message).not.toMatch(/decart-emulator-|upload-\d/);
+      const body = (await response.json()) as { detail: string; code: string };
+      expect(body.code).toBe("INVALID_INPUT");
+      expect(body.detail).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
+      expect(body.detail).not.toMatch(/decart-emulator-|upload-\d/);
     }
     const health = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
     expect(await health.json()).toMatchObject({ status: "ok", active: 0 });
@@ -316,12 +318,10 @@ describe("emulator end to end through @decart/core", () => {
         body,
       });
       expect(response.status).toBe(422);
-      const answer = (await response.json()) as { error: { code: string; message: string } };
-      expect(answer.error.code).toBe("INVALID_INPUT");
-      expect(answer.error.message).toMatch(
-        /^Invalid inputs for lucy-pro-v2v: could not decode the data video/,
-      );
-      expect(answer.error.message).not.toMatch(/decart-emulator-|upload-\d/);
+      const answer = (await response.json()) as { detail: string; code: string };
+      expect(answer.code).toBe("INVALID_INPUT");
+      expect(answer.detail).toMatch(/^Invalid inputs for lucy-pro-v2v: could not decode the data video/);
+      expect(answer.detail).not.toMatch(/decart-emulator-|upload-\d/);
     }
     await expect(
       client.queue.submit({ model: models.video("lucy-pro-v2v"), prompt: "anime", data: truncated }),

@@ -1,4 +1,11 @@
-import type { DecartClient, ModelDefinition, ModelInputs, StandardSchemaV1 } from "@decart/core";
+import type {
+  DecartClient,
+  MediaKind,
+  ModelDefinition,
+  ModelInputs,
+  ModelTask,
+  StandardSchemaV1,
+} from "@decart/core";
 import { describe, expectTypeOf, it } from "vitest";
 import * as z from "zod/mini";
 import { lucyProI2v } from "./catalog";
@@ -31,6 +38,7 @@ describe("model names", () => {
       | "lucy-2.5"
       | "lucy-vton-2"
       | "lucy-vton-3"
+      | "lucy-vton-3.5"
       | "lucy-latest"
       | "lucy-vton-latest"
       | "lucy-restyle-latest"
@@ -114,13 +122,22 @@ describe("per-model inputs", () => {
     type T2i = ModelInputs<ReturnType<typeof models.image<"lucy-pro-t2i">>>;
     expectTypeOf<keyof T2i>().toEqualTypeOf<"prompt" | "seed" | "resolution" | "orientation">();
     type I2i = ModelInputs<ReturnType<typeof models.image<"lucy-pro-i2i">>>;
-    expectTypeOf<keyof I2i>().toEqualTypeOf<"prompt" | "data" | "seed" | "resolution" | "enhance_prompt">();
+    expectTypeOf<keyof I2i>().toEqualTypeOf<
+      "prompt" | "data" | "reference_image" | "seed" | "resolution" | "enhance_prompt"
+    >();
   });
 
-  it("validated output has the defaults filled in", () => {
+  it("validated output adds no defaults: resolution and orientation stay optional", () => {
     type Output = StandardSchemaV1.InferOutput<ReturnType<typeof models.video<"lucy-pro-t2v">>["inputs"]>;
-    expectTypeOf<Output["resolution"]>().toEqualTypeOf<"720p" | "480p">();
-    expectTypeOf<Output["orientation"]>().toEqualTypeOf<"landscape" | "portrait">();
+    expectTypeOf<Output["resolution"]>().toEqualTypeOf<"720p" | "480p" | undefined>();
+    expectTypeOf<Output["orientation"]>().toEqualTypeOf<"landscape" | "portrait" | undefined>();
+  });
+
+  it("every definition carries its task and file field kinds", () => {
+    expectTypeOf(models.video("lucy-pro-v2v").task).toEqualTypeOf<ModelTask>();
+    expectTypeOf(models.video("lucy-pro-v2v").fileFields).toEqualTypeOf<
+      Readonly<Record<string, MediaKind>>
+    >();
   });
 });
 
@@ -148,6 +165,11 @@ describe("a process-style call", () => {
     process({ model: models.video("lucy-pro-v2v"), prompt: "Anime", data: image, resolution: "480p" });
     // @ts-expect-error seed is a number
     process({ model: models.image("lucy-pro-t2i"), prompt: "A city", seed: "42" });
+    // any number is a seed, as the API takes it
+    process({ model: models.image("lucy-pro-t2i"), prompt: "A city", seed: 1.5 });
+    // @ts-expect-error lucy-pro-t2v takes no reference image
+    process({ model: models.video("lucy-pro-t2v"), prompt: "A lake", reference_image: image });
+    process({ model: models.video("lucy-pro-v2v"), prompt: "Anime", data: image, reference_image: image });
     // @ts-expect-error orientation belongs to text-to-x models only
     process({ model: models.video("lucy-pro-i2v"), prompt: "Wind", data: image, orientation: "portrait" });
   });
@@ -157,7 +179,22 @@ describe("custom models", () => {
   const custom = defineModel({
     name: "my-upscaler",
     kind: "image",
+    task: "image-to-image",
     inputs: z.strictObject({ data: z.custom<Blob>(), scale: z.optional(z.int()) }),
+    fileFields: { data: "image" },
+  });
+
+  it("need a task, and file kinds are image or video", () => {
+    // @ts-expect-error task is required
+    defineModel({ name: "no-task", kind: "image", inputs: z.strictObject({ prompt: z.string() }) });
+    defineModel({
+      name: "bad-kind",
+      kind: "image",
+      task: "image-to-image",
+      inputs: z.strictObject({ data: z.custom<Blob>() }),
+      // @ts-expect-error a file field takes an image or a video
+      fileFields: { data: "audio" },
+    });
   });
 
   it("keep their literal name, kind and inputs", () => {
@@ -182,7 +219,7 @@ describe("custom models", () => {
 describe("parseWireInputs", () => {
   it("returns the model's validated output", async () => {
     const result = await parseWireInputs(models.video("lucy-pro-t2v"), { prompt: "A lake" });
-    if (result.success) expectTypeOf(result.value.resolution).toEqualTypeOf<"720p" | "480p">();
+    if (result.success) expectTypeOf(result.value.resolution).toEqualTypeOf<"720p" | "480p" | undefined>();
   });
 });
 

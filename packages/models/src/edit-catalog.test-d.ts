@@ -114,6 +114,7 @@ describe("lucy-2.1, lucy-2.5, lucy-vton-2 and lucy-vton-3", () => {
     expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-2.5">>>>().toEqualTypeOf<VideoEdit2>();
     expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-vton-2">>>>().toEqualTypeOf<VideoEdit2>();
     expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-vton-3">>>>().toEqualTypeOf<VideoEdit2>();
+    expectTypeOf<ModelInputs<ReturnType<typeof models.video<"lucy-vton-3.5">>>>().toEqualTypeOf<VideoEdit2>();
     client.process({ model: models.video("lucy-vton-3"), prompt: "", data: video, reference_image: image });
     // @ts-expect-error the prompt may be empty but not missing
     client.process({ model: models.video("lucy-2.5"), data: video });
@@ -125,7 +126,8 @@ describe("lucy-2.1, lucy-2.5, lucy-vton-2 and lucy-vton-3", () => {
 describe("aliases and deprecated names", () => {
   it("server-resolved aliases keep their own name and say what they point to", () => {
     expectTypeOf(lucyLatest).toMatchTypeOf<ModelAliasDefinition<"lucy-latest", "video">>();
-    expectTypeOf(models.video("lucy-latest").aliasOf).toEqualTypeOf<"lucy-2.5">();
+    expectTypeOf(models.video("lucy-latest").aliasOf).toEqualTypeOf<"lucy-2.1">();
+    expectTypeOf(models.video("lucy-vton-latest").aliasOf).toEqualTypeOf<"lucy-vton-3.5">();
     expectTypeOf(models.video("lucy-latest").name).toEqualTypeOf<"lucy-latest">();
     expectTypeOf(models.image("lucy-image-latest").aliasOf).toEqualTypeOf<"lucy-image-2">();
     expectTypeOf<

@@ -24,7 +24,7 @@ describe("outputSize", () => {
     });
   });
 
-  it("defaults to 720p landscape, as the schemas do", () => {
+  it("defaults to 720p landscape, as the server does", () => {
     for (const model of models.list()) {
       if (
         ![
@@ -32,6 +32,7 @@ describe("outputSize", () => {
           "lucy-2.5",
           "lucy-vton-2",
           "lucy-vton-3",
+          "lucy-vton-3.5",
           "lucy-latest",
           "lucy-vton-latest",
           "lucy-2.1-vton-2",
@@ -46,7 +47,9 @@ describe("outputSize", () => {
     expect(outputSize(models.video("lucy-2.1"))).toEqual({ width: 1088, height: 624 });
     expect(outputSize(models.video("lucy-vton-3"))).toEqual({ width: 1088, height: 624 });
     expect(outputSize(models.video("lucy-2.5"))).toEqual({ width: 1280, height: 720 });
-    expect(outputSize(models.video("lucy-latest"))).toEqual({ width: 1280, height: 720 });
+    expect(outputSize(models.video("lucy-vton-3.5"))).toEqual({ width: 1280, height: 720 });
+    expect(outputSize(models.video("lucy-latest"))).toEqual({ width: 1088, height: 624 });
+    expect(outputSize(models.video("lucy-vton-latest"))).toEqual({ width: 1280, height: 720 });
   });
 
   it("defaults to a custom model's only resolution", () => {

@@ -16,20 +16,23 @@ describe("inputJsonSchema", () => {
       expect(schema.type).toBe("object");
       expect(schema.additionalProperties).toBe(false);
       const properties = schema.properties as Properties;
-      expect(properties.seed).toEqual({ type: "integer", minimum: 0, maximum: 4_294_967_295 });
-      for (const field of model.fileFields) expect(properties[field]).toEqual(binary);
-      expect(properties.resolution?.default).toBe("720p");
+      expect(properties.seed).toEqual({ type: "number" });
+      for (const field of Object.keys(model.fileFields)) expect(properties[field]).toEqual(binary);
+      expect((properties.resolution?.enum as string[] | undefined)?.[0]).toBe("720p");
+      // Nothing is defaulted by the client: the server applies its own defaults.
+      expect(JSON.stringify(schema)).not.toContain('"default"');
+      expect(schema.required ?? []).not.toContain("resolution");
     }
   });
 
-  it("lucy-pro-t2v: prompt limits, enums with defaults, only prompt required", () => {
+  it("lucy-pro-t2v: prompt limits, enums, only prompt required", () => {
     const schema = inputJsonSchema(models.video("lucy-pro-t2v"));
     expect(schema.required).toEqual(["prompt"]);
     expect(schema.properties).toEqual({
       prompt: { type: "string", minLength: 1, maxLength: 1000 },
-      seed: { type: "integer", minimum: 0, maximum: 4_294_967_295 },
-      resolution: { type: "string", enum: ["720p", "480p"], default: "720p" },
-      orientation: { type: "string", enum: ["landscape", "portrait"], default: "landscape" },
+      seed: { type: "number" },
+      resolution: { type: "string", enum: ["720p", "480p"] },
+      orientation: { type: "string", enum: ["landscape", "portrait"] },
     });
   });
 
@@ -43,24 +46,26 @@ describe("inputJsonSchema", () => {
     expect((schema.properties as Properties).start).toEqual(binary);
   });
 
-  it("lucy-pro-v2v: one resolution, the boolean and the step range", () => {
+  it("lucy-pro-v2v: a prompt with no upper limit, a reference image, one resolution, the boolean and the step range", () => {
     const properties = inputJsonSchema(models.video("lucy-pro-v2v")).properties as Properties;
-    expect(properties.resolution).toEqual({ type: "string", enum: ["720p"], default: "720p" });
+    expect(properties.prompt).toEqual({ type: "string", minLength: 1 });
+    expect(properties.reference_image).toEqual(binary);
+    expect(properties.resolution).toEqual({ type: "string", enum: ["720p"] });
     expect(properties.enhance_prompt).toEqual({ type: "boolean" });
     expect(properties.num_inference_steps).toEqual({ type: "integer", minimum: 1, maximum: 100 });
   });
 
-  it("lucy-motion: a trajectory of 2 to 121 closed points", () => {
+  it("lucy-motion: a trajectory of 2 to 1000 closed points, frames any number from 0", () => {
     const schema = inputJsonSchema(models.video("lucy-motion"));
     expect(schema.required).toEqual(["data", "trajectory"]);
     const trajectory = (schema.properties as Properties).trajectory;
-    expect(trajectory).toMatchObject({ type: "array", minItems: 2, maxItems: 121 });
+    expect(trajectory).toMatchObject({ type: "array", minItems: 2, maxItems: 1000 });
     expect(trajectory?.items).toMatchObject({
       type: "object",
       required: ["frame", "x", "y"],
       additionalProperties: false,
       properties: {
-        frame: { type: "integer", minimum: 0 },
+        frame: { type: "number", minimum: 0 },
         x: { type: "number", minimum: 0 },
         y: { type: "number", minimum: 0 },
       },
@@ -71,12 +76,14 @@ describe("inputJsonSchema", () => {
     const custom = defineModel({
       name: "my-t2i",
       kind: "image",
+      task: "text-to-image",
       inputs: z.strictObject({ prompt: z.string() }),
     });
     expect(inputJsonSchema(custom).required).toEqual(["prompt"]);
     const opaque = defineModel({
       name: "opaque",
       kind: "image",
+      task: "text-to-image",
       inputs: { "~standard": { version: 1, vendor: "x", validate: (value: unknown) => ({ value }) } },
     });
     expect(() => inputJsonSchema(opaque)).toThrow("The inputs of opaque are not a zod schema");

@@ -41,7 +41,7 @@ describe("models", () => {
       "lucy-image-2",
       "lucy-image-latest",
     ]);
-    expect(models.list("video")).toHaveLength(7 + 12);
+    expect(models.list("video")).toHaveLength(7 + 13);
   });
 
   it("returns the very definition exported by name", () => {
@@ -67,7 +67,8 @@ describe("models", () => {
     expect(errorOf(() => models.video("lucy-pro-t2x" as never)).message).toBe(
       'Unknown video model "lucy-pro-t2x". Did you mean lucy-pro-t2v? Known video models: lucy-pro-t2v, lucy-pro-i2v, ' +
         "lucy-dev-i2v, lucy-pro-v2v, lucy-fast-v2v, lucy-pro-flf2v, lucy-motion, lucy-clip, lucy-restyle-2, lucy-2.1, " +
-        "lucy-2.5, lucy-vton-2, lucy-vton-3, lucy-latest, lucy-vton-latest, lucy-restyle-latest, lucy-clip-latest.",
+        "lucy-2.5, lucy-vton-2, lucy-vton-3, lucy-vton-3.5, lucy-latest, lucy-vton-latest, lucy-restyle-latest, " +
+        "lucy-clip-latest.",
     );
     expect(errorOf(() => models.image("t2i" as never)).message).toBe(
       'Unknown image model "t2i". Did you mean lucy-pro-t2i? Known image models: lucy-pro-t2i, lucy-pro-i2i, ' +
@@ -81,7 +82,7 @@ describe("models", () => {
     expect(error.message).toBe(
       'Unknown model "stable-diffusion". Known models: lucy-pro-t2v, lucy-pro-i2v, lucy-dev-i2v, lucy-pro-v2v, ' +
         "lucy-fast-v2v, lucy-pro-flf2v, lucy-motion, lucy-pro-t2i, lucy-pro-i2i, lucy-clip, lucy-restyle-2, lucy-2.1, " +
-        "lucy-2.5, lucy-vton-2, lucy-vton-3, lucy-image-2, lucy-latest, lucy-vton-latest, lucy-restyle-latest, " +
+        "lucy-2.5, lucy-vton-2, lucy-vton-3, lucy-vton-3.5, lucy-image-2, lucy-latest, lucy-vton-latest, lucy-restyle-latest, " +
         "lucy-clip-latest, lucy-image-latest.",
     );
   });
@@ -91,6 +92,7 @@ describe("createRegistry", () => {
   const custom = defineModel({
     name: "my-t2v",
     kind: "video",
+    task: "text-to-video",
     inputs: z.strictObject({ prompt: z.string() }),
   });
 

@@ -108,7 +108,12 @@ function closeNames(name: string, known: readonly string[]): string[] {
  * import * as z from "zod/mini";
  * import { createRegistry, defineModel, lucyProT2v } from "@decart/models";
  *
- * const myModel = defineModel({ name: "my-t2v", kind: "video", inputs: z.strictObject({ prompt: z.string() }) });
+ * const myModel = defineModel({
+ *   name: "my-t2v",
+ *   kind: "video",
+ *   task: "text-to-video",
+ *   inputs: z.strictObject({ prompt: z.string() }),
+ * });
  * const registry = createRegistry(lucyProT2v, myModel);
  * registry.video("my-t2v").endpoints.jobs; // "/v1/jobs/my-t2v"
  * ```

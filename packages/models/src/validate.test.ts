@@ -20,7 +20,6 @@ describe("parseWireInputs", () => {
       seed: 42,
       enhance_prompt: true,
       num_inference_steps: 50,
-      resolution: "720p",
     });
     const off = await parseWireInputs(models.video("lucy-fast-v2v"), {
       prompt: "A",
@@ -28,6 +27,60 @@ describe("parseWireInputs", () => {
       enhance_prompt: "false",
     });
     expect(off.value?.enhance_prompt).toBe(false);
+  });
+
+  it("reads booleans as FastAPI + pydantic do, in any case", async () => {
+    const model = models.video("lucy-fast-v2v");
+    const cases: Array<[string, boolean]> = [
+      ["true", true],
+      ["True", true],
+      ["TRUE", true],
+      ["1", true],
+      ["yes", true],
+      ["on", true],
+      ["false", false],
+      ["False", false],
+      ["0", false],
+      ["no", false],
+      [" off ", false],
+    ];
+    for (const [text, value] of cases) {
+      const result = await parseWireInputs(model, { prompt: "A", data: video, enhance_prompt: text });
+      expect(result.value?.enhance_prompt, text).toBe(value);
+    }
+  });
+
+  it("reads numbers as text, fractional seeds included", async () => {
+    const model = models.video("lucy-pro-t2v");
+    for (const [text, value] of [
+      ["42", 42],
+      [" -7 ", -7],
+      ["1.5", 1.5],
+      ["1e3", 1000],
+      ["4294967296", 4_294_967_296],
+    ] as const) {
+      expect((await parseWireInputs(model, { prompt: "A lake", seed: text })).value?.seed, text).toBe(value);
+    }
+  });
+
+  it("reads a trajectory sent as Python's repr, with fractional frames", async () => {
+    const result = await parseWireInputs(models.video("lucy-motion"), {
+      data: image,
+      trajectory: "[{'frame': 0, 'x': 10.0, 'y': 20.0}, {'frame': 12.5, 'x': 30.5, 'y': 40}]",
+    });
+    expect(result.value?.trajectory).toEqual([
+      { frame: 0, x: 10, y: 20 },
+      { frame: 12.5, x: 30.5, y: 40 },
+    ]);
+  });
+
+  it("accepts parts in any order and adds no defaults", async () => {
+    const result = await parseWireInputs(models.video("lucy-pro-i2v"), {
+      seed: "3",
+      data: image,
+      prompt: "Wind",
+    });
+    expect(result.value).toEqual({ prompt: "Wind", data: image, seed: 3 });
   });
 
   it("parses a JSON trajectory", async () => {
@@ -49,7 +102,7 @@ describe("parseWireInputs", () => {
       prompt: "1984",
       resolution: "480p",
     });
-    expect(result.value).toEqual({ prompt: "1984", resolution: "480p", orientation: "landscape" });
+    expect(result.value).toEqual({ prompt: "1984", resolution: "480p" });
   });
 
   it("keeps a URL string in a file field", async () => {
@@ -63,12 +116,12 @@ describe("parseWireInputs", () => {
   it("reports what does not convert with the client's messages", async () => {
     const model = models.video("lucy-pro-v2v");
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ seed: "1.5" }, "seed must be an integer"],
-      [{ seed: "forty-two" }, "seed must be an integer"],
-      [{ seed: "" }, "seed must be an integer"],
-      [{ seed: "-1" }, "seed must be at least 0"],
-      [{ enhance_prompt: "yes" }, "enhance_prompt must be true or false"],
+      [{ seed: "forty-two" }, "seed must be a number"],
+      [{ seed: "" }, "seed must be a number"],
+      [{ seed: "Infinity" }, "seed must be a number"],
+      [{ enhance_prompt: "maybe" }, "enhance_prompt must be true or false"],
       [{ num_inference_steps: "1e3" }, "num_inference_steps must be at most 100"],
+      [{ num_inference_steps: "2.5" }, "num_inference_steps must be an integer"],
       [
         { data: "video.mp4" },
         "data must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string",

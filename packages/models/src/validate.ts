@@ -1,17 +1,18 @@
 import type { InputIssue, ModelDefinition, StandardSchemaV1 } from "@decart/core";
 import { InvalidInputError } from "@decart/core";
+import { parseFormBoolean, parseFormJson, parseFormNumber } from "@decart/core/protocol";
 import { innerSchema } from "./define-model";
 import { fieldName } from "./messages";
 
 /**
- * The outcome of validating a model's inputs: the validated value (defaults applied) or an
+ * The outcome of validating a model's inputs: the validated value (any schema defaults applied) or an
  * `InvalidInputError` whose message reads `Invalid inputs for <model>: <clause>; <clause>`.
  */
 export type InputsResult<Model extends Pick<ModelDefinition, "name" | "inputs">> =
   | {
       /** `true`: the inputs are valid. */
       readonly success: true;
-      /** The validated inputs, with the schema's defaults applied. */
+      /** The validated inputs, with any defaults the schema has applied (the built-in models have none). */
       readonly value: StandardSchemaV1.InferOutput<Model["inputs"]>;
       /** Absent when the inputs are valid. */
       readonly error?: undefined;
@@ -53,27 +54,24 @@ export async function validateInputs<Model extends Pick<ModelDefinition, "name" 
   return { success: false, error: InvalidInputError.fromIssues(model.name, issues) };
 }
 
-const numberPattern = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
-/** Turns one wire string into the JavaScript value the field's schema expects, or leaves it for the schema to reject. */
+/**
+ * Turns one wire string into the JavaScript value the field's schema expects, as leniently as a FastAPI +
+ * pydantic server reads a form (`True`, `yes`, ` 42 `, Python's repr of a list), or leaves it for the
+ * schema to reject.
+ */
 function coerce(schema: unknown, text: string): unknown {
   const type = (innerSchema(schema) as { _zod?: { def: { type: string } } } | undefined)?._zod?.def.type;
-  const trimmed = text.trim();
   switch (type) {
     case "number":
     case "int":
-      return numberPattern.test(trimmed) ? Number(trimmed) : text;
+      return parseFormNumber(text) ?? text;
     case "boolean":
-      return trimmed === "true" ? true : trimmed === "false" ? false : text;
+      return parseFormBoolean(text) ?? text;
     case "array":
     case "object":
     case "record":
     case "tuple":
-      try {
-        return JSON.parse(trimmed);
-      } catch {
-        return text;
-      }
+      return parseFormJson(text) ?? text;
     default:
       return text;
   }
@@ -81,9 +79,10 @@ function coerce(schema: unknown, text: string): unknown {
 
 /**
  * Validates inputs as they arrive in a multipart body, where numbers, booleans and arrays are strings
- * (`"42"`, `"true"`, `"[{\"frame\":0,…}]"`) and files are `Blob`s: each string is converted to what its
- * field expects, then the model's schema decides, with the same messages the client gives. For servers
- * such as `@decart/emulator`.
+ * and files are `Blob`s: each string is converted to what its field expects, as leniently as the API's
+ * FastAPI + pydantic parser (booleans `true`/`True`/`1`/`yes`/`on`…, numbers as text, trajectories as
+ * JSON or as Python's repr), then the model's schema decides, with the same messages the client gives.
+ * Nothing is defaulted: a server applies its own defaults. For servers such as `@decart/emulator`.
  *
  * @example
  * ```ts
@@ -92,8 +91,15 @@ function coerce(schema: unknown, text: string): unknown {
  * const result = await parseWireInputs(models.video("lucy-pro-t2v"), { prompt: "A lake", seed: "42" });
  * if (result.success) result.value.seed; // 42
  *
- * const bad = await parseWireInputs(models.video("lucy-pro-t2v"), { prompt: "A lake", seed: "1.5" });
- * if (!bad.success) bad.error.message; // Invalid inputs for lucy-pro-t2v: seed must be an integer
+ * const python = await parseWireInputs(models.video("lucy-pro-v2v"), {
+ *   prompt: "Anime",
+ *   data: new Blob([], { type: "video/mp4" }),
+ *   enhance_prompt: "True",
+ * });
+ * if (python.success) python.value.enhance_prompt; // true
+ *
+ * const bad = await parseWireInputs(models.video("lucy-pro-t2v"), { prompt: "A lake", seed: "forty-two" });
+ * if (!bad.success) bad.error.message; // Invalid inputs for lucy-pro-t2v: seed must be a number
  * ```
  */
 export async function parseWireInputs<Model extends Pick<ModelDefinition, "name" | "inputs">>(

@@ -5,12 +5,15 @@ export { type FileFromUrlOptions, fileFromUrl } from "./file-from-url";
 export { extensionForType } from "./media-type";
 export {
   createProxyHandler,
-  type ProxyAuthorize,
-  type ProxyContext,
+  type ProxyForwardEvent,
   type ProxyHandler,
   type ProxyOptions,
 } from "./proxy";
+export type { ProxyAuthorize, ProxyContext, ProxyVerdict } from "./proxy-authorize";
+export { ProxyConfigurationError } from "./proxy-errors";
 export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";
+export type { ProxyLimits } from "./proxy-limits";
+export type { ProxyInputs, ProxyModelPolicy } from "./proxy-models";
 export { type NodeRequestListener, toNodeHandler } from "./proxy-node";
 export { type SavedResult, type SaveResultOptions, saveResult } from "./save-result";
 export { saveResultAs } from "./save-result-as";

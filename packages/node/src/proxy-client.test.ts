@@ -11,6 +11,7 @@ import { fileFromPath } from "./file-from-path";
 import { createProxyHandler } from "./proxy";
 import { toNodeHandler } from "./proxy-node";
 
+const secret = "client-test-secret-0123456789abcdef";
 let emulator: Emulator;
 let server: Server;
 let proxyUrl: string;
@@ -19,7 +20,13 @@ let folder: string;
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: "emulator-key" });
   const handler = toNodeHandler(
-    createProxyHandler({ apiKey: emulator.apiKey, baseUrl: emulator.url, mountPath: "/api/decart" }),
+    createProxyHandler({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.url,
+      mountPath: "/api/decart",
+      allowAnonymous: true,
+      secret,
+    }),
   );
   server = createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -71,11 +78,22 @@ describe("createDecartClient({ proxy }) through the Node proxy to the emulator",
   }, 60_000);
 
   it("reports the upstream's 401 as InvalidAPIKeyError when the proxy holds a wrong key (fetch-style adapter)", async () => {
-    const proxy = createProxyHandler({ apiKey: "wrong", baseUrl: emulator.url });
+    const proxy = createProxyHandler({
+      apiKey: "wrong",
+      baseUrl: emulator.url,
+      allowAnonymous: true,
+      secret,
+    });
     const client = createDecartClient({
       proxy: "http://app.local/api/decart",
       fetch: (input, init) => proxy(new Request(input, init)),
     });
-    await expect(client.queue.status("some-job")).rejects.toBeInstanceOf(InvalidAPIKeyError);
+    await expect(
+      client.process({
+        model: models.image("lucy-pro-t2i"),
+        prompt: "A key that is wrong",
+        resolution: "480p",
+      }),
+    ).rejects.toBeInstanceOf(InvalidAPIKeyError);
   }, 60_000);
 });

@@ -20,7 +20,16 @@ export type ExpressMiddleware = (
  * import { createProxyHandler, toExpressMiddleware } from "@decart/node";
  *
  * const app = express();
- * app.use("/api/decart", toExpressMiddleware(createProxyHandler({ mountPath: "/api/decart" })));
+ * app.use(
+ *   "/api/decart",
+ *   toExpressMiddleware(
+ *     createProxyHandler({
+ *       mountPath: "/api/decart",
+ *       models: ["lucy-pro-t2i"],
+ *       authorize: (request) => request.headers.get("cookie")?.includes("session=") ?? false,
+ *     }),
+ *   ),
+ * );
  * app.listen(3000);
  * ```
  */

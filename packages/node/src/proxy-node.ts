@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ProxyContext, ProxyHandler } from "./proxy";
+import { errorBody } from "@decart/core/protocol";
+import type { ProxyHandler } from "./proxy";
+import type { ProxyContext } from "./proxy-authorize";
 
 /** A `node:http` request listener. */
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
@@ -16,7 +18,18 @@ export type NodeRequestListener = (request: IncomingMessage, response: ServerRes
  * import { createServer } from "node:http";
  * import { createProxyHandler, toNodeHandler } from "@decart/node";
  *
- * const proxy = toNodeHandler(createProxyHandler({ mountPath: "/api/decart" }));
+ * declare function userIdOf(request: Request): string | undefined;
+ *
+ * const proxy = toNodeHandler(
+ *   createProxyHandler({
+ *     mountPath: "/api/decart",
+ *     secret: process.env.DECART_PROXY_SECRET,
+ *     authorize: (request) => {
+ *       const userId = userIdOf(request);
+ *       return userId ? { subject: userId } : false;
+ *     },
+ *   }),
+ * );
  * createServer((request, response) => {
  *   if (request.url?.startsWith("/api/decart/")) return void proxy(request, response);
  *   response.statusCode = 404;
@@ -156,5 +169,5 @@ export function sendError(nodeResponse: ServerResponse, status: number, code: st
     return;
   }
   nodeResponse.writeHead(status, { "content-type": "application/json" });
-  nodeResponse.end(JSON.stringify({ error: { code, message } }));
+  nodeResponse.end(JSON.stringify(errorBody({ message, code })));
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { InvalidAPIKeyError } from "@decart/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createProxyHandler, type ProxyOptions } from "./proxy";
+import { ProxyConfigurationError } from "./proxy-errors";
 import { toExpressMiddleware } from "./proxy-express";
 import { toNodeHandler } from "./proxy-node";
 
@@ -17,6 +18,7 @@ interface Received {
 }
 
 const serverKey = "server-secret-key";
+const secret = "a-test-secret-of-at-least-32-characters";
 /** Every byte value, then invalid UTF-8 sequences, then random bytes: text decoding would mangle it. */
 const binary = Buffer.concat([
   Buffer.from(Array.from({ length: 256 }, (_, index) => index)),
@@ -61,6 +63,9 @@ const upstream = createServer((request, response) => {
         "x-request-id": "req-429",
       });
       response.end(JSON.stringify({ error: { code: "RATE_LIMITED", message: "Slow down" } }));
+    } else if (request.url === "/v1/jobs/slow-model") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ job_id: "slow", status: "pending" }));
     } else if (request.url === "/v1/jobs/slow/content") {
       response.writeHead(200, { "content-type": "video/mp4" });
       response.write(Buffer.alloc(1024));
@@ -83,7 +88,14 @@ async function listen(server: Server): Promise<string> {
 }
 async function proxyServer(options: ProxyOptions = {}): Promise<string> {
   const handler = toNodeHandler(
-    createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart", ...options }),
+    createProxyHandler({
+      apiKey: serverKey,
+      baseUrl: upstreamUrl,
+      mountPath: "/api/decart",
+      allowAnonymous: true,
+      secret,
+      ...options,
+    }),
   );
   return listen(createServer((request, response) => void handler(request, response)));
 }
@@ -163,13 +175,51 @@ describe("createProxyHandler through node:http", () => {
     }
   });
 
-  it("forwards every Process API route and method", async () => {
+  it("keeps a binary upload byte-identical when a models predicate reads the form first", async () => {
+    const seen: [string, string, number][] = [];
+    const proxy = await proxyServer({
+      models: async (model, inputs) => {
+        const data = inputs.data;
+        if (!(data instanceof Blob)) return false;
+        seen.push([model, String(inputs.prompt), data.size]);
+        return sha256(new Uint8Array(await data.arrayBuffer())) === sha256(binary);
+      },
+    });
+    const boundary = "----decart-predicate-boundary";
+    const body = multipart(boundary);
+    const response = await fetch(`${proxy}/api/decart/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: new Uint8Array(body),
+    });
+    expect(response.status).toBe(200);
+    expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(binary));
+    expect(seen).toEqual([["lucy-pro-t2i", "A lake", binary.byteLength]]);
+    expect(received.map((record) => [record.sha256, record.bytes])).toEqual([
+      [sha256(body), body.byteLength],
+    ]);
+
+    const unreadable = await fetch(`${proxy}/api/decart/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=nope" },
+      body: "not a form",
+    });
+    expect(unreadable.status).toBe(400);
+    expect(received).toHaveLength(1);
+  });
+
+  it("forwards every Process API route and method, job routes by the scoped id the submit handed out", async () => {
     const proxy = await proxyServer();
+    const submitted = await fetch(`${proxy}/api/decart/v1/jobs/lucy-pro-i2v`, {
+      method: "POST",
+      headers: { "x-api-key": "browser-key" },
+    });
+    const { job_id: scopedId } = (await submitted.json()) as { job_id: string };
+    expect(scopedId).not.toBe("abc");
     const calls: [string, string][] = [
-      ["POST", "/v1/jobs/lucy-pro-i2v"],
-      ["GET", "/v1/jobs/abc"],
-      ["GET", "/v1/jobs/abc/content"],
-      ["POST", "/v1/jobs/abc/cancel"],
+      ["GET", `/v1/jobs/${scopedId}`],
+      ["GET", `/v1/jobs/${scopedId}/content`],
+      ["POST", `/v1/jobs/${scopedId}/cancel`],
     ];
     for (const [method, path] of calls) {
       const response = await fetch(`${proxy}/api/decart${path}`, {
@@ -177,8 +227,16 @@ describe("createProxyHandler through node:http", () => {
         headers: { "x-api-key": "browser-key" },
       });
       expect(response.status).toBe(200);
+      if (method === "GET" && !path.endsWith("/content")) {
+        expect(await response.json()).toEqual({ job_id: scopedId, status: "processing" });
+      }
     }
-    expect(received.map((record) => [record.method, record.url])).toEqual(calls);
+    expect(received.map((record) => [record.method, record.url])).toEqual([
+      ["POST", "/v1/jobs/lucy-pro-i2v"],
+      ["GET", "/v1/jobs/abc"],
+      ["GET", "/v1/jobs/abc/content"],
+      ["POST", "/v1/jobs/abc/cancel"],
+    ]);
     expect(received.every((record) => record.headers["x-api-key"] === serverKey)).toBe(true);
   });
 
@@ -198,14 +256,22 @@ describe("createProxyHandler through node:http", () => {
     for (const [method, path, status] of cases) {
       const response = await fetch(`${proxy}${path}`, { method });
       expect([path, response.status]).toEqual([path, status]);
-      const body = (await response.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe(status === 404 ? "NOT_FOUND" : "METHOD_NOT_ALLOWED");
+      const body = (await response.json()) as { detail: string; code: string };
+      expect(body.code).toMatch(status === 404 ? /^(JOB_)?NOT_FOUND$/ : /^METHOD_NOT_ALLOWED$/);
+      expect(body.detail).toBeTruthy();
       if (status === 405) expect(response.headers.get("allow")).toBeTruthy();
     }
     expect(received).toEqual([]);
   });
 
   it("asks authorize first: false is 403, a Response is sent as is", async () => {
+    const generate = (user: string, init: RequestInit = {}) =>
+      fetch(`${proxy}/api/decart/v1/generate/lucy-pro-t2i`, {
+        method: "POST",
+        body: "x",
+        headers: { "x-user": user },
+        ...init,
+      });
     const seen: string[] = [];
     const proxy = await proxyServer({
       authorize: (request) => {
@@ -215,18 +281,15 @@ describe("createProxyHandler through node:http", () => {
         return request.headers.get("x-user") === "alice";
       },
     });
-    const denied = await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "mallory" } });
+    const denied = await generate("mallory");
     expect(denied.status).toBe(403);
-    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
-    const redirected = await fetch(`${proxy}/api/decart/v1/jobs/abc`, {
-      headers: { "x-user": "login" },
-      redirect: "manual",
-    });
+    expect(((await denied.json()) as { code: string }).code).toBe("FORBIDDEN");
+    const redirected = await generate("login", { redirect: "manual" });
     expect(redirected.status).toBe(302);
     expect(received).toEqual([]);
-    expect((await fetch(`${proxy}/api/decart/v1/jobs/abc`, { headers: { "x-user": "alice" } })).status).toBe(
-      200,
-    );
+    const allowed = await generate("alice");
+    expect(allowed.status).toBe(200);
+    await allowed.arrayBuffer();
     expect(seen).toEqual(["mallory", "login", "alice"]);
   });
 
@@ -239,7 +302,7 @@ describe("createProxyHandler through node:http", () => {
       chunks: [big],
     });
     expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(JSON.parse(declared.body).code).toBe("PAYLOAD_TOO_LARGE");
     expect(received).toEqual([]);
 
     const chunked = await rawRequest(`${proxy}/api/decart/v1/jobs/lucy-pro-i2v`, {
@@ -272,17 +335,22 @@ describe("createProxyHandler through node:http", () => {
     const deadUrl = await listen(closed);
     closed.close();
     const proxy = await proxyServer({ baseUrl: deadUrl });
-    const response = await fetch(`${proxy}/api/decart/v1/jobs/abc`);
+    const response = await fetch(`${proxy}/api/decart/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      body: "x",
+    });
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("BAD_GATEWAY");
+    expect(((await response.json()) as { code: string }).code).toBe("BAD_GATEWAY");
   });
 
   it("aborts the upstream request when the client disconnects", async () => {
     const proxy = await proxyServer();
+    const submitted = await fetch(`${proxy}/api/decart/v1/jobs/slow-model`, { method: "POST", body: "x" });
+    const { job_id: scopedId } = (await submitted.json()) as { job_id: string };
     const upstreamClosed = new Promise<void>((resolve) => {
       upstreamClosedEarly = resolve;
     });
-    const client = httpRequest(`${proxy}/api/decart/v1/jobs/slow/content`, (response) => {
+    const client = httpRequest(`${proxy}/api/decart/v1/jobs/${scopedId}/content`, (response) => {
       response.once("data", () => client.destroy());
     });
     client.on("error", () => {});
@@ -298,7 +366,12 @@ describe("createProxyHandler through node:http", () => {
 
 describe("adapters", () => {
   it("serves fetch-style requests directly (Next.js, Hono)", async () => {
-    const handler = createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl });
+    const handler = createProxyHandler({
+      apiKey: serverKey,
+      baseUrl: upstreamUrl,
+      allowAnonymous: true,
+      secret,
+    });
     const response = await handler(
       new Request("http://app.local/anything/v1/generate/lucy-pro-t2i", {
         method: "POST",
@@ -314,7 +387,13 @@ describe("adapters", () => {
 
   it("works as Express-style middleware, matching on originalUrl", async () => {
     const middleware = toExpressMiddleware(
-      createProxyHandler({ apiKey: serverKey, baseUrl: upstreamUrl, mountPath: "/api/decart" }),
+      createProxyHandler({
+        apiKey: serverKey,
+        baseUrl: upstreamUrl,
+        mountPath: "/api/decart",
+        allowAnonymous: true,
+        secret,
+      }),
     );
     const app = await listen(
       createServer((request, response) => {
@@ -329,8 +408,11 @@ describe("adapters", () => {
         });
       }),
     );
-    const response = await fetch(`${app}/api/decart/v1/jobs/abc`);
-    expect(await response.json()).toEqual({ job_id: "abc", status: "processing" });
+    const response = await fetch(`${app}/api/decart/v1/jobs/lucy-pro-i2v`, { method: "POST", body: "x" });
+    const job = (await response.json()) as { job_id: string; status: string };
+    expect(job.status).toBe("processing");
+    const status = await fetch(`${app}/api/decart/v1/jobs/${job.job_id}`);
+    expect(await status.json()).toEqual(job);
   });
 
   it("needs an API key and an http(s) base URL", () => {
@@ -340,6 +422,12 @@ describe("adapters", () => {
       expect(() => createProxyHandler()).toThrow(InvalidAPIKeyError);
       expect(() => createProxyHandler({ apiKey: "  " })).toThrow(InvalidAPIKeyError);
       expect(() => createProxyHandler({ apiKey: "k", baseUrl: "ftp://x" })).toThrow(/http\(s\)/);
+      expect(() => createProxyHandler({ apiKey: "k", allowAnonymous: true })).toThrow(
+        ProxyConfigurationError,
+      );
+      expect(() => createProxyHandler({ apiKey: "k", authorize: () => true, secret: "short" })).toThrow(
+        /DECART_PROXY_SECRET/,
+      );
     } finally {
       if (saved !== undefined) process.env.DECART_API_KEY = saved;
     }

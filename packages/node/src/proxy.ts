@@ -1,22 +1,36 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "@decart/core";
+import { type RouteName, routes } from "@decart/core/protocol";
+import {
+  type AuthorizeSettings,
+  decide,
+  defaultClientAddress,
+  type ProxyAuthorize,
+  type ProxyContext,
+  type ProxyIdentity,
+} from "./proxy-authorize";
+import { jobNotFound, ProxyConfigurationError, proxyError } from "./proxy-errors";
+import { countBytes, limitUpload, sendUpstream, toBrowserResponse } from "./proxy-forward";
+import { createJobIdSealer, type JobIdSealer } from "./proxy-job-ids";
+import { rewriteJobBody } from "./proxy-job-response";
+import { createProxyLimiter, type LimitRefusal, type ProxyLimiter, type ProxyLimits } from "./proxy-limits";
+import { allowedByName, type ProxyModelPolicy, parseInputs, readLimited } from "./proxy-models";
+import { matchProxyRoute } from "./proxy-routes";
 
-/** What a proxy adapter knows about the request besides the `Request` itself. */
-export interface ProxyContext {
-  /** The Node request, when the proxy runs behind {@link toNodeHandler} or {@link toExpressMiddleware}. */
-  nodeRequest?: IncomingMessage;
-  /** The Node response, when the proxy runs behind {@link toNodeHandler} or {@link toExpressMiddleware}. */
-  nodeResponse?: ServerResponse;
+/** One forwarded request, as {@link ProxyOptions.onForward} reports it: never the key, never the media. */
+export interface ProxyForwardEvent {
+  /** The subject `authorize` named; `undefined` for `true` or anonymous requests. */
+  subject: string | undefined;
+  /** The model, on `generate` and `submit`. */
+  model: string | undefined;
+  /** Which Process API route was forwarded. */
+  route: RouteName;
+  /** The status the browser got. */
+  status: number;
+  /** Bytes of the response body sent to the browser. */
+  bytes: number;
+  /** Milliseconds from the request's arrival to the end of its response body. */
+  ms: number;
 }
-
-/**
- * The app's own check before a request is forwarded: `true` lets it through, `false` answers 403, and a
- * `Response` is sent to the browser as is (a redirect to a login page, a 401 with your own body…).
- */
-export type ProxyAuthorize = (
-  request: Request,
-  context: ProxyContext,
-) => boolean | Response | Promise<boolean | Response>;
 
 /** Options of {@link createProxyHandler}. */
 export interface ProxyOptions {
@@ -31,8 +45,33 @@ export interface ProxyOptions {
   mountPath?: string;
   /** Largest request body forwarded, in bytes; larger uploads get 413. @default 268435456 (256 MiB) */
   maxBodyBytes?: number;
-  /** The app's own authorisation check, run before anything is forwarded. */
+  /**
+   * The app's own check, run before anything is forwarded. Without it (and without `allowAnonymous`)
+   * the proxy refuses every request with 403.
+   */
   authorize?: ProxyAuthorize;
+  /**
+   * Forward requests nobody authorised, for local development: jobs and limits then follow the client's
+   * address. Ignored when `authorize` is given. @default false
+   */
+  allowAnonymous?: boolean;
+  /**
+   * The key job ids are bound to their subject with (HMAC-SHA256): 32 characters or more, random, and the
+   * same on every instance of the app. Required with `authorize` or `allowAnonymous`.
+   * @default process.env.DECART_PROXY_SECRET
+   */
+  secret?: string;
+  /** Which models may be used: names, or a check over the model and its inputs. @default every model */
+  models?: ProxyModelPolicy;
+  /** Limits per subject: requests per window and jobs at once. */
+  limits?: ProxyLimits;
+  /**
+   * The client's address, for anonymous limits and job binding. Behind a reverse proxy, read the header it
+   * sets (and that it overwrites). @default `context.clientAddress`, else the Node socket's address
+   */
+  clientAddress?: (request: Request, context: ProxyContext) => string | undefined;
+  /** Called after each forwarded request has been answered, for logs and metrics. Errors are ignored. */
+  onForward?: (event: ProxyForwardEvent) => void | Promise<void>;
   /** The fetch used to reach the API. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -41,201 +80,274 @@ export interface ProxyOptions {
 export type ProxyHandler = (request: Request, context?: ProxyContext) => Promise<Response>;
 
 const defaultMaxBodyBytes = 256 * 1024 * 1024;
-const segment = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+const minimumSecretLength = 32;
 
-/** Request and response headers that describe one connection, never forwarded (RFC 9110 §7.6.1). */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);
-
-/** Browser headers that must not reach the API: credentials, cookies, and what fetch sets itself. */
-const droppedRequestHeaders = new Set([
-  "host",
-  "x-api-key",
-  "authorization",
-  "cookie",
-  "accept-encoding",
-  "origin",
-  "referer",
-  "forwarded",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-real-ip",
-]);
+/** Everything a handler needs per request, fixed at creation. */
+interface ProxyState {
+  apiKey: string;
+  baseUrl: string;
+  mountPath: string | undefined;
+  maxBodyBytes: number;
+  fetch: typeof fetch;
+  models: ProxyModelPolicy | undefined;
+  authorization: AuthorizeSettings;
+  sealer: JobIdSealer;
+  limiter: ProxyLimiter;
+  onForward: ProxyOptions["onForward"];
+}
 
 /**
  * Creates the server side of `createDecartClient({ proxy: "/api/decart" })`: a browser app calls the
  * Process API through your server, which adds the API key, so the key never reaches the browser.
  *
- * It forwards only the Process API (`POST /v1/generate/:model`, `POST /v1/jobs/:model`,
- * `GET /v1/jobs/:id`, `GET /v1/jobs/:id/content`, `POST /v1/jobs/:id/cancel`); anything else gets 404,
- * a wrong method 405, a refused `authorize` 403, an oversized body 413 — each with the API's JSON error
- * body `{ "error": { "code", "message" } }`. Bodies are streamed both ways byte for byte, any key or
- * `Authorization` the browser sent is dropped, hop-by-hop headers are stripped, the upstream status and
- * headers (`x-request-id`, `retry-after`, `x-decart-seed`…) pass through, and the upstream request is
- * aborted when the browser goes away (`request.signal`).
+ * Closed by default: without `authorize` (or `allowAnonymous: true` for local development) every request is
+ * refused with 403 and the server logs why, once. It forwards only the Process API (`POST /v1/generate/:model`,
+ * `POST /v1/jobs/:model`, `GET /v1/jobs/:id`, `GET /v1/jobs/:id/content`, `POST /v1/jobs/:id/cancel`), only
+ * for the `models` you allow; job ids handed to the browser are bound to the subject that created them
+ * (a job of someone else is a 404, on any instance sharing the `secret`); `limits` answer 429 with
+ * `Retry-After`. Errors of the proxy itself have the API's body, `{"detail": "...", "code": "..."}`.
+ * Bodies stream both ways byte for byte, browser credentials are dropped, upstream status and headers
+ * (`x-request-id`, `retry-after`…) pass through, and the upstream request is aborted when the browser goes.
  *
- * The handler is fetch-style, so it serves Next.js route handlers, Hono, Bun and Deno directly; wrap it
- * with {@link toNodeHandler} for `node:http` or {@link toExpressMiddleware} for Express.
+ * The handler is fetch-style, so it serves Next.js route handlers, Hono, Bun, Deno and Workers directly;
+ * wrap it with {@link toNodeHandler} for `node:http` or {@link toExpressMiddleware} for Express.
  *
  * @example
  * ```ts
  * // app/api/decart/[...path]/route.ts (Next.js)
  * import { createProxyHandler } from "@decart/node";
  *
+ * declare function userIdFromSession(request: Request): Promise<string | undefined>;
+ *
  * const proxy = createProxyHandler({
  *   mountPath: "/api/decart",
- *   authorize: (request) => request.headers.get("cookie")?.includes("session=") ?? false,
+ *   secret: process.env.DECART_PROXY_SECRET,
+ *   models: ["lucy-pro-t2i", "lucy-pro-i2v"],
+ *   authorize: async (request) => {
+ *     const userId = await userIdFromSession(request);
+ *     return userId ? { subject: userId } : false;
+ *   },
+ *   limits: { requests: { points: 120, duration: 60 }, concurrentJobs: 2 },
  * });
  * export const GET = proxy;
  * export const POST = proxy;
  * ```
  */
 export function createProxyHandler(options: ProxyOptions = {}): ProxyHandler {
-  const apiKey = options.apiKey ?? (typeof process !== "undefined" ? process.env.DECART_API_KEY : undefined);
-  if (apiKey === undefined || apiKey.trim() === "") {
-    throw new InvalidAPIKeyError("The proxy needs an API key: pass apiKey or set DECART_API_KEY");
-  }
-  const baseUrl = parseBaseUrl(options.baseUrl ?? "https://api.decart.ai");
-  const mountPath = options.mountPath?.replace(/\/+$/, "");
-  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-  const fetchImplementation = options.fetch ?? globalThis.fetch;
-
+  const state = createState(options);
   return async (request, context = {}) => {
-    const route = matchRoute(request.method, new URL(request.url).pathname, mountPath);
-    if (route.kind === "not-found") {
-      return errorResponse(404, "NOT_FOUND", "Not a Process API route");
-    }
-    if (route.kind === "wrong-method") {
-      return errorResponse(405, "METHOD_NOT_ALLOWED", `Use ${route.allow.join(" or ")} for this route`, {
-        allow: route.allow.join(", "),
+    const started = Date.now();
+    const match = matchProxyRoute(request.method, new URL(request.url).pathname, state.mountPath);
+    if (match.kind === "not-found") return proxyError(404, "NOT_FOUND", "Not a Process API route");
+    if (match.kind === "wrong-method") {
+      return proxyError(405, "METHOD_NOT_ALLOWED", `Use ${match.allow.join(" or ")} for this route`, {
+        allow: match.allow.join(", "),
       });
     }
-    if (options.authorize) {
-      const verdict = await options.authorize(request, context);
-      if (verdict instanceof Response) return verdict;
-      if (verdict !== true) return errorResponse(403, "FORBIDDEN", "Not allowed to use the Decart proxy");
-    }
-
-    const declaredLength = Number(request.headers.get("content-length") ?? Number.NaN);
-    if (declaredLength > maxBodyBytes) {
-      await request.body?.cancel().catch(() => {});
-      return tooLarge(maxBodyBytes);
-    }
-
-    const headers = forwardedRequestHeaders(request.headers);
-    headers.set("x-api-key", apiKey);
-    // Ask for the bytes as stored: fetch would otherwise decompress them behind our back.
-    headers.set("accept-encoding", "identity");
-
-    let exceeded = false;
-    let body: ReadableStream<Uint8Array> | null = null;
-    if (request.method === "POST" && request.body) {
-      let received = 0;
-      body = request.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            received += chunk.byteLength;
-            if (received > maxBodyBytes) {
-              exceeded = true;
-              controller.error(new RangeError(`Request body is larger than ${maxBodyBytes} bytes`));
-            } else {
-              controller.enqueue(chunk);
-            }
-          },
-        }),
-      );
-    }
-
-    let upstream: Response;
-    try {
-      upstream = await fetchImplementation(`${baseUrl.href.replace(/\/+$/, "")}${route.path}`, {
-        method: request.method,
-        headers,
-        body,
-        signal: request.signal,
-        redirect: "manual",
-        ...(body ? { duplex: "half" } : {}),
-      } as RequestInit);
-    } catch (error) {
-      if (exceeded) return tooLarge(maxBodyBytes);
-      if (request.signal.aborted) return errorResponse(499, "CLIENT_CLOSED", "The client went away");
-      return errorResponse(502, "BAD_GATEWAY", `Could not reach the Decart API: ${(error as Error).message}`);
-    }
-
-    const responseHeaders = new Headers();
-    const decoded = (upstream.headers.get("content-encoding") ?? "identity") !== "identity";
-    upstream.headers.forEach((value, name) => {
-      if (hopByHop.has(name) || name === "set-cookie") return;
-      // When the server ignored `identity`, fetch already decoded the body: its length and encoding changed.
-      if (decoded && (name === "content-encoding" || name === "content-length")) return;
-      responseHeaders.append(name, value);
-    });
-    const nullBody = [101, 204, 205, 304].includes(upstream.status);
-    if (nullBody) await upstream.body?.cancel().catch(() => {});
-    return new Response(nullBody ? null : upstream.body, {
-      status: upstream.status,
-      statusText: upstream.statusText,
-      headers: responseHeaders,
-    });
+    const identity = await decide(state.authorization, request, context);
+    if (identity instanceof Response) return refuse(request, identity);
+    const limited = await state.limiter.takeRequest(identity.scope);
+    if (limited) return refuse(request, limitResponse(limited));
+    const forward: Forward = { state, request, identity, started, route: match.route };
+    if (match.model !== undefined) return forwardGeneration(forward, match.model);
+    return forwardJobRoute(forward, match.jobId ?? "");
   };
 }
 
-type RouteMatch =
-  | { kind: "ok"; path: string }
-  | { kind: "not-found" }
-  | { kind: "wrong-method"; allow: readonly string[] };
+function env(name: string): string | undefined {
+  return typeof process !== "undefined" ? process.env[name] : undefined;
+}
 
-function matchRoute(method: string, pathname: string, mountPath: string | undefined): RouteMatch {
-  let rest: string;
-  if (mountPath !== undefined) {
-    if (!pathname.startsWith(`${mountPath}/`)) return { kind: "not-found" };
-    rest = pathname.slice(mountPath.length);
-  } else {
-    const start = pathname.indexOf("/v1/");
-    if (start === -1) return { kind: "not-found" };
-    rest = pathname.slice(start);
+function createState(options: ProxyOptions): ProxyState {
+  const apiKey = options.apiKey ?? env("DECART_API_KEY");
+  if (apiKey === undefined || apiKey.trim() === "") {
+    throw new InvalidAPIKeyError("The proxy needs an API key: pass apiKey or set DECART_API_KEY");
   }
-  const parts = rest.split("/").slice(1);
-  if (parts[0] !== "v1" || parts.slice(2).some((part) => !segment.test(part))) return { kind: "not-found" };
-  const allowed = allowedMethods(parts);
-  if (allowed === undefined) return { kind: "not-found" };
-  if (!allowed.includes(method.toUpperCase())) return { kind: "wrong-method", allow: allowed };
-  return { kind: "ok", path: `/${parts.join("/")}` };
+  const opensDoor = options.authorize !== undefined || options.allowAnonymous === true;
+  const secret = options.secret ?? env("DECART_PROXY_SECRET") ?? "";
+  if (opensDoor && secret.length < minimumSecretLength) {
+    throw new ProxyConfigurationError(
+      `The proxy needs a secret of ${minimumSecretLength}+ characters to bind job ids to their user: pass secret or set DECART_PROXY_SECRET (random, the same on every instance)`,
+    );
+  }
+  let warned = false;
+  return {
+    apiKey,
+    baseUrl: parseBaseUrl(options.baseUrl ?? "https://api.decart.ai").href.replace(/\/+$/, ""),
+    mountPath: options.mountPath?.replace(/\/+$/, ""),
+    maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
+    fetch: options.fetch ?? globalThis.fetch,
+    models: options.models,
+    authorization: {
+      authorize: options.authorize,
+      allowAnonymous: options.allowAnonymous === true,
+      clientAddress: options.clientAddress ?? defaultClientAddress,
+      warnClosed: () => {
+        if (warned) return;
+        warned = true;
+        console.warn(
+          "Decart proxy: refusing every request because createProxyHandler was given no authorize; pass authorize, or allowAnonymous: true for local development",
+        );
+      },
+    },
+    sealer: createJobIdSealer(secret),
+    limiter: createProxyLimiter(options.limits),
+    onForward: options.onForward,
+  };
 }
 
-function allowedMethods(parts: readonly string[]): readonly string[] | undefined {
-  const [, area, id, action] = parts;
-  if (parts.length === 3 && area === "generate") return ["POST"];
-  if (parts.length === 3 && area === "jobs") return ["GET", "POST"];
-  if (parts.length === 4 && area === "jobs" && id !== undefined && action === "content") return ["GET"];
-  if (parts.length === 4 && area === "jobs" && id !== undefined && action === "cancel") return ["POST"];
-  return undefined;
+/** One request on its way through the proxy. */
+interface Forward {
+  state: ProxyState;
+  request: Request;
+  identity: ProxyIdentity;
+  started: number;
+  route: RouteName;
 }
 
-function forwardedRequestHeaders(incoming: Headers): Headers {
-  const listedInConnection = new Set(
-    (incoming.get("connection") ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  const headers = new Headers();
-  incoming.forEach((value, name) => {
-    if (hopByHop.has(name) || droppedRequestHeaders.has(name) || listedInConnection.has(name)) return;
-    if (name.startsWith("sec-") || name.startsWith("proxy-")) return;
-    headers.append(name, value);
+async function forwardGeneration(forward: Forward, model: string): Promise<Response> {
+  const { state, request, identity } = forward;
+  if (!allowedByName(state.models, model)) return refuse(request, modelRefused(model));
+  const declaredLength = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declaredLength > state.maxBodyBytes) return refuse(request, tooLarge(state.maxBodyBytes));
+
+  let body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null = null;
+  let exceeded = () => false;
+  if (typeof state.models === "function") {
+    const bytes = await readLimited(request.body, state.maxBodyBytes);
+    if (bytes === "too-large") return tooLarge(state.maxBodyBytes);
+    const inputs = await parseInputs(bytes, request.headers.get("content-type"));
+    if (!inputs) return proxyError(400, "INVALID_INPUT", "The request body is not a form the proxy can read");
+    if (!(await state.models(model, inputs))) return modelRefused(model);
+    body = bytes;
+  } else if (request.body) {
+    ({ body, exceeded } = limitUpload(request.body, state.maxBodyBytes));
+  }
+
+  const slot = await state.limiter.takeJob(identity.scope);
+  if (slot) {
+    if (body instanceof ReadableStream) void body.cancel().catch(() => {});
+    return refuse(request, limitResponse(slot));
+  }
+  const upstream = await sendUpstream({
+    url: `${state.baseUrl}${routes[forward.route](model)}`,
+    method: "POST",
+    incoming: request.headers,
+    body,
+    apiKey: state.apiKey,
+    signal: request.signal,
+    fetch: state.fetch,
+    exceeded,
+    tooLarge: () => tooLarge(state.maxBodyBytes),
   });
-  return headers;
+  if (forward.route === "generate" || !upstream.ok) {
+    // A sync generation holds its slot until its bytes are out; a refused submit started no job.
+    return streamBack(forward, upstream, model, () => void state.limiter.giveBackJob(identity.scope));
+  }
+  let job: Awaited<ReturnType<typeof rewriteJobBody>>;
+  try {
+    job = await rewriteJobBody(upstream, (jobId) => state.sealer.seal(jobId, identity.scope));
+  } catch {
+    await state.limiter.giveBackJob(identity.scope);
+    return proxyError(502, "BAD_GATEWAY", "The Decart API's answer to the submit could not be read");
+  }
+  if (job.jobId === undefined || job.ended) await state.limiter.giveBackJob(identity.scope);
+  return sendBack(forward, upstream, job.body, model);
+}
+
+async function forwardJobRoute(forward: Forward, scopedId: string): Promise<Response> {
+  const { state, request, identity } = forward;
+  const jobId = await state.sealer.open(scopedId, identity.scope);
+  if (jobId === undefined) return jobNotFound();
+  const upstream = await sendUpstream({
+    url: `${state.baseUrl}${routes[forward.route](jobId)}`,
+    method: request.method.toUpperCase(),
+    incoming: request.headers,
+    body: null,
+    apiKey: state.apiKey,
+    signal: request.signal,
+    fetch: state.fetch,
+    exceeded: () => false,
+    tooLarge: () => tooLarge(state.maxBodyBytes),
+  });
+  const ended = () => void state.limiter.jobEnded(identity.scope, jobId);
+  if (upstream.status === 404) ended();
+  if (forward.route === "content") {
+    if (upstream.ok) ended();
+    return streamBack(forward, upstream, undefined);
+  }
+  const job = await rewriteJobBody(upstream, (id) => state.sealer.seal(id, identity.scope));
+  if (job.ended || (forward.route === "cancel" && upstream.ok)) ended();
+  return sendBack(forward, upstream, job.body, undefined);
+}
+
+/** The upstream response streamed to the browser, reported to `onForward` once its body has ended. */
+function streamBack(
+  forward: Forward,
+  upstream: Response,
+  model: string | undefined,
+  onEnd: () => void = () => {},
+): Response {
+  const response = toBrowserResponse(upstream);
+  if (!response.body) {
+    onEnd();
+    report(forward, model, response.status, 0);
+    return response;
+  }
+  const body = countBytes(response.body, (bytes) => {
+    onEnd();
+    report(forward, model, response.status, bytes);
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+function sendBack(
+  forward: Forward,
+  upstream: Response,
+  body: Uint8Array<ArrayBuffer>,
+  model: string | undefined,
+) {
+  const response = toBrowserResponse(upstream, body);
+  report(forward, model, response.status, response.body ? body.byteLength : 0);
+  return response;
+}
+
+function report(forward: Forward, model: string | undefined, status: number, bytes: number): void {
+  const hook = forward.state.onForward;
+  if (!hook) return;
+  const event: ProxyForwardEvent = {
+    subject: forward.identity.subject,
+    model,
+    route: forward.route,
+    status,
+    bytes,
+    ms: Date.now() - forward.started,
+  };
+  void Promise.resolve()
+    .then(() => hook(event))
+    .catch(() => {});
+}
+
+/** A refusal, after letting go of the upload it will never read. */
+function refuse(request: Request, response: Response): Response {
+  if (request.body && !request.bodyUsed) void request.body.cancel().catch(() => {});
+  return response;
+}
+
+function limitResponse(refusal: LimitRefusal): Response {
+  const headers: Record<string, string> =
+    refusal.retryAfter === undefined ? {} : { "retry-after": String(refusal.retryAfter) };
+  return refusal.status === 429
+    ? proxyError(429, "RATE_LIMITED", refusal.message, headers)
+    : proxyError(503, "LIMITER_UNAVAILABLE", refusal.message, headers);
+}
+
+function modelRefused(model: string): Response {
+  return proxyError(403, "MODEL_NOT_ALLOWED", `The model ${model} is not allowed through this proxy`);
 }
 
 function parseBaseUrl(value: string): URL {
@@ -252,24 +364,10 @@ function parseBaseUrl(value: string): URL {
 }
 
 function tooLarge(maxBodyBytes: number): Response {
-  return errorResponse(
+  return proxyError(
     413,
     "PAYLOAD_TOO_LARGE",
     `Request body is larger than the proxy's limit of ${maxBodyBytes} bytes`,
-    {
-      connection: "close",
-    },
+    { connection: "close" },
   );
-}
-
-function errorResponse(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
 }

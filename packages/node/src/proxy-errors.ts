@@ -1,0 +1,45 @@
+import { type DecartErrorCode, DecartSDKError } from "@decart/core";
+import { errorBody } from "@decart/core/protocol";
+
+/**
+ * A JSON error answered by the proxy itself, in the API's shape: `{"detail": "..."}` (FastAPI), with the
+ * SDK's `code` beside it.
+ */
+export function proxyError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(errorBody({ message, code })), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** The same 404 for a job that does not exist and a job of someone else: existence is not revealed. */
+export function jobNotFound(): Response {
+  return proxyError(404, "JOB_NOT_FOUND", "No job with that id");
+}
+
+/**
+ * {@link createProxyHandler} was given options it cannot run safely with, such as no `secret` to bind job
+ * ids with. Thrown when the handler is created, never per request.
+ *
+ * @example
+ * ```ts
+ * import { createProxyHandler, ProxyConfigurationError } from "@decart/node";
+ *
+ * try {
+ *   createProxyHandler({ apiKey: "key", allowAnonymous: true });
+ * } catch (error) {
+ *   if (error instanceof ProxyConfigurationError) console.error(error.message); // names DECART_PROXY_SECRET
+ * }
+ * ```
+ */
+export class ProxyConfigurationError extends DecartSDKError {
+  /** Always `"ProxyConfigurationError"`. */
+  override name = "ProxyConfigurationError";
+  /** The code of every instance: `PROXY_CONFIGURATION`. */
+  static override defaultCode: DecartErrorCode = "PROXY_CONFIGURATION";
+}
