@@ -8,15 +8,23 @@ export const buildDir = join(import.meta.dirname, "..", ".build");
 
 const common: BuildOptions = { bundle: true, logLevel: "error", target: "es2022", legalComments: "none" };
 
-/** Node built-ins imported by bare name (`fs`) are left to workerd's `nodejs_compat` as `node:fs`. */
+/**
+ * Node built-ins are left to workerd's Node compatibility as `node:<name>` imports, as wrangler does:
+ * an `import` stays external, and a CommonJS `require` (which an ES module bundle cannot make at run time)
+ * becomes a small module importing the built-in.
+ */
 const nodeBuiltins: Plugin = {
   name: "node-builtins",
   setup(plugin) {
-    plugin.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) =>
-      isBuiltin(args.path)
-        ? { path: args.path.startsWith("node:") ? args.path : `node:${args.path}`, external: true }
-        : undefined,
-    );
+    plugin.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined;
+      const path = args.path.startsWith("node:") ? args.path : `node:${args.path}`;
+      return args.kind === "require-call" ? { path, namespace: "node-require" } : { path, external: true };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: "node-require" }, (args) => ({
+      contents: `import builtin from ${JSON.stringify(args.path)};\nmodule.exports = builtin;\n`,
+      loader: "js",
+    }));
   },
 };
 

@@ -38,7 +38,6 @@ const matrixWorker :Workerd.Worker = (
 const proxyWorker :Workerd.Worker = (
   modules = [(name = "proxy-worker.mjs", esModule = embed "proxy-worker.mjs")],
   compatibilityDate = "2026-11-01",
-  compatibilityFlags = ["nodejs_compat"],
   bindings = [
     (name = "DECART_API_KEY", text = ${capnpText(apiKey)}),
     (name = "UPSTREAM_URL", text = ${capnpText(upstream)}),
