@@ -1,3 +1,4 @@
+import { checkBrowserKey } from "./browser";
 import type { ClientContext } from "./context";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 import type { ModelDefinition } from "./model";
@@ -31,6 +32,20 @@ export interface DecartClientOptions {
    * ```
    */
   apiKey?: string;
+  /**
+   * Lets a page send `apiKey` itself. Without it, an `apiKey` in a browser is an `InvalidAPIKeyError`:
+   * anyone using the page can read the key, so pages should call Decart through your server with
+   * `proxy`. Set it only when exposing the key is intended (a local tool, a key scoped for it).
+   * @default false
+   * @example
+   * ```ts
+   * import { createDecartClient } from "@decart/core";
+   *
+   * // An internal tool whose users may see the key.
+   * const client = createDecartClient({ apiKey: "dk_internal_...", dangerouslyAllowBrowser: true });
+   * ```
+   */
+  dangerouslyAllowBrowser?: boolean;
   /**
    * The API's origin (and optional path prefix). Must be an http(s) URL.
    * @default "https://api.decart.ai"
@@ -156,15 +171,26 @@ export interface DecartClient {
 
 const defaultBaseUrl = "https://api.decart.ai";
 
-function environmentApiKey(): string | undefined {
+/** `DECART_API_KEY`, or why it could not be read (Deno without `--allow-env` throws on access). */
+function environmentApiKey(): { value?: string; denied?: string } {
   try {
     const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
       ?.DECART_API_KEY;
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    // Deno without --allow-env throws on access; treat as unset.
-    return undefined;
+    return typeof value === "string" ? { value } : {};
+  } catch (error) {
+    const name = (error as { name?: string } | undefined)?.name ?? "";
+    return { denied: name || "access refused" };
   }
+}
+
+function missingKeyMessage(denied: string | undefined): string {
+  if (denied) {
+    return (
+      `Missing API key: DECART_API_KEY could not be read (${denied}). In Deno, grant the permission with ` +
+      "--allow-env=DECART_API_KEY, or pass apiKey to createDecartClient"
+    );
+  }
+  return "Missing API key: pass apiKey to createDecartClient, set DECART_API_KEY, or use proxy in the browser";
 }
 
 function parseHttpUrl(value: string, option: string): string {
@@ -216,12 +242,13 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     }
     base = parseProxy(options.proxy);
   } else {
-    const apiKey = options.apiKey ?? environmentApiKey();
+    const fromEnvironment: { value?: string; denied?: string } =
+      options.apiKey === undefined ? environmentApiKey() : {};
+    const apiKey = options.apiKey ?? fromEnvironment.value;
     if (typeof apiKey !== "string" || apiKey.trim() === "") {
-      throw new InvalidAPIKeyError(
-        "Missing API key: pass apiKey to createDecartClient, set DECART_API_KEY, or use proxy in the browser",
-      );
+      throw new InvalidAPIKeyError(missingKeyMessage(fromEnvironment.denied));
     }
+    checkBrowserKey(options.dangerouslyAllowBrowser);
     headers[protocolHeaders.apiKey] = apiKey.trim();
     base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
   }

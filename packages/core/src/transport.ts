@@ -1,4 +1,5 @@
 import type { Hooks, Options } from "ky";
+import { withCrossOriginHint } from "./browser";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -9,6 +10,7 @@ import {
   RateLimitError,
   TimeoutError,
 } from "./errors";
+import { uploadRedirectMode } from "./fetch-redirect";
 import { type CallState, now } from "./plugins";
 import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
@@ -114,7 +116,7 @@ export function createTransport(config: TransportConfig): Transport {
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
   const absolute = /^https?:\/\//i.test(config.base);
-  const fetchImpl = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl = withCrossOriginHint(config.fetch ?? ((input, init) => globalThis.fetch(input, init)));
 
   function urlFor(path: string): string {
     if (absolute) return config.base + path;
@@ -129,7 +131,8 @@ export function createTransport(config: TransportConfig): Transport {
 
   // ky builds the Request without a body, so its per-attempt `clone()` copies no bytes; the body is
   // attached here, fresh for each attempt. `redirect: "error"` and `window: null` let undici stream
-  // the body instead of cloning (and so buffering) the request before sending it.
+  // the body instead of cloning (and so buffering) the request before sending it; workerd, which
+  // refuses "error", gets "manual".
   //
   // The per-attempt timeout lives here rather than in ky's `timeout`: ky 1 never retries a timed-out
   // attempt and stops timing once headers arrive, while SPEC 3.3 retries timeouts of reads and the
@@ -182,7 +185,7 @@ export function createTransport(config: TransportConfig): Transport {
         headers: request.headers,
         body: body(),
         signal,
-        redirect: "error",
+        redirect: uploadRedirectMode(),
         window: null,
         duplex: "half",
       };

@@ -176,7 +176,8 @@ function createState(options: ProxyOptions): ProxyState {
     baseUrl: parseBaseUrl(options.baseUrl ?? "https://api.decart.ai").href.replace(/\/+$/, ""),
     mountPath: options.mountPath?.replace(/\/+$/, ""),
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called as a method later: workerd's fetch refuses any `this` but the global one.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     models: options.models,
     authorization: {
       authorize: options.authorize,

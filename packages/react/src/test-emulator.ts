@@ -103,6 +103,8 @@ export async function startTestSetup(): Promise<TestSetup> {
   const client = createDecartClient({
     apiKey: emulator.apiKey,
     baseUrl: emulator.url,
+    // The hook tests run in happy-dom, a page: the emulator's key is meant to be seen there.
+    dangerouslyAllowBrowser: true,
     polling: { initialDelay: 20, interval: 20, maxInterval: 50 },
     fetch: (input, init) => {
       const request = input instanceof Request ? input : undefined;

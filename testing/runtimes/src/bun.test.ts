@@ -1,0 +1,4 @@
+import { describeMatrix } from "./matrix";
+import { binaries, cliRunner } from "./processes";
+
+describeMatrix("bun", cliRunner(binaries.bun));

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// No `@decart/source` condition here (unlike the packages' tests): the matrix runs the built SDK.
+export default defineConfig({
+  test: {
+    globalSetup: ["src/global-setup.ts"],
+    include: ["src/**/*.test.ts"],
+    reporters: ["default", ["json", { outputFile: ".reports/vitest.json" }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    maxWorkers: 2,
+  },
+});
