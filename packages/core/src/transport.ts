@@ -15,6 +15,7 @@ import { type CallState, now } from "./plugins";
 import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
 import type { FailurePhase, RetryPolicy, RetryTable } from "./retry";
+import { startTimer, type Timer } from "./timer";
 
 /** Everything the transport needs from the client's options, resolved once. */
 export interface TransportConfig {
@@ -72,7 +73,7 @@ interface TransportState extends CallState {
   buffered: boolean;
   timeout: number | false;
   /** The current attempt's timer: it runs until the response body has been read. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: Timer | undefined;
   /** The current attempt's controller, aborted by the timer or the caller's signal. */
   controller: AbortController | undefined;
   /** The previous attempt's response, whose unread body is released when ky retries. */
@@ -153,10 +154,10 @@ export function createTransport(config: TransportConfig): Transport {
     state.startedAt = now();
     let signal = request.signal;
     if (timeout !== false) {
-      clearTimeout(state.timer);
+      state.timer?.clear();
       const controller = new AbortController();
       state.controller = controller;
-      state.timer = setTimeout(() => {
+      state.timer = startTimer(() => {
         controller.abort(
           new TimeoutError(
             `${call.method} ${call.path} did not finish within the ${timeout} ms request timeout`,
@@ -254,7 +255,7 @@ export function createTransport(config: TransportConfig): Transport {
       if (call.signal?.aborted) throw call.signal.reason;
       throw await toSDKError(error, call);
     } finally {
-      clearTimeout(state.timer);
+      state.timer?.clear();
     }
   }
 
