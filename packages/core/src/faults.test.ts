@@ -24,7 +24,7 @@ const model = { name: spec.model, kind: spec.kind, task: spec.kind === "image" ?
   endpoints: { generate: "/v1/generate/" + spec.model, jobs: "/v1/jobs/" + spec.model },
   inputs: schema, fileFields: {}, outputType: "", geometry: {} };
 const client = createDecartClient({ apiKey: "k", baseUrl: process.env.BASE_URL, timeout: spec.timeout ?? 5000,
-  retry: { limit: 2, baseDelay: 5, maxDelay: 20, maxRetryAfter: 2000 },
+  retry: { limit: 2, baseDelay: 5, maxDelay: 20, maxRetryAfter: 200 },
   polling: { initialDelay: 0, interval: 5, maxInterval: 10 } });
 try {
   const blob = await client.process({ model, prompt: "x", deadline: spec.deadline });
