@@ -6,6 +6,7 @@ import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
 import { useTestServer } from "../test/server";
 import { createDecartClient, type DecartClientOptions } from "./client";
 import {
+  DecartSDKError,
   InvalidAPIKeyError,
   InvalidInputError,
   ModelNotFoundError,
@@ -830,6 +831,28 @@ describe("callbacks", () => {
       await server.waitFor((request) => request.path === "/v1/jobs/job-first/cancel");
       expect(server.requestsTo("GET /v1/jobs/job-first")).toHaveLength(0);
     }
+  });
+
+  test("a plugin hook that throws after the submission cancels the job, with an SDK error", async () => {
+    routeJob("job-hook", { status: "processing" });
+    server.route("POST /v1/jobs/job-hook/cancel", { body: { job_id: "job-hook", status: "cancelled" } });
+    const bug = new TypeError("plugin bug");
+    const error = await clientFor({
+      plugins: [
+        {
+          afterResponse({ request }) {
+            if (request.method === "GET") throw bug;
+          },
+        },
+      ],
+    })
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(DecartSDKError);
+    expect(error.cause).toBe(bug);
+    expect(error.message).toMatch(/failed in a plugin hook: plugin bug$/);
+    expect(error.jobId).toBe("job-hook");
+    await server.waitFor((request) => request.path === "/v1/jobs/job-hook/cancel");
   });
 
   test("queue.submitAndPoll cancels the job when its onProgress throws", async () => {

@@ -1,4 +1,5 @@
 import { openScope } from "./abort";
+import { isCallbackFailure } from "./callback-failure";
 import type { ClientContext } from "./context";
 import { checkModelDefinition, readControls } from "./controls";
 import { DecartSDKError, type InputIssue, InvalidInputError, ProcessingError } from "./errors";
@@ -233,8 +234,9 @@ export async function runJob(
   onProgress: RequestControls["onProgress"],
 ): Promise<{ job: JobInfo; data?: Blob }> {
   const submitted = await submitJob(context, call, signal);
-  // From here on the job exists. Every way of giving up on it early aborts this scope: the caller's
-  // abort, the deadline, or a callback of the caller's that threw (it abandons the call with its error).
+  // From here on the job exists. Giving up on it early (the caller's abort, the deadline, an onProgress
+  // that threw, which abandons the scope with its error) aborts this scope; so does, in effect, a plugin
+  // hook that threw (a callback failure). Either way the job is cancelled.
   const scope = openScope(signal);
   const report = createReporter(context, call.model.name, onProgress, scope.abandon);
   try {
@@ -245,7 +247,7 @@ export async function runJob(
   } catch (error) {
     // Abandoned on purpose: stop the server's work too. After a transport failure the job is left
     // running so `queue.result(jobId)` can fetch it.
-    if (scope.signal.aborted) cancelQuietly(context, submitted.job_id);
+    if (scope.signal.aborted || isCallbackFailure(error)) cancelQuietly(context, submitted.job_id);
     // Whatever failed after the submission names the job, so the caller can look it up.
     if (error instanceof DecartSDKError) error.jobId ??= submitted.job_id;
     throw error;

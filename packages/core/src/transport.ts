@@ -1,5 +1,6 @@
 import type { Hooks, Options } from "ky";
 import { withCrossOriginHint } from "./browser";
+import { markCallbackFailure } from "./callback-failure";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -253,6 +254,7 @@ export function createTransport(config: TransportConfig): Transport {
       return await read(response, response === state.response ? state.body : undefined);
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
+      if (state.hookFailed) throw hookError(error, call);
       throw await toSDKError(error, call);
     } finally {
       state.timer?.clear();
@@ -273,6 +275,16 @@ export function createTransport(config: TransportConfig): Transport {
       }
     },
   };
+}
+
+/** The SDK error for a plugin hook that threw, marked as the caller's failure rather than the server's. */
+function hookError(error: unknown, call: TransportCall): DecartSDKError {
+  const text = error instanceof Error ? error.message : String(error);
+  const failure = new DecartSDKError(`${call.method} ${call.path} failed in a plugin hook: ${text}`, {
+    cause: error,
+  });
+  markCallbackFailure(failure);
+  return failure;
 }
 
 /** Reads a `Retry-After` header as seconds (delta or HTTP date). */
