@@ -144,6 +144,7 @@ export async function submitJob(
   context: ClientContext,
   call: PreparedCall,
   signal: AbortSignal | undefined,
+  idempotencyKey: string = randomId(),
 ): Promise<JobInfo> {
   signal?.throwIfAborted();
   const controller = signal && new AbortController();
@@ -152,7 +153,7 @@ export async function submitJob(
       method: "POST",
       path: call.model.endpoints.jobs,
       body: call.body,
-      headers: { ...call.headers, "Idempotency-Key": randomId() },
+      headers: { ...call.headers, "Idempotency-Key": idempotencyKey },
       retry: "submit",
       signal: controller?.signal,
       model: call.model.name,
