@@ -98,7 +98,9 @@ async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
  * console.log(key); // 16 hex digits, the same on every run
  * ```
  */
-export async function batchItemKey(options: { model: { name: string } } & object): Promise<string> {
+export async function batchItemKey<Options extends { model: { name: string } }>(
+  options: Options,
+): Promise<string> {
   const hasher = new KeyHasher();
   hasher.text(`model:${options.model?.name}`);
   const record = options as Record<string, unknown>;

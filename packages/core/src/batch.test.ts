@@ -151,7 +151,7 @@ describe("client.batch", () => {
   });
 
   test("a source that throws rejects done and the loop, after cancelling what was in flight", async () => {
-    function* source(): Generator<BatchItem> {
+    function* source(): Generator<BatchItem<typeof testVideoModel>> {
       yield { model: testVideoModel, prompt: "hold" };
       throw new Error("bad source");
     }
