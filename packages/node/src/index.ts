@@ -12,5 +12,12 @@ export {
 } from "./proxy";
 export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";
 export { type NodeRequestListener, toNodeHandler } from "./proxy-node";
+export {
+  type NodeBatchItem,
+  type NodeBatchOutcome,
+  type RunBatchOptions,
+  type RunBatchSummary,
+  runBatch,
+} from "./run-batch";
 export { type SavedResult, type SaveResultOptions, saveResult } from "./save-result";
 export { saveResultAs } from "./save-result-as";
