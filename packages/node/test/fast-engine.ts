@@ -12,7 +12,12 @@ const execFileAsync = promisify(execFile);
  * 5-frame H.264 MP4 and a 64×64 PNG made once with ffmpeg into `folder`. For runs of thousands of jobs,
  * where the procedural engine's real renders would take the time.
  */
-export async function createFastEngine(folder: string): Promise<{ engine: Engine; renders: () => number }> {
+export async function createFastEngine(folder: string): Promise<{
+  engine: Engine;
+  renders: () => number;
+  /** While true, a render whose prompt contains "hold" waits until it is aborted (or released). */
+  hold: { enabled: boolean; aborted: number; release: () => void };
+}> {
   const video = join(folder, "fast-engine.mp4");
   const image = join(folder, "fast-engine.png");
   const source = "testsrc=size=64x64:rate=25:duration=0.2";
@@ -36,8 +41,31 @@ export async function createFastEngine(folder: string): Promise<{ engine: Engine
     ]),
   ]);
   let renders = 0;
+  const waiting = new Set<() => void>();
+  const hold = {
+    enabled: true,
+    aborted: 0,
+    release: () => {
+      hold.enabled = false;
+      for (const resume of waiting) resume();
+    },
+  };
   const engine: Engine = {
     async render(request) {
+      if (hold.enabled && request.prompt.includes("hold")) {
+        await new Promise<void>((resolve, reject) => {
+          const resume = () => {
+            waiting.delete(resume);
+            resolve();
+          };
+          waiting.add(resume);
+          request.signal.addEventListener("abort", () => {
+            waiting.delete(resume);
+            hold.aborted++;
+            reject(request.signal.reason);
+          });
+        });
+      }
       request.signal.throwIfAborted();
       renders++;
       const isVideo = request.kind === "video";
@@ -51,5 +79,5 @@ export async function createFastEngine(folder: string): Promise<{ engine: Engine
       };
     },
   };
-  return { engine, renders: () => renders };
+  return { engine, renders: () => renders, hold };
 }
