@@ -79,7 +79,8 @@ export class BatchRun {
   readonly #outerSignal: AbortSignal | undefined;
   readonly #listeners = new Set<BatchListener>();
   readonly #waiting: BatchEntry[] = [];
-  readonly #active = new Map<BatchEntry, number>();
+  /** Items in flight: the limiter's epoch when each started, and its own signal (aborted with the batch). */
+  readonly #active = new Map<BatchEntry, { epoch: number; controller: AbortController }>();
   #iterator: AsyncIterator<BatchItem> | Iterator<BatchItem> | undefined;
   #reading = false;
   #allRead = false;
@@ -207,6 +208,8 @@ export class BatchRun {
   #onCancel(): void {
     this.#pause?.abort();
     const reason = this.#controller.signal.reason;
+    // One signal per item, not one listener per item on the batch's signal (thousands would trip Node's warning).
+    for (const { controller } of this.#active.values()) controller.abort(reason);
     for (const entry of this.#waiting.splice(0)) this.#settleEntry(entry, this.#cancelled(entry, reason));
     void this.#closeSource();
     this.#pump();
@@ -288,10 +291,11 @@ export class BatchRun {
   };
 
   #launch(entry: BatchEntry): void {
-    this.#active.set(entry, this.#limiter.epoch);
+    const controller = new AbortController();
+    const epoch = this.#limiter.epoch;
+    this.#active.set(entry, { epoch, controller });
     this.#emit({ type: "started", index: entry.index, key: entry.key });
-    void attemptItem(this.#context, entry, this.#controller.signal, this.#hooks).then((attempt) => {
-      const epoch = this.#active.get(entry) as number;
+    void attemptItem(this.#context, entry, controller.signal, this.#hooks).then((attempt) => {
       this.#active.delete(entry);
       if ("outcome" in attempt) {
         if (attempt.outcome.status === "completed") this.#limiter.onSuccess();
