@@ -12,7 +12,8 @@ import type { ProcessOptions } from "./process";
  * import type { BatchItem } from "@decart/core";
  * import { models } from "@decart/models";
  *
- * const item: BatchItem = { model: models.video("lucy-pro-t2v"), prompt: "A red kite", key: "kite" };
+ * const model = models.video("lucy-pro-t2v");
+ * const item: BatchItem<typeof model> = { model, prompt: "A red kite", key: "kite" };
  * ```
  */
 export type BatchItem<Model extends ModelDefinition = ModelDefinition> = ProcessOptions<Model> & {

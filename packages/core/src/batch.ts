@@ -14,7 +14,20 @@ import { ConcurrencyLimiter } from "./concurrency";
 import type { ClientContext } from "./context";
 import { createQueue } from "./queue";
 
-/** What `client.batch()` takes: an array, or any (async) iterable, read lazily. */
+/**
+ * What `client.batch()` takes: an array, or any (async) iterable, read lazily.
+ *
+ * @example
+ * ```ts
+ * import type { BatchSource } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * async function* fromQueue(): AsyncGenerator<{ model: ReturnType<typeof models.video>; prompt: string }> {
+ *   yield { model: models.video("lucy-pro-t2v"), prompt: "A red kite" };
+ * }
+ * const source: BatchSource = fromQueue();
+ * ```
+ */
 export type BatchSource = Iterable<BatchItem> | AsyncIterable<BatchItem>;
 
 const defaultConcurrency = 4;
@@ -383,7 +396,7 @@ export class BatchRun {
   #cancelRequests: Promise<unknown>[] = [];
 
   /** Asks the server to cancel a job, within a short time limit; never rejects. */
-  cancelJob(jobId: string): void {
+  #cancelJob(jobId: string): void {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), cancelTimeoutMs);
     this.#cancelRequests.push(
@@ -397,7 +410,7 @@ export class BatchRun {
   #emit(event: BatchEvent): void {
     this.#update();
     if (event.type === "outcome" && event.outcome.status === "cancelled" && event.outcome.jobId) {
-      if (this.#controller.signal.aborted) this.cancelJob(event.outcome.jobId);
+      if (this.#controller.signal.aborted) this.#cancelJob(event.outcome.jobId);
     }
     for (const listener of [...this.#listeners]) listener(event, this.#snapshot);
   }

@@ -11,6 +11,7 @@ import {
   type DecartClient,
   DecartSDKError,
   isDecartError,
+  type ModelDefinition,
 } from "@decart/core";
 import { BatchJournal, type JournalEntry } from "./batch-journal";
 import { fillSavePath, itemName, resultExtension } from "./batch-save-path";
@@ -24,10 +25,11 @@ import { saveResult } from "./save-result";
  * import type { NodeBatchItem } from "@decart/node";
  * import { models } from "@decart/models";
  *
- * const item: NodeBatchItem = { model: models.video("lucy-pro-t2v"), prompt: "A red kite", name: "kite" };
+ * const model = models.video("lucy-pro-t2v");
+ * const item: NodeBatchItem<typeof model> = { model, prompt: "A red kite", name: "kite" };
  * ```
  */
-export type NodeBatchItem = BatchItem & {
+export type NodeBatchItem<Model extends ModelDefinition = ModelDefinition> = BatchItem<Model> & {
   /** What `{name}` stands for in `saveTo`. @default the `data` file's base name without extension, or the key */
   name?: string;
 };
