@@ -1,8 +1,8 @@
 // One client run of the batch benchmark, in a fresh process: `node batch-child.mjs <mode> <items>
-// <concurrency> <url> <key>`, mode `batch` (client.batch) or `p-limit` (Promise.all over p-limit with
+// <concurrency> <url> <key>`, mode `batch` (createBatch) or `p-limit` (Promise.all over p-limit with
 // client.process). Prints wall time, CPU, RSS after 1,000 items and at the end, and the outcome counts.
 import { performance } from "node:perf_hooks";
-import { createDecartClient } from "@decart/core";
+import { createBatch, createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
 import pLimit from "p-limit";
 
@@ -25,7 +25,7 @@ if (mode === "batch") {
   function* items() {
     for (let index = 0; index < count; index++) yield { model, prompt: `bench item ${index}` };
   }
-  const batch = client.batch(items(), { concurrency });
+  const batch = createBatch(client, items(), { concurrency });
   for await (const outcome of batch)
     settle(outcome.index, outcome.status === "completed" && outcome.data.size > 0);
 } else {

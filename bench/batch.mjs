@@ -1,5 +1,5 @@
-// Batch benchmarks: 1,000 jobs through client.batch against the same jobs through Promise.all over
-// p-limit with the same concurrency (what a user writes today), then 10,000 jobs through client.batch
+// Batch benchmarks: 1,000 jobs through createBatch against the same jobs through Promise.all over
+// p-limit with the same concurrency (what a user writes today), then 10,000 jobs through createBatch
 // for client RSS at 1k and 10k items and CPU per item. The emulator runs in its own process with an
 // instant engine (batch-server.mjs); each client run is a fresh process (batch-child.mjs).
 import { execFile, spawn } from "node:child_process";
@@ -60,7 +60,7 @@ export async function runBatchBenchmarks({
       `${(wall.batch / 1000).toFixed(2)} s vs p-limit ${(wall.limit / 1000).toFixed(2)} s`,
       wall.batch / wall.limit,
       1.1,
-      `client.batch / Promise.all over p-limit; median of ${runs}`,
+      `createBatch / Promise.all over p-limit; median of ${runs}`,
     );
     printRow(
       `client CPU per ${count} items`,
@@ -82,7 +82,7 @@ export async function runBatchBenchmarks({
       `${mib(big.rssAt1k)} → ${mib(big.rssEnd)} (${big.lost} lost, ${big.duplicated} duplicated)`,
       big.rssEnd / big.rssAt1k,
       1.2,
-      `flat: client.batch keeps no outcome; ${(big.cpuMs / scale).toFixed(2)} ms CPU per item, ${(big.wallMs / 1000).toFixed(1)} s`,
+      `flat: createBatch keeps no outcome; ${(big.cpuMs / scale).toFixed(2)} ms CPU per item, ${(big.wallMs / 1000).toFixed(1)} s`,
     );
   } finally {
     server.close();

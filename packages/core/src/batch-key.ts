@@ -98,11 +98,9 @@ async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
  * console.log(key); // 16 hex digits, the same on every run
  * ```
  */
-export async function batchItemKey<Options extends { model: { name: string } }>(
-  options: Options,
-): Promise<string> {
+export async function batchItemKey(options: object): Promise<string> {
   const hasher = new KeyHasher();
-  hasher.text(`model:${options.model?.name}`);
+  hasher.text(`model:${(options as { model?: { name?: unknown } }).model?.name}`);
   const record = options as Record<string, unknown>;
   for (const name of Object.keys(record).sort()) {
     if (controlFields.has(name) || record[name] === undefined) continue;

@@ -26,7 +26,7 @@ export type BatchItem<Model extends ModelDefinition = ModelDefinition> = Process
 };
 
 /**
- * Options of `client.batch()`.
+ * Options of `createBatch()`.
  *
  * @example
  * ```ts
@@ -148,13 +148,68 @@ export interface BatchSnapshot {
  * ```
  */
 export type BatchEvent =
-  | { type: "started"; index: number; key: string }
-  | { type: "submitting"; index: number; key: string; idempotencyKey: string }
-  | { type: "submitted"; index: number; key: string; jobId: string }
-  | { type: "progress"; index: number; key: string; progress: ProgressEvent }
-  | { type: "rate-limited"; index: number; key: string; waitMs: number; concurrency: number }
-  | { type: "outcome"; outcome: BatchOutcome }
-  | { type: "done"; summary: BatchSummary };
+  | {
+      /** An item got a slot and starts (again, after a 429). */
+      type: "started";
+      /** The item's position in `items`. */
+      index: number;
+      /** The item's key. */
+      key: string;
+    }
+  | {
+      /** The item's job is about to be submitted; journal `idempotencyKey` now to resume safely. */
+      type: "submitting";
+      /** The item's position in `items`. */
+      index: number;
+      /** The item's key. */
+      key: string;
+      /** The `Idempotency-Key` every attempt of this submission sends. */
+      idempotencyKey: string;
+    }
+  | {
+      /** The server accepted the item's job. */
+      type: "submitted";
+      /** The item's position in `items`. */
+      index: number;
+      /** The item's key. */
+      key: string;
+      /** The server's job id. */
+      jobId: string;
+    }
+  | {
+      /** The item's job changed status or reported progress. */
+      type: "progress";
+      /** The item's position in `items`. */
+      index: number;
+      /** The item's key. */
+      key: string;
+      /** The status and progress, as `onProgress` gets them. */
+      progress: ProgressEvent;
+    }
+  | {
+      /** The server refused the item with 429: it goes back to the queue and the batch slows down. */
+      type: "rate-limited";
+      /** The item's position in `items`. */
+      index: number;
+      /** The item's key. */
+      key: string;
+      /** How long no new item starts, in milliseconds (the `Retry-After`). */
+      waitMs: number;
+      /** The concurrency limit after the 429. */
+      concurrency: number;
+    }
+  | {
+      /** An item settled. */
+      type: "outcome";
+      /** How it ended. */
+      outcome: BatchOutcome;
+    }
+  | {
+      /** Every item settled. */
+      type: "done";
+      /** The totals. */
+      summary: BatchSummary;
+    };
 
 /**
  * A batch subscriber: each event with the snapshot after it.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startJobServer } from "../test/job-server";
 import { testVideoModel } from "../test/models";
+import { createBatch } from "./batch";
 import { batchItemKey } from "./batch-key";
 import type { BatchEvent, BatchItem, BatchOutcome } from "./batch-types";
 import { createDecartClient } from "./client";
@@ -29,11 +30,11 @@ async function collect(iterable: AsyncIterable<BatchOutcome>): Promise<BatchOutc
   return outcomes;
 }
 
-describe("client.batch", () => {
+describe("createBatch", () => {
   test("every item settles once, failures do not fail the batch, invalid inputs are failed outcomes", async () => {
     const prompts = Array.from({ length: 30 }, (_, index) => (index % 10 === 3 ? "fail" : `p${index}`));
     const source = [...items(prompts), { model: testVideoModel } as unknown as BatchItem];
-    const batch = client().batch(source, { concurrency: 5 });
+    const batch = createBatch(client(), source, { concurrency: 5 });
     const outcomes = await collect(batch);
     const summary = await batch.done;
     expect(outcomes.map((outcome) => outcome.index).sort((a, b) => a - b)).toEqual([...Array(31).keys()]);
@@ -61,7 +62,7 @@ describe("client.batch", () => {
     }
     const peak = server.counters.inFlightPeak;
     server.counters.inFlightPeak = 0;
-    const batch = client().batch(source(), { concurrency: 3 });
+    const batch = createBatch(client(), source(), { concurrency: 3 });
     let running = 0;
     batch.subscribe((event, snapshot) => {
       running = Math.max(running, snapshot.running);
@@ -78,7 +79,7 @@ describe("client.batch", () => {
   test("a 429 re-queues the item, halves the concurrency, waits Retry-After and grows back", async () => {
     server.controls.refuse = { count: 3, retryAfter: "0" };
     const events: BatchEvent[] = [];
-    const batch = client().batch(items(Array.from({ length: 40 }, (_, index) => `rl${index}`)), {
+    const batch = createBatch(client(), items(Array.from({ length: 40 }, (_, index) => `rl${index}`)), {
       concurrency: 8,
     });
     const concurrency: number[] = [];
@@ -103,7 +104,7 @@ describe("client.batch", () => {
       ...Array(6).fill("hold"),
       ...Array.from({ length: 20 }, (_, index) => `after${index}`),
     ]);
-    const batch = client().batch(source, { concurrency: 4, signal: controller.signal });
+    const batch = createBatch(client(), source, { concurrency: 4, signal: controller.signal });
     let submitted = 0;
     batch.subscribe((event) => {
       if (event.type === "submitted" && ++submitted === 4) controller.abort();
@@ -118,27 +119,29 @@ describe("client.batch", () => {
   });
 
   test("an item with a jobId is polled, not submitted again; one with an idempotencyKey finds its job", async () => {
-    const first = await collect(client().batch(items(["resume-me"])));
+    const first = await collect(createBatch(client(), items(["resume-me"])));
     const jobId = first[0]?.jobId as string;
     const submits = server.counters.submits;
-    const again = await collect(client().batch([{ model: testVideoModel, prompt: "resume-me", jobId }]));
+    const again = await collect(
+      createBatch(client(), [{ model: testVideoModel, prompt: "resume-me", jobId }]),
+    );
     expect(again[0]).toMatchObject({ status: "completed", jobId });
     expect(server.counters.submits).toBe(submits);
 
     let idempotencyKey = "";
-    const batch = client().batch(items(["keyed"]));
+    const batch = createBatch(client(), items(["keyed"]));
     batch.subscribe((event) => {
       if (event.type === "submitting") idempotencyKey = event.idempotencyKey;
     });
     const [keyed] = await collect(batch);
     const [rerun] = await collect(
-      client().batch([{ model: testVideoModel, prompt: "keyed", idempotencyKey }]),
+      createBatch(client(), [{ model: testVideoModel, prompt: "keyed", idempotencyKey }]),
     );
     expect(rerun?.jobId).toBe(keyed?.jobId);
   });
 
   test("leaving a for-await loop early cancels the batch", async () => {
-    const batch = client().batch(items(Array.from({ length: 50 }, (_, index) => `early${index}`)), {
+    const batch = createBatch(client(), items(Array.from({ length: 50 }, (_, index) => `early${index}`)), {
       concurrency: 2,
     });
     for await (const outcome of batch) {
@@ -155,13 +158,13 @@ describe("client.batch", () => {
       yield { model: testVideoModel, prompt: "hold" };
       throw new Error("bad source");
     }
-    const batch = client().batch(source());
+    const batch = createBatch(client(), source());
     await expect(collect(batch)).rejects.toThrow("bad source");
     await expect(batch.done).rejects.toThrow("bad source");
   });
 
   test("rejects a bad concurrency at once", () => {
-    expect(() => client().batch([], { concurrency: 0 })).toThrow(TypeError);
+    expect(() => createBatch(client(), [], { concurrency: 0 })).toThrow(TypeError);
   });
 });
 

@@ -10,12 +10,15 @@ import type {
   BatchSnapshot,
   BatchSummary,
 } from "./batch-types";
+import type { DecartClient } from "./client";
+import { contextOf } from "./client-context";
 import { ConcurrencyLimiter } from "./concurrency";
 import type { ClientContext } from "./context";
+import type { ModelDefinition } from "./model";
 import { createQueue } from "./queue";
 
 /**
- * What `client.batch()` takes: an array, or any (async) iterable, read lazily.
+ * What `createBatch()` takes: an array, or any (async) iterable, read lazily.
  *
  * @example
  * ```ts
@@ -43,7 +46,7 @@ function toAsyncIterator(source: BatchSource): AsyncIterator<BatchItem> | Iterat
   if (source && typeof (source as Iterable<BatchItem>)[Symbol.iterator] === "function") {
     return (source as Iterable<BatchItem>)[Symbol.iterator]();
   }
-  throw new TypeError("client.batch() takes an array or an (async) iterable of process options");
+  throw new TypeError("createBatch() takes an array or an (async) iterable of process options");
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -66,12 +69,13 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
  *
  * @example
  * ```ts
- * import { createDecartClient } from "@decart/core";
+ * import { createBatch, createDecartClient } from "@decart/core";
  * import { models } from "@decart/models";
  *
  * const client = createDecartClient({ apiKey: "key" });
  * const prompts = ["A red kite", "A paper boat", "A glass city"];
- * const batch = client.batch(
+ * const batch = createBatch(
+ *   client,
  *   prompts.map((prompt) => ({ model: models.video("lucy-pro-t2v"), prompt })),
  *   { concurrency: 8 },
  * );
@@ -503,4 +507,32 @@ class OutcomeBuffer implements AsyncIterator<BatchOutcome> {
     this.#buffer.length = 0;
     return Promise.resolve({ value: undefined, done: true });
   }
+}
+
+/**
+ * Runs many generations as one batch with a client: bounded concurrency that backs off on 429s, an
+ * outcome per item in completion order, one signal for all. Items (an array or any iterable, async too)
+ * are read lazily. A separate import rather than a client method, so apps that never batch do not
+ * bundle it. See {@link BatchRun}.
+ *
+ * @example
+ * ```ts
+ * import { createBatch, createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * const batch = createBatch(
+ *   client,
+ *   ["A red kite", "A paper boat"].map((prompt) => ({ model: models.video("lucy-pro-t2v"), prompt })),
+ *   { concurrency: 8 },
+ * );
+ * for await (const outcome of batch) console.log(outcome.key, outcome.status);
+ * ```
+ */
+export function createBatch<M extends ModelDefinition>(
+  client: DecartClient,
+  items: Iterable<BatchItem<M>> | AsyncIterable<BatchItem<M>>,
+  options?: BatchOptions,
+): BatchRun {
+  return new BatchRun(contextOf(client), items as BatchSource, options);
 }

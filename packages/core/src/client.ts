@@ -1,5 +1,4 @@
-import { BatchRun, type BatchSource } from "./batch";
-import type { BatchItem, BatchOptions } from "./batch-types";
+import { attachContext } from "./client-context";
 import type { ClientContext } from "./context";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 import type { ModelDefinition } from "./model";
@@ -136,27 +135,6 @@ export interface DecartClient {
    */
   process<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<Blob>;
   /**
-   * Runs many generations as one batch: bounded concurrency that backs off on 429s, an outcome per
-   * item in completion order, one signal for all. Items (an array or any iterable, async too) are read
-   * lazily. See {@link BatchRun}.
-   *
-   * @example
-   * ```ts
-   * import { createDecartClient } from "@decart/core";
-   * import { models } from "@decart/models";
-   *
-   * const client = createDecartClient({ apiKey: "key" });
-   * const batch = client.batch(
-   *   ["A red kite", "A paper boat"].map((prompt) => ({ model: models.video("lucy-pro-t2v"), prompt })),
-   * );
-   * for await (const outcome of batch) console.log(outcome.key, outcome.status);
-   * ```
-   */
-  batch<M extends ModelDefinition>(
-    items: Iterable<BatchItem<M>> | AsyncIterable<BatchItem<M>>,
-    options?: BatchOptions,
-  ): BatchRun;
-  /**
    * Job-level access: submit, status, result, cancel, submitAndPoll.
    * @example
    * ```ts
@@ -267,10 +245,12 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     fetch: options.fetch,
     polling: normalizePolling(options.polling),
   };
-  return {
-    process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
-    batch: (items, batchOptions) => new BatchRun(context, items as BatchSource, batchOptions),
-    queue: createQueue(context),
-    baseUrl: base,
-  };
+  return attachContext(
+    {
+      process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
+      queue: createQueue(context),
+      baseUrl: base,
+    },
+    context,
+  );
 }

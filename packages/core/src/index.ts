@@ -1,4 +1,4 @@
-export { BatchRun, type BatchSource } from "./batch";
+export { BatchRun, type BatchSource, createBatch } from "./batch";
 export { batchItemKey } from "./batch-key";
 export type {
   BatchEvent,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BatchItem, createDecartClient } from "@decart/core";
+import { type BatchItem, createBatch, createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ function* prompts(total: number, prefix: string): Generator<BatchItem<typeof mod
   for (let index = 0; index < total; index++) yield { model, prompt: `${prefix} ${index}` };
 }
 
-describe("client.batch at scale", () => {
+describe("createBatch at scale", () => {
   it(`${count} items at concurrency ${concurrency}: none lost, none duplicated, outcomes not kept`, async () => {
     const client = createDecartClient({
       apiKey: emulator.apiKey,
@@ -44,7 +44,7 @@ describe("client.batch at scale", () => {
     const seen = new Uint8Array(count);
     const jobs = new Set<string>();
     let peakRunning = 0;
-    const batch = client.batch(prompts(count, "scale"), { concurrency });
+    const batch = createBatch(client, prompts(count, "scale"), { concurrency });
     batch.subscribe((_event, snapshot) => {
       peakRunning = Math.max(peakRunning, snapshot.running);
     });
@@ -81,7 +81,7 @@ describe("client.batch at scale", () => {
     try {
       const client = createDecartClient({ apiKey: busy.apiKey, baseUrl: busy.url, retry: 0 });
       const limits: number[] = [];
-      const batch = client.batch(prompts(30, "busy"), { concurrency: 16 });
+      const batch = createBatch(client, prompts(30, "busy"), { concurrency: 16 });
       batch.subscribe((event, snapshot) => {
         if (event.type === "rate-limited" || event.type === "outcome") limits.push(snapshot.concurrency);
       });

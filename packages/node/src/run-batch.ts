@@ -8,6 +8,7 @@ import {
   type BatchSnapshot,
   type BatchSummary,
   batchItemKey,
+  createBatch,
   type DecartClient,
   DecartSDKError,
   isDecartError,
@@ -18,7 +19,7 @@ import { fillSavePath, itemName, resultExtension } from "./batch-save-path";
 import { saveResult } from "./save-result";
 
 /**
- * A batch item in Node: what `client.batch()` takes, plus a `name` for `saveTo`'s `{name}`.
+ * A batch item in Node: what `createBatch()` takes, plus a `name` for `saveTo`'s `{name}`.
  *
  * @example
  * ```ts
@@ -35,7 +36,7 @@ export type NodeBatchItem<Model extends ModelDefinition = ModelDefinition> = Bat
 };
 
 /**
- * Options of {@link runBatch}: those of `client.batch()`, plus where results and the journal go.
+ * Options of {@link runBatch}: those of `createBatch()`, plus where results and the journal go.
  *
  * @example
  * ```ts
@@ -133,7 +134,7 @@ function skippedOutcome(index: number, key: string, entry: JournalEntry): NodeBa
 }
 
 /**
- * Runs a batch in Node: `client.batch()` plus saving each result through the atomic `saveResult`, and a
+ * Runs a batch in Node: `createBatch()` plus saving each result through the atomic `saveResult`, and a
  * journal that makes the run resumable. Killed at any point (even `kill -9`) and rerun with the same
  * journal, it completes every item exactly once and never submits a job twice: a submission is
  * journaled with its `Idempotency-Key` before it is sent, and the job id as soon as it is known.
@@ -160,7 +161,7 @@ function skippedOutcome(index: number, key: string, entry: JournalEntry): NodeBa
  * ```
  */
 export async function runBatch(
-  client: Pick<DecartClient, "batch">,
+  client: DecartClient,
   items: Iterable<NodeBatchItem> | AsyncIterable<NodeBatchItem>,
   options: RunBatchOptions = {},
 ): Promise<RunBatchSummary> {
@@ -194,7 +195,7 @@ export async function runBatch(
     onOutcome,
     ...batchOptions
   } = options;
-  const batch = client.batch(source(), batchOptions);
+  const batch = createBatch(client, source(), batchOptions);
   batch.subscribe((event, snapshot) => {
     if (journal && event.type === "submitting") {
       journal.append({ event: "submitting", key: event.key, idempotencyKey: event.idempotencyKey });
