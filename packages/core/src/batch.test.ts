@@ -163,6 +163,16 @@ describe("createBatch", () => {
     await expect(batch.done).rejects.toThrow("bad source");
   });
 
+  test("an already aborted signal, or cancel() before the start, settles at once with nothing sent", async () => {
+    const submits = server.counters.submits;
+    const aborted = createBatch(client(), items(["never"]), { signal: AbortSignal.abort() });
+    await expect(aborted.done).resolves.toMatchObject({ total: 0, completed: 0 });
+    const cancelled = createBatch(client(), items(["never", "never"]));
+    cancelled.cancel();
+    expect(await collect(cancelled)).toEqual([]);
+    expect(server.counters.submits).toBe(submits);
+  });
+
   test("rejects a bad concurrency at once", () => {
     expect(() => createBatch(client(), [], { concurrency: 0 })).toThrow(TypeError);
   });

@@ -207,16 +207,18 @@ export class BatchRun {
     this.#done.catch(() => undefined);
     this.#startedAt = Date.now();
     this.#state = "running";
-    const outer = this.#outerSignal;
-    if (outer?.aborted) this.cancel(outer.reason);
-    else outer?.addEventListener("abort", this.#onOuterAbort, { once: true });
-    this.#controller.signal.addEventListener("abort", () => this.#onCancel(), { once: true });
     try {
       this.#iterator = toAsyncIterator(this.#source);
     } catch (error) {
       this.#fatal = error;
       this.#allRead = true;
     }
+    // Cancelled before it started (an aborted signal, or `cancel()` while idle): settle at once.
+    const outer = this.#outerSignal;
+    if (outer?.aborted) this.cancel(outer.reason);
+    else outer?.addEventListener("abort", this.#onOuterAbort, { once: true });
+    if (this.#controller.signal.aborted) queueMicrotask(() => this.#onCancel());
+    else this.#controller.signal.addEventListener("abort", () => this.#onCancel(), { once: true });
     queueMicrotask(() => this.#pump());
   }
 
