@@ -68,7 +68,9 @@ async function runEntry(
   let job: JobInfo;
   if (entry.jobId === undefined) {
     hooks.submitting(entry);
-    job = await submitJob(context, call, signal, entry.idempotencyKey);
+    // The item's own key rides with the body's headers, so a resubmission after a 429 or a crash finds the same job.
+    const keyed = { ...call, headers: { ...call.headers, "Idempotency-Key": entry.idempotencyKey } };
+    job = await submitJob(context, keyed, signal);
     entry.jobId = job.job_id;
     hooks.submitted(entry);
   } else {

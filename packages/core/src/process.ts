@@ -144,7 +144,6 @@ export async function submitJob(
   context: ClientContext,
   call: PreparedCall,
   signal: AbortSignal | undefined,
-  idempotencyKey: string = randomId(),
 ): Promise<JobInfo> {
   signal?.throwIfAborted();
   const controller = signal && new AbortController();
@@ -153,7 +152,7 @@ export async function submitJob(
       method: "POST",
       path: call.model.endpoints.jobs,
       body: call.body,
-      headers: { ...call.headers, "Idempotency-Key": idempotencyKey },
+      headers: { "Idempotency-Key": randomId(), ...call.headers },
       retry: "submit",
       signal: controller?.signal,
       model: call.model.name,
