@@ -4,7 +4,15 @@ import type { ClientContext } from "./context";
 import { DecartSDKError, isDecartError, RateLimitError } from "./errors";
 import type { JobInfo, ProgressEvent } from "./job";
 import { createReporter, waitForJob } from "./poll";
-import { fetchResult, jobEndedError, type ProcessOptions, prepareCall, randomId, submitJob } from "./process";
+import {
+  fetchResult,
+  jobEndedError,
+  type ProcessOptions,
+  prepareCall,
+  randomId,
+  runProcess,
+  submitJob,
+} from "./process";
 
 /** An item read from the source, with what the batch learnt about it so far. */
 export interface BatchEntry {
@@ -46,25 +54,16 @@ async function runEntry(
   signal: AbortSignal | undefined,
   hooks: ItemHooks,
 ): Promise<{ job?: JobInfo; data?: Blob }> {
-  const call = await prepareCall(context, options, signal);
-  const report = createReporter(context, call.model.name, (event) => {
+  const onProgress = (event: ProgressEvent) => {
     hooks.progress(entry, event);
     options.onProgress?.(event);
-  });
-  if (call.model.kind === "image") {
-    report("processing", undefined, undefined);
-    const data = await context.transport.blob({
-      method: "POST",
-      path: call.model.endpoints.generate,
-      body: call.body,
-      headers: call.headers,
-      retry: "generate",
-      signal,
-      model: call.model.name,
-    });
-    report("completed", undefined, undefined);
-    return { data };
+  };
+  // Image models answer on the sync endpoint, with no job to track: the same call as `client.process()`.
+  if (options.model?.kind === "image") {
+    return { data: await runProcess(context, { ...options, onProgress, ...(signal ? { signal } : {}) }) };
   }
+  const call = await prepareCall(context, options, signal);
+  const report = createReporter(context, call.model.name, onProgress);
   let job: JobInfo;
   if (entry.jobId === undefined) {
     hooks.submitting(entry);

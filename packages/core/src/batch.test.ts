@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startJobServer } from "../test/job-server";
-import { testVideoModel } from "../test/models";
+import { testImageModel, testVideoModel } from "../test/models";
 import { createBatch } from "./batch";
 import { batchItemKey } from "./batch-key";
 import type { BatchEvent, BatchItem, BatchOutcome } from "./batch-types";
@@ -138,6 +138,21 @@ describe("createBatch", () => {
       createBatch(client(), [{ model: testVideoModel, prompt: "keyed", idempotencyKey }]),
     );
     expect(rerun?.jobId).toBe(keyed?.jobId);
+  });
+
+  test("image models run on the sync endpoint, with no job", async () => {
+    const submits = server.counters.submits;
+    const outcomes = await collect(
+      createBatch(client(), [
+        { model: testImageModel, prompt: "still one" },
+        { model: testImageModel, prompt: "still two" },
+      ]),
+    );
+    expect(outcomes.map((outcome) => [outcome.status, outcome.data?.type, outcome.jobId])).toEqual([
+      ["completed", "image/png", undefined],
+      ["completed", "image/png", undefined],
+    ]);
+    expect(server.counters.submits).toBe(submits);
   });
 
   test("leaving a for-await loop early cancels the batch", async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MP4 } from "./models";
+import { MP4, PNG } from "./models";
 
 /** A job as the fake queue keeps it. */
 export interface FakeJob {
@@ -32,7 +32,7 @@ export async function startJobServer() {
     holdPrompt: "hold",
     failPrompt: "fail",
   };
-  const counters = { submits: 0, refused: 0, cancels: 0, inFlightPeak: 0, inFlight: 0 };
+  const counters = { generates: 0, submits: 0, refused: 0, cancels: 0, inFlightPeak: 0, inFlight: 0 };
   const send = (
     response: ServerResponse,
     status: number,
@@ -47,6 +47,11 @@ export async function startJobServer() {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", "http://x");
+    if (url.pathname.startsWith("/v1/generate/")) {
+      counters.generates++;
+      response.writeHead(200, { "content-type": "image/png" });
+      return response.end(PNG);
+    }
     const parts = url.pathname.split("/").slice(3).map(decodeURIComponent);
     if (request.method === "POST" && parts.length === 1) {
       counters.submits++;
