@@ -241,8 +241,9 @@ async function runBatchCommand(modelName: string | undefined, options: BatchComm
   return totals.failed > 0 ? 1 : 0;
 }
 
-/** Adds `decart batch` to the program. */
-export function registerBatchCommand(program: Command, setExitCode: (code: number) => void): void {
+/** Adds `decart batch` to the program; `context.setExitCode` receives the command's exit code. */
+export function registerBatchCommand(program: Command, context: { setExitCode(code: number): void }): void {
+  const setExitCode = (code: number) => context.setExitCode(code);
   program
     .command("batch [model]")
     .description("run a model over many files or a JSON-lines list of inputs, resumably")

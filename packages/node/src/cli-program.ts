@@ -333,7 +333,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       await connection.close();
     }
   });
-  registerBatchCommand(program, setExitCode);
+  registerBatchCommand(program, { setExitCode });
   return program;
 }
 

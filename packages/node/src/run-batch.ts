@@ -136,8 +136,10 @@ function skippedOutcome(index: number, key: string, entry: JournalEntry): NodeBa
 /**
  * Runs a batch in Node: `createBatch()` plus saving each result through the atomic `saveResult`, and a
  * journal that makes the run resumable. Killed at any point (even `kill -9`) and rerun with the same
- * journal, it completes every item exactly once and never submits a job twice: a submission is
- * journaled with its `Idempotency-Key` before it is sent, and the job id as soon as it is known.
+ * journal, it completes every item exactly once and does not submit a known job again: a submission is
+ * journaled with its `Idempotency-Key` before it is sent, and the job id as soon as it is known. A
+ * submission that was in flight when the process died is resent with the same key, which a server that
+ * honours `Idempotency-Key` (the emulator) answers with the same job.
  * Resolves with the summary; it rejects only when `items` throws or the journal cannot be written.
  *
  * @example
