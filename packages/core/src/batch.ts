@@ -150,7 +150,10 @@ export class BatchRun {
    * const { running, queued } = batch.getSnapshot();
    * ```
    */
-  getSnapshot = (): BatchSnapshot => this.#snapshot;
+  getSnapshot = (): BatchSnapshot => {
+    this.#update();
+    return this.#snapshot;
+  };
 
   /**
    * Stops the batch: no new item starts, every job in flight is cancelled on the server, and the
@@ -266,7 +269,6 @@ export class BatchRun {
     if (!stopped && !this.#reading && !this.#allRead && this.#waiting.length < this.#lookAhead) {
       void this.#readNext();
     }
-    this.#update();
     if (this.#allRead && !this.#reading && this.#waiting.length === 0 && this.#active.size === 0) {
       void this.#finish();
     }
@@ -365,7 +367,6 @@ export class BatchRun {
   #settleEntry(entry: BatchEntry, outcome: BatchOutcome): void {
     entry.item = undefined;
     this.#counts[outcome.status]++;
-    this.#update();
     this.#emit({ type: "outcome", outcome });
     this.#consumer?.push(outcome);
   }
@@ -386,7 +387,6 @@ export class BatchRun {
       rateLimitWaitMs,
       wallTimeMs: Date.now() - this.#startedAt,
     };
-    this.#update(true);
     this.#emit({ type: "done", summary });
     this.#consumer?.close(this.#fatal);
     if (this.#fatal !== undefined) this.#fail?.(this.#fatal);
@@ -414,10 +414,11 @@ export class BatchRun {
   }
 
   #emit(event: BatchEvent): void {
-    this.#update();
     if (event.type === "outcome" && event.outcome.status === "cancelled" && event.outcome.jobId) {
       if (this.#controller.signal.aborted) this.#cancelJob(event.outcome.jobId);
     }
+    if (this.#listeners.size === 0) return;
+    this.#update();
     for (const listener of [...this.#listeners]) listener(event, this.#snapshot);
   }
 
@@ -438,12 +439,21 @@ export class BatchRun {
     return { completed, failed, cancelled };
   }
 
-  #update(force = false): void {
-    const next = this.#makeSnapshot();
+  /** Replaces the snapshot when something in it changed (lazily: when a listener or a caller reads it). */
+  #update(): void {
     const previous = this.#snapshot;
-    const changed =
-      force || (Object.keys(next) as (keyof BatchSnapshot)[]).some((name) => next[name] !== previous[name]);
-    if (changed) this.#snapshot = next;
+    const { completed, failed, cancelled } = this.#counts;
+    const same =
+      previous.state === this.#state &&
+      previous.running === this.#active.size &&
+      previous.queued === this.#waiting.length &&
+      previous.completed === completed &&
+      previous.failed === failed &&
+      previous.cancelled === cancelled &&
+      previous.concurrency === this.#limiter.limit &&
+      previous.allRead === this.#allRead &&
+      previous.total === this.#read;
+    if (!same) this.#snapshot = this.#makeSnapshot();
   }
 }
 
