@@ -2,7 +2,7 @@
 // an emulator whose engine answers every render at once with one tiny real MP4 (64×64, 5 frames), made
 // once with ffmpeg. Prints {"url","apiKey"} on stdout, then serves until killed.
 import { execFileSync } from "node:child_process";
-import { copyFile, mkdtemp } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@decart/emulator";
@@ -25,4 +25,8 @@ const emulator = await startEmulator({
   limits: { maxConcurrentJobs: 256, maxQueuedJobs: 100_000, resultTtlMs: 120_000, workDir: folder },
 });
 process.stdout.write(`${JSON.stringify({ url: emulator.url, apiKey: emulator.apiKey })}\n`);
-process.on("SIGTERM", () => emulator.close().then(() => process.exit(0)));
+process.on("SIGTERM", async () => {
+  await emulator.close();
+  await rm(folder, { recursive: true, force: true });
+  process.exit(0);
+});
