@@ -33,7 +33,8 @@ describe("BatchView", () => {
     expect(written.at(-1)).toMatch(/done 1\/6/);
     // A redraw moves the cursor up over what it drew before.
     view.finish();
-    expect(written.at(-1)).toMatch(/^\x1b\[\d+F\x1b\[J/);
+    expect(written.at(-1)?.startsWith("\u001b[")).toBe(true);
+    expect(written.at(-1)).toContain("F\u001b[J");
   });
 
   it("elsewhere prints one plain line per settled item and per rate-limit wait", () => {
