@@ -1,4 +1,5 @@
 import { checkBrowserKey } from "./browser";
+import { attachContext } from "./client-context";
 import type { ClientContext } from "./context";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 import type { ModelDefinition } from "./model";
@@ -272,9 +273,12 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     fetch: options.fetch,
     polling: normalizePolling(options.polling),
   };
-  return {
-    process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
-    queue: createQueue(context),
-    baseUrl: base,
-  };
+  return attachContext(
+    {
+      process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
+      queue: createQueue(context),
+      baseUrl: base,
+    },
+    context,
+  );
 }

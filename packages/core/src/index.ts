@@ -1,3 +1,14 @@
+export { BatchRun, type BatchSource, createBatch } from "./batch";
+export { batchItemKey } from "./batch-key";
+export type {
+  BatchEvent,
+  BatchItem,
+  BatchListener,
+  BatchOptions,
+  BatchOutcome,
+  BatchSnapshot,
+  BatchSummary,
+} from "./batch-types";
 export { createDecartClient, type DecartClient, type DecartClientOptions } from "./client";
 export {
   type DecartErrorCode,

@@ -9,6 +9,7 @@ import {
 } from "@decart/core";
 import { inputJsonSchema, models } from "@decart/models";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { registerBatchCommand } from "./cli-batch";
 import { fileFromPath } from "./file-from-path";
 import { extensionForType } from "./media-type";
 import { ProgressDisplay } from "./progress-display";
@@ -332,6 +333,7 @@ export function createProgram(setExitCode: (code: number) => void): Command {
       await connection.close();
     }
   });
+  registerBatchCommand(program, { setExitCode });
   return program;
 }
 
