@@ -12,6 +12,11 @@ Options:
   --api-key <key>     The key clients must send in X-API-KEY (default: a random one, printed)
   -h, --help          Show this help
 
+Environment:
+  DECART_FFMPEG_PATH  An ffmpeg binary to use instead of the bundled one
+
+Exit codes (as the decart CLI): 0 stopped, 1 failed, 2 usage error, 130 interrupted
+
 Point a client at it:
   createDecartClient({ apiKey: "<key>", baseUrl: "<url>" })
 `;

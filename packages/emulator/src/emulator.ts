@@ -80,6 +80,11 @@ export interface EmulatorOptions {
   models?: Iterable<ModelDefinition>;
   /** Resource limits. */
   limits?: EmulatorLimits;
+  /**
+   * The ffmpeg binary the default engine runs, such as a system `/usr/bin/ffmpeg`.
+   * @default `$DECART_FFMPEG_PATH`, else the binary of `@ffmpeg-installer/ffmpeg`
+   */
+  ffmpegPath?: string;
 }
 
 /**
@@ -151,7 +156,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await mkdir(resultsDir);
 
   const ownsEngine = options.engine === undefined;
-  const engine = options.engine ?? createProceduralEngine({ workers: limits.maxConcurrentJobs });
+  const engine =
+    options.engine ??
+    createProceduralEngine({
+      workers: limits.maxConcurrentJobs,
+      ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+    });
   const keyIsValid = createKeyCheck(apiKey);
   const queue = new WorkQueue(limits.maxConcurrentJobs, limits.maxQueuedJobs);
   const jobs = new JobStore(limits.resultTtlMs);
