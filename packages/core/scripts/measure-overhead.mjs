@@ -32,7 +32,7 @@ if (process.argv[2] === "server") {
     kind: "image",
     endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" },
     inputs: schema,
-    fileFields: ["data"],
+    fileFields: { data: "image" },
     outputType: "",
     geometry: {},
   };

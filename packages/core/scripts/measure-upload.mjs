@@ -62,7 +62,7 @@ if (role === "server") {
       kind,
       endpoints: { generate: "/v1/generate/m", jobs: "/v1/jobs/m" },
       inputs: schema,
-      fileFields: ["data"],
+      fileFields: { data: "image" },
       outputType: "",
       geometry: {},
     };

@@ -33,7 +33,7 @@ const script = `
 import { createDecartClient } from "./core.mjs";
 const schema = { "~standard": { version: 1, vendor: "test", validate: (value) => ({ value }) } };
 const model = (name, kind) => ({ name, kind, endpoints: { generate: "/v1/generate/" + name, jobs: "/v1/jobs/" + name },
-  inputs: schema, fileFields: ["data"], outputType: "", geometry: {} });
+  inputs: schema, fileFields: { data: "image" }, outputType: "", geometry: {} });
 const client = createDecartClient({ apiKey: "k", baseUrl: process.env.BASE_URL });
 const mode = process.argv[2];
 if (mode === "abort") {

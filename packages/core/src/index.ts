@@ -22,7 +22,14 @@ export {
 } from "./generation";
 export type { JobInfo, JobStatus, ProgressEvent } from "./job";
 export { type LogEntry, type LoggerPluginOptions, type LogLevel, loggerPlugin } from "./logger";
-export type { ModelDefinition, ModelGeometry, ModelInputs, ModelKind } from "./model";
+export type {
+  MediaKind,
+  ModelDefinition,
+  ModelGeometry,
+  ModelInputs,
+  ModelKind,
+  ModelTask,
+} from "./model";
 export type {
   AfterResponseState,
   BeforeRequestState,

@@ -13,6 +13,41 @@ import type { StandardSchemaV1 } from "./standard-schema";
 export type ModelKind = "video" | "image";
 
 /**
+ * What a model does with its inputs. Tools (forms, CLIs, emulators) read it instead of guessing from a
+ * model's name.
+ *
+ * @example
+ * ```ts
+ * import type { ModelTask } from "@decart/core";
+ *
+ * const task: ModelTask = "video-edit";
+ * ```
+ */
+export type ModelTask =
+  | "text-to-video"
+  | "image-to-video"
+  | "video-to-video"
+  | "text-to-image"
+  | "image-to-image"
+  | "frames-to-video"
+  | "motion"
+  | "video-edit"
+  | "try-on"
+  | "restyle";
+
+/**
+ * The kind of media a file field takes.
+ *
+ * @example
+ * ```ts
+ * import type { MediaKind } from "@decart/core";
+ *
+ * const fileFields: Record<string, MediaKind> = { data: "video", reference_image: "image" };
+ * ```
+ */
+export type MediaKind = "image" | "video";
+
+/**
  * Output geometry of a model at one resolution, in pixels (landscape; portrait swaps them).
  *
  * @example
@@ -34,7 +69,8 @@ export interface ModelGeometry {
  * any object of this shape (see `defineModel` in `@decart/models`).
  *
  * `inputs` is a Standard Schema: the client validates with it before any network call and sends the
- * validated value. Fields listed in `fileFields` are sent as multipart file parts.
+ * validated value. Fields named in `fileFields` are sent as multipart file parts; the value says which
+ * kind of media each takes (`Object.keys(model.fileFields)` lists them).
  *
  * @example
  * ```ts
@@ -45,9 +81,10 @@ export interface ModelGeometry {
  * const upscaler = {
  *   name: "my-upscaler",
  *   kind: "image",
+ *   task: "image-to-image",
  *   endpoints: { generate: "/v1/generate/my-upscaler", jobs: "/v1/jobs/my-upscaler" },
  *   inputs,
- *   fileFields: ["data"],
+ *   fileFields: { data: "image" },
  *   outputType: "image/png",
  *   geometry: { "720p": { width: 1280, height: 704 } },
  * } satisfies ModelDefinition<"my-upscaler", "image", typeof inputs>;
@@ -62,6 +99,8 @@ export interface ModelDefinition<
   readonly name: Name;
   /** `video` (submitted to the job queue and polled) or `image` (the sync endpoint). */
   readonly kind: Kind;
+  /** What the model does: `text-to-video`, `video-edit`, `try-on`… */
+  readonly task: ModelTask;
   /** Wire paths, relative to the base URL: `/v1/generate/{name}` and `/v1/jobs/{name}`. */
   readonly endpoints: {
     /** The sync endpoint image models use, `/v1/generate/{name}`. */
@@ -71,8 +110,11 @@ export interface ModelDefinition<
   };
   /** The inputs' Standard Schema: validated before any request; the validated value is what is sent. */
   readonly inputs: Inputs;
-  /** Input fields sent as multipart file parts (`data`, `start`, `end`…). */
-  readonly fileFields: readonly string[];
+  /**
+   * Input fields sent as multipart file parts, each with the kind of media it takes:
+   * `{ data: "video", reference_image: "image" }`.
+   */
+  readonly fileFields: Readonly<Record<string, MediaKind>>;
   /** MIME type of the result: `video/mp4` or `image/png`. */
   readonly outputType: string;
   /** Output size per resolution name (`720p`, `480p`). */

@@ -103,7 +103,7 @@ export async function prepareCall(
   if (result.issues) throw InvalidInputError.fromIssues(model.name, result.issues.map(toInputIssue));
   const values = (result.value ?? {}) as Record<string, unknown>;
   const files = new Map<string, UploadFile>();
-  for (const field of model.fileFields) {
+  for (const field of Object.keys(model.fileFields)) {
     const value = values[field];
     if (value === undefined || value === null) continue;
     files.set(

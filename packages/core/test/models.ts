@@ -41,9 +41,10 @@ const videoInputs = z.object({
 export const testImageModel = {
   name: "test-t2i",
   kind: "image",
+  task: "image-to-image",
   endpoints: { generate: "/v1/generate/test-t2i", jobs: "/v1/jobs/test-t2i" },
   inputs: imageInputs,
-  fileFields: ["data"],
+  fileFields: { data: "image" },
   outputType: "image/png",
   geometry: { "720p": { width: 1280, height: 704 } },
 } as const satisfies ModelDefinition<"test-t2i", "image", typeof imageInputs>;
@@ -51,9 +52,10 @@ export const testImageModel = {
 export const testVideoModel = {
   name: "test-i2v",
   kind: "video",
+  task: "image-to-video",
   endpoints: { generate: "/v1/generate/test-i2v", jobs: "/v1/jobs/test-i2v" },
   inputs: videoInputs,
-  fileFields: ["data", "start", "end"],
+  fileFields: { data: "image", start: "image", end: "image" },
   outputType: "video/mp4",
   geometry: { "720p": { width: 1280, height: 704 } },
   fps: 25,

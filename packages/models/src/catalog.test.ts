@@ -10,66 +10,92 @@ const path = [
   { frame: 120, x: 1100, y: 300 },
 ];
 
-/** Minimal valid inputs of each model, and what validation adds to them. */
+/** Minimal valid inputs of each model, its task, its file fields and the longest prompt it takes. */
 const cases = {
   "lucy-pro-t2v": {
     kind: "video",
+    task: "text-to-video",
     minimal: { prompt: "A lake" },
-    defaults: { resolution: "720p", orientation: "landscape" },
+    files: {},
+    promptMax: 1000,
   },
   "lucy-pro-i2v": {
     kind: "video",
+    task: "image-to-video",
     minimal: { prompt: "Wind", data: image },
-    defaults: { resolution: "720p" },
+    files: { data: "image" },
+    promptMax: 1000,
   },
   "lucy-dev-i2v": {
     kind: "video",
+    task: "image-to-video",
     minimal: { prompt: "Wind", data: image },
-    defaults: { resolution: "720p" },
+    files: { data: "image" },
+    promptMax: 1000,
   },
   "lucy-pro-v2v": {
     kind: "video",
+    task: "video-to-video",
     minimal: { prompt: "Anime", data: video },
-    defaults: { resolution: "720p" },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
   },
   "lucy-fast-v2v": {
     kind: "video",
+    task: "video-to-video",
     minimal: { prompt: "Anime", data: video },
-    defaults: { resolution: "720p" },
+    files: { data: "video" },
+    promptMax: 1000,
   },
   "lucy-pro-flf2v": {
     kind: "video",
+    task: "frames-to-video",
     minimal: { prompt: "Dusk", start: image, end: image },
-    defaults: { resolution: "720p" },
+    files: { start: "image", end: "image" },
+    promptMax: 1000,
   },
   "lucy-motion": {
     kind: "video",
+    task: "motion",
     minimal: { data: image, trajectory: path },
-    defaults: { resolution: "720p" },
+    files: { data: "image" },
+    promptMax: undefined,
   },
   "lucy-pro-t2i": {
     kind: "image",
+    task: "text-to-image",
     minimal: { prompt: "A city" },
-    defaults: { resolution: "720p", orientation: "landscape" },
+    files: {},
+    promptMax: 1000,
   },
   "lucy-pro-i2i": {
     kind: "image",
+    task: "image-to-image",
     minimal: { prompt: "Sketch", data: image },
-    defaults: { resolution: "720p" },
+    files: { data: "image", reference_image: "image" },
+    promptMax: 1000,
   },
 } as const;
 
-/** The fields each model takes, per SPEC 5. */
+/** The fields each model takes: SPEC 5, plus `reference_image` where the API takes it (PROTOCOL). */
 const fields = {
   "lucy-pro-t2v": ["prompt", "seed", "resolution", "orientation"],
   "lucy-pro-i2v": ["prompt", "data", "seed", "resolution"],
   "lucy-dev-i2v": ["prompt", "data", "seed", "resolution"],
-  "lucy-pro-v2v": ["prompt", "data", "seed", "resolution", "enhance_prompt", "num_inference_steps"],
+  "lucy-pro-v2v": [
+    "prompt",
+    "data",
+    "reference_image",
+    "seed",
+    "resolution",
+    "enhance_prompt",
+    "num_inference_steps",
+  ],
   "lucy-fast-v2v": ["prompt", "data", "seed", "resolution", "enhance_prompt"],
   "lucy-pro-flf2v": ["prompt", "start", "end", "seed", "resolution"],
   "lucy-motion": ["data", "trajectory", "seed", "resolution"],
   "lucy-pro-t2i": ["prompt", "seed", "resolution", "orientation"],
-  "lucy-pro-i2i": ["prompt", "data", "seed", "resolution", "enhance_prompt"],
+  "lucy-pro-i2i": ["prompt", "data", "reference_image", "seed", "resolution", "enhance_prompt"],
 } as const;
 
 const names = Object.keys(cases) as Array<keyof typeof cases>;
@@ -83,24 +109,23 @@ async function messageFor(name: keyof typeof cases, inputs: unknown): Promise<st
 
 describe.each(names)("%s", (name) => {
   const model = models.get(name);
-  const { kind, minimal, defaults } = cases[name];
+  const { kind, task, minimal, files, promptMax } = cases[name];
 
-  it("describes itself: name, kind, endpoints, output type, frame rate", () => {
+  it("describes itself: name, kind, task, endpoints, output type, frame rate, file kinds", () => {
     expect(model.name).toBe(name);
     expect(model.kind).toBe(kind);
+    expect(model.task).toBe(task);
     expect(model.endpoints).toEqual({ generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` });
     expect(model.outputType).toBe(kind === "video" ? "video/mp4" : "image/png");
     expect(model.fps).toBe(kind === "video" ? 25 : undefined);
     expect(model.maxDurationSeconds).toBe(kind === "video" ? 5 : undefined);
-    expect(model.fileFields).toEqual(
-      fields[name].filter((field) => ["data", "start", "end"].includes(field)),
-    );
+    expect(model.fileFields).toEqual(files);
   });
 
-  it("accepts its minimal inputs and fills in the defaults", async () => {
+  it("accepts its minimal inputs and adds nothing to them (no resolution or orientation by default)", async () => {
     const result = await validateInputs(model, minimal);
     expect(result.error).toBeUndefined();
-    expect(result.value).toEqual({ ...minimal, ...defaults });
+    expect(result.value).toEqual(minimal);
   });
 
   it("accepts every optional field it documents", async () => {
@@ -108,6 +133,7 @@ describe.each(names)("%s", (name) => {
     if (fields[name].includes("orientation" as never)) full.orientation = "portrait";
     if (fields[name].includes("enhance_prompt" as never)) full.enhance_prompt = false;
     if (fields[name].includes("num_inference_steps" as never)) full.num_inference_steps = 50;
+    if (fields[name].includes("reference_image" as never)) full.reference_image = image;
     const result = await validateInputs(model, full);
     expect(result.error).toBeUndefined();
     expect(result.value).toEqual(full);
@@ -126,18 +152,12 @@ describe.each(names)("%s", (name) => {
     );
   });
 
-  it("rejects a seed outside the unsigned 32-bit integers", async () => {
-    expect(await messageFor(name, { ...minimal, seed: 1.5 })).toBe(
-      `Invalid inputs for ${name}: seed must be an integer`,
-    );
+  it("takes any number as a seed, as the API does, and nothing else", async () => {
+    for (const seed of [0, 42, 4_294_967_295, 2 ** 40, -1, 1.5]) {
+      expect((await validateInputs(model, { ...minimal, seed })).value).toEqual({ ...minimal, seed });
+    }
     expect(await messageFor(name, { ...minimal, seed: "42" })).toBe(
-      `Invalid inputs for ${name}: seed must be an integer`,
-    );
-    expect(await messageFor(name, { ...minimal, seed: -1 })).toBe(
-      `Invalid inputs for ${name}: seed must be at least 0`,
-    );
-    expect(await messageFor(name, { ...minimal, seed: 2 ** 32 })).toBe(
-      `Invalid inputs for ${name}: seed must be at most 4294967295`,
+      `Invalid inputs for ${name}: seed must be a number`,
     );
   });
 
@@ -156,22 +176,26 @@ describe.each(names)("%s", (name) => {
   });
 
   if ("prompt" in minimal) {
-    it("takes a prompt of 1 to 1000 characters", async () => {
+    it(`takes a prompt of 1 to ${promptMax ?? "any number of"} characters`, async () => {
       expect(await messageFor(name, { ...minimal, prompt: "" })).toBe(
         `Invalid inputs for ${name}: prompt must not be empty`,
-      );
-      expect(await messageFor(name, { ...minimal, prompt: "x".repeat(1001) })).toBe(
-        `Invalid inputs for ${name}: prompt must be at most 1000 characters`,
       );
       expect(await messageFor(name, { ...minimal, prompt: 42 })).toBe(
         `Invalid inputs for ${name}: prompt must be a string`,
       );
-      expect((await validateInputs(model, { ...minimal, prompt: "x".repeat(1000) })).success).toBe(true);
+      if (promptMax === undefined) {
+        expect((await validateInputs(model, { ...minimal, prompt: "x".repeat(20_000) })).success).toBe(true);
+        return;
+      }
+      expect(await messageFor(name, { ...minimal, prompt: "x".repeat(promptMax + 1) })).toBe(
+        `Invalid inputs for ${name}: prompt must be at most ${promptMax} characters`,
+      );
+      expect((await validateInputs(model, { ...minimal, prompt: "x".repeat(promptMax) })).success).toBe(true);
     });
   }
 
-  for (const field of ["data", "start", "end"] as const) {
-    if (!(field in minimal)) continue;
+  for (const field of ["data", "start", "end", "reference_image"] as const) {
+    if (!(field in files)) continue;
     it(`takes any file input as ${field}`, async () => {
       for (const file of [
         image,
@@ -239,28 +263,39 @@ describe("enhance_prompt and num_inference_steps (lucy-pro-v2v)", () => {
 describe("trajectory (lucy-motion)", () => {
   const point = (frame: number) => ({ frame, x: frame * 5, y: 300 });
 
-  it("takes 2 to 121 points", async () => {
+  it("takes 2 to 1000 points", async () => {
     expect(await messageFor("lucy-motion", { data: image, trajectory: [point(0)] })).toBe(
       "Invalid inputs for lucy-motion: trajectory must have at least 2 points",
     );
-    const tooMany = Array.from({ length: 122 }, (_, frame) => point(frame));
+    const tooMany = Array.from({ length: 1001 }, (_, frame) => point(frame));
     expect(await messageFor("lucy-motion", { data: image, trajectory: tooMany })).toBe(
-      "Invalid inputs for lucy-motion: trajectory must have at most 121 points",
+      "Invalid inputs for lucy-motion: trajectory must have at most 1000 points",
     );
-    const most = Array.from({ length: 121 }, (_, frame) => point(frame));
+    const most = Array.from({ length: 1000 }, (_, frame) => point(frame));
     expect(
       (await validateInputs(models.video("lucy-motion"), { data: image, trajectory: most })).success,
     ).toBe(true);
+  });
+
+  it("takes fractional frames", async () => {
+    const trajectory = [
+      { frame: 0, x: 0, y: 0 },
+      { frame: 12.5, x: 10.25, y: 3.5 },
+    ];
+    expect((await validateInputs(models.video("lucy-motion"), { data: image, trajectory })).value).toEqual({
+      data: image,
+      trajectory,
+    });
   });
 
   it("names the exact point and coordinate that is wrong", async () => {
     expect(
       await messageFor("lucy-motion", {
         data: image,
-        trajectory: [point(0), { frame: 1.5, x: -1 }, { ...point(2), z: 0 }],
+        trajectory: [point(0), { frame: -1, x: -1 }, { ...point(2), z: 0 }],
       }),
     ).toBe(
-      "Invalid inputs for lucy-motion: trajectory.1.frame must be an integer; trajectory.1.x must be at least 0; " +
+      "Invalid inputs for lucy-motion: trajectory.1.frame must be at least 0; trajectory.1.x must be at least 0; " +
         "trajectory.1.y is required; trajectory.2 has unknown field z",
     );
     expect(await messageFor("lucy-motion", { data: image, trajectory: "left to right" })).toBe(
@@ -280,23 +315,23 @@ describe("several failing fields", () => {
     expect(
       await messageFor("lucy-pro-t2v", {
         prompt: "x".repeat(1001),
-        seed: 1.5,
+        seed: "1",
         resolution: "1080p",
         foo: 1,
         bar: 2,
       }),
     ).toBe(
-      "Invalid inputs for lucy-pro-t2v: prompt must be at most 1000 characters; seed must be an integer; " +
+      "Invalid inputs for lucy-pro-t2v: prompt must be at most 1000 characters; seed must be a number; " +
         "resolution must be one of 720p, 480p; unknown field foo; unknown field bar",
     );
   });
 
   it("report the issues field by field on the error", async () => {
-    const result = await validateInputs(models.video("lucy-pro-i2v"), { seed: -1 });
+    const result = await validateInputs(models.video("lucy-pro-i2v"), { seed: "-1" });
     expect(result.error?.issues).toEqual([
       { field: "prompt", message: "prompt is required" },
       { field: "data", message: "data is required" },
-      { field: "seed", message: "seed must be at least 0" },
+      { field: "seed", message: "seed must be a number" },
     ]);
   });
 

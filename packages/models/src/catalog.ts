@@ -1,7 +1,16 @@
 import * as z from "zod/mini";
 import { defineModel } from "./define-model";
-import { enhancePrompt, inferenceSteps, orientation, prompt, resolution, seed, trajectory } from "./fields";
-import { fileInput } from "./file-input";
+import {
+  enhancePrompt,
+  inferenceSteps,
+  openPrompt,
+  orientation,
+  prompt,
+  resolution,
+  seed,
+  trajectory,
+} from "./fields";
+import { imageInput, videoInput } from "./file-input";
 import { standardGeometry } from "./geometry";
 
 // The models of the Process API notes (SPEC 5). Each is its own constant so a bundle that imports one
@@ -24,6 +33,7 @@ const only720p = { "720p": standardGeometry["720p"] };
 export const lucyProT2v = /* @__PURE__ */ defineModel({
   name: "lucy-pro-t2v",
   kind: "video",
+  task: "text-to-video",
   inputs: z.strictObject({ prompt, seed, resolution: resolution("720p", "480p"), orientation }),
 });
 
@@ -43,7 +53,8 @@ export const lucyProT2v = /* @__PURE__ */ defineModel({
 export const lucyProI2v = /* @__PURE__ */ defineModel({
   name: "lucy-pro-i2v",
   kind: "video",
-  inputs: z.strictObject({ prompt, data: fileInput, seed, resolution: resolution("720p", "480p") }),
+  task: "image-to-video",
+  inputs: z.strictObject({ prompt, data: imageInput, seed, resolution: resolution("720p", "480p") }),
 });
 
 /**
@@ -61,12 +72,14 @@ export const lucyProI2v = /* @__PURE__ */ defineModel({
 export const lucyDevI2v = /* @__PURE__ */ defineModel({
   name: "lucy-dev-i2v",
   kind: "video",
-  inputs: z.strictObject({ prompt, data: fileInput, seed, resolution: resolution("720p") }),
+  task: "image-to-video",
+  inputs: z.strictObject({ prompt, data: imageInput, seed, resolution: resolution("720p") }),
   geometry: only720p,
 });
 
 /**
- * Video to video: restyles the `data` video as the prompt describes, 720p.
+ * Video to video: restyles the `data` video as the prompt describes (a prompt of any length), optionally
+ * guided by a `reference_image`, 720p.
  *
  * @example
  * ```ts
@@ -81,9 +94,11 @@ export const lucyDevI2v = /* @__PURE__ */ defineModel({
 export const lucyProV2v = /* @__PURE__ */ defineModel({
   name: "lucy-pro-v2v",
   kind: "video",
+  task: "video-to-video",
   inputs: z.strictObject({
-    prompt,
-    data: fileInput,
+    prompt: openPrompt,
+    data: videoInput,
+    reference_image: z.optional(imageInput),
     seed,
     resolution: resolution("720p"),
     enhance_prompt: enhancePrompt,
@@ -107,9 +122,10 @@ export const lucyProV2v = /* @__PURE__ */ defineModel({
 export const lucyFastV2v = /* @__PURE__ */ defineModel({
   name: "lucy-fast-v2v",
   kind: "video",
+  task: "video-to-video",
   inputs: z.strictObject({
     prompt,
-    data: fileInput,
+    data: videoInput,
     seed,
     resolution: resolution("720p"),
     enhance_prompt: enhancePrompt,
@@ -137,17 +153,18 @@ export const lucyFastV2v = /* @__PURE__ */ defineModel({
 export const lucyProFlf2v = /* @__PURE__ */ defineModel({
   name: "lucy-pro-flf2v",
   kind: "video",
+  task: "frames-to-video",
   inputs: z.strictObject({
     prompt,
-    start: fileInput,
-    end: fileInput,
+    start: imageInput,
+    end: imageInput,
     seed,
     resolution: resolution("720p", "480p"),
   }),
 });
 
 /**
- * Motion: moves the subject of the `data` image along a `trajectory` of 2 to 121 points, 720p.
+ * Motion: moves the subject of the `data` image along a `trajectory` of 2 to 1000 points, 720p.
  *
  * @example
  * ```ts
@@ -165,7 +182,8 @@ export const lucyProFlf2v = /* @__PURE__ */ defineModel({
 export const lucyMotion = /* @__PURE__ */ defineModel({
   name: "lucy-motion",
   kind: "video",
-  inputs: z.strictObject({ data: fileInput, trajectory, seed, resolution: resolution("720p") }),
+  task: "motion",
+  inputs: z.strictObject({ data: imageInput, trajectory, seed, resolution: resolution("720p") }),
   geometry: only720p,
 });
 
@@ -184,11 +202,13 @@ export const lucyMotion = /* @__PURE__ */ defineModel({
 export const lucyProT2i = /* @__PURE__ */ defineModel({
   name: "lucy-pro-t2i",
   kind: "image",
+  task: "text-to-image",
   inputs: z.strictObject({ prompt, seed, resolution: resolution("720p", "480p"), orientation }),
 });
 
 /**
- * Image to image: restyles the `data` image as the prompt describes, 720p or 480p.
+ * Image to image: restyles the `data` image as the prompt describes, optionally guided by a
+ * `reference_image`, 720p or 480p.
  *
  * @example
  * ```ts
@@ -202,9 +222,11 @@ export const lucyProT2i = /* @__PURE__ */ defineModel({
 export const lucyProI2i = /* @__PURE__ */ defineModel({
   name: "lucy-pro-i2i",
   kind: "image",
+  task: "image-to-image",
   inputs: z.strictObject({
     prompt,
-    data: fileInput,
+    data: imageInput,
+    reference_image: z.optional(imageInput),
     seed,
     resolution: resolution("720p", "480p"),
     enhance_prompt: enhancePrompt,

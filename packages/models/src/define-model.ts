@@ -1,9 +1,16 @@
-import type { ModelDefinition, ModelGeometry, ModelKind, StandardSchemaV1 } from "@decart/core";
-import { fileInput } from "./file-input";
+import type {
+  MediaKind,
+  ModelDefinition,
+  ModelGeometry,
+  ModelKind,
+  ModelTask,
+  StandardSchemaV1,
+} from "@decart/core";
+import { fileSchemaKind } from "./file-input";
 import { standardGeometry } from "./geometry";
 import { isZodSchema, withFieldMessages } from "./messages";
 
-/** What `defineModel` needs: a name, a kind and an input schema; the rest has defaults. */
+/** What `defineModel` needs: a name, a kind, a task and an input schema; the rest has defaults. */
 export interface DefineModelOptions<
   Name extends string,
   Kind extends ModelKind,
@@ -13,13 +20,19 @@ export interface DefineModelOptions<
   name: Name;
   /** `video` models go through the job queue, `image` models through the sync endpoint. */
   kind: Kind;
+  /** What the model does (`image-to-video`, `video-edit`…), for tools that build forms or previews. */
+  task: ModelTask;
   /**
    * The input schema, any Standard Schema. A zod schema gets field-naming messages
    * (`prompt must not be empty`); prefer `z.strictObject` so a misspelt field is rejected.
    */
   inputs: Inputs;
-  /** Fields sent as multipart file parts. @default every top-level field built on `fileInput` */
-  fileFields?: readonly string[];
+  /**
+   * Fields sent as multipart file parts, with the kind of media each takes. Fields built on `imageInput`
+   * or `videoInput` are found without it; a field on `fileInput` must be named here; an entry here wins
+   * over what is found. @default every top-level field built on `imageInput` or `videoInput`
+   */
+  fileFields?: Readonly<Record<string, MediaKind>>;
   /** MIME type of the result. @default "video/mp4" for video, "image/png" for image */
   outputType?: string;
   /** Output size per resolution name, landscape. @default 720p 1280×704 and 480p 832×480 */
@@ -37,26 +50,56 @@ export function innerSchema(schema: unknown): unknown {
   return current;
 }
 
-function detectFileFields(inputs: StandardSchemaV1): string[] {
-  const shape = (inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape ?? {};
-  return Object.keys(shape).filter((key) => innerSchema(shape[key]) === fileInput);
+const mediaKinds: readonly string[] = ["image", "video"];
+
+/** The file fields of `inputs` with their kinds: found from the file schemas, completed by `given`. */
+function resolveFileFields(
+  name: string,
+  inputs: StandardSchemaV1,
+  given: Readonly<Record<string, MediaKind>> = {},
+): Record<string, MediaKind> {
+  const shape = (inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape;
+  const fields: Record<string, MediaKind> = {};
+  for (const [key, schema] of Object.entries(shape ?? {})) {
+    const kind = given[key] ?? fileSchemaKind(innerSchema(schema));
+    if (kind === "unknown") {
+      throw new TypeError(
+        `defineModel(${name}): the file field ${key} is built on fileInput, so its kind of media is unknown; ` +
+          `build it on imageInput or videoInput, or name it in fileFields: { ${key}: "image" } or { ${key}: "video" }`,
+      );
+    }
+    if (kind !== undefined) fields[key] = kind;
+  }
+  for (const [key, kind] of Object.entries(given)) {
+    if (!mediaKinds.includes(kind)) {
+      throw new TypeError(
+        `defineModel(${name}): fileFields.${key} must be "image" or "video", not ${String(kind)}`,
+      );
+    }
+    if (shape && !Object.hasOwn(shape, key)) {
+      throw new TypeError(`defineModel(${name}): fileFields names ${key}, which is not one of its inputs`);
+    }
+    fields[key] = kind;
+  }
+  return fields;
 }
 
 /**
  * Describes a model — a built-in one or your own — as the client expects it: endpoints are derived from
- * the name, and output type, geometry and frame rate default to the Decart models' values. The result is
+ * the name, the file fields and their kinds from the file schemas (`imageInput`, `videoInput`), and output type, geometry and frame rate default to the Decart models' values. The result is
  * plain data; pass it as `model` to `client.process`, or add it to a registry with `createRegistry`.
  *
  * @example
  * ```ts
  * import * as z from "zod/mini";
  * import { createDecartClient } from "@decart/core";
- * import { defineModel, fileInput } from "@decart/models";
+ * import { defineModel, imageInput } from "@decart/models";
  *
  * const sketch = defineModel({
  *   name: "my-sketch-i2i",
  *   kind: "image",
- *   inputs: z.strictObject({ prompt: z.string(), data: fileInput, strength: z.optional(z.number()) }),
+ *   task: "image-to-image",
+ *   inputs: z.strictObject({ prompt: z.string(), data: imageInput, strength: z.optional(z.number()) }),
  *   geometry: { "1024": { width: 1024, height: 1024 } },
  * });
  *
@@ -69,14 +112,15 @@ export function defineModel<
   const Kind extends ModelKind,
   Inputs extends StandardSchemaV1,
 >(options: DefineModelOptions<Name, Kind, Inputs>): ModelDefinition<Name, Kind, Inputs> {
-  const { name, kind, inputs } = options;
+  const { name, kind, task, inputs } = options;
   const video = kind === "video";
   const definition: ModelDefinition<Name, Kind, Inputs> = {
     name,
     kind,
+    task,
     endpoints: { generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` },
     inputs: isZodSchema(inputs) ? (withFieldMessages(inputs) as unknown as Inputs) : inputs,
-    fileFields: options.fileFields ?? detectFileFields(inputs),
+    fileFields: resolveFileFields(name, inputs, options.fileFields),
     outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),
     geometry: options.geometry ?? standardGeometry,
   };

@@ -10,6 +10,8 @@ import {
   lucyRestyle2,
   lucyRestyleV2v,
   lucyVton2,
+  lucyVton35,
+  lucyVtonLatest,
 } from "./edit-catalog";
 import { inputJsonSchema } from "./json-schema";
 import { isDeprecated, resetDeprecationWarnings } from "./lifecycle";
@@ -19,47 +21,143 @@ import { parseWireInputs, validateInputs } from "./validate";
 const image = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: "image/png" });
 const video = new Blob([new Uint8Array(16)], { type: "video/mp4" });
 
-/** Each newer model: kind, output, geometry at its default resolution, frame rate and minimal inputs. */
+/** Each newer model: kind, task, geometry at 720p, frame rate, minimal inputs, file kinds, prompt limit. */
 const cases = {
-  "lucy-clip": { kind: "video", size: [1280, 704], fps: 25, minimal: { prompt: "Add a hat", data: video } },
-  "lucy-image-2": {
-    kind: "image",
-    size: [1280, 704],
-    fps: undefined,
-    minimal: { prompt: "Winter", data: image },
-  },
-  "lucy-restyle-2": { kind: "video", size: [1280, 704], fps: 22, minimal: { prompt: "Anime", data: video } },
-  "lucy-2.1": { kind: "video", size: [1088, 624], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-vton-2": { kind: "video", size: [1088, 624], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-vton-3": { kind: "video", size: [1088, 624], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-2.5": { kind: "video", size: [1280, 720], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-latest": { kind: "video", size: [1280, 720], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-vton-latest": { kind: "video", size: [1088, 624], fps: 20, minimal: { prompt: "", data: video } },
-  "lucy-restyle-latest": {
+  "lucy-clip": {
     kind: "video",
-    size: [1280, 704],
-    fps: 22,
-    minimal: { reference_image: image, data: video },
-  },
-  "lucy-clip-latest": {
-    kind: "video",
+    task: "video-edit",
     size: [1280, 704],
     fps: 25,
     minimal: { prompt: "Add a hat", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
   },
-  "lucy-image-latest": {
+  "lucy-image-2": {
     kind: "image",
+    task: "image-to-image",
     size: [1280, 704],
     fps: undefined,
     minimal: { prompt: "Winter", data: image },
+    files: { data: "image", reference_image: "image" },
+    promptMax: 1000,
   },
-  "lucy-restyle-v2v": {
+  "lucy-restyle-2": {
     kind: "video",
+    task: "restyle",
     size: [1280, 704],
     fps: 22,
     minimal: { prompt: "Anime", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
   },
-  "lucy-2.1-vton-2": { kind: "video", size: [1088, 624], fps: 20, minimal: { prompt: "", data: video } },
+  "lucy-2.1": {
+    kind: "video",
+    task: "video-edit",
+    size: [1088, 624],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-vton-2": {
+    kind: "video",
+    task: "try-on",
+    size: [1088, 624],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-vton-3": {
+    kind: "video",
+    task: "try-on",
+    size: [1088, 624],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-2.5": {
+    kind: "video",
+    task: "video-edit",
+    size: [1280, 720],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-vton-3.5": {
+    kind: "video",
+    task: "try-on",
+    size: [1280, 720],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-latest": {
+    kind: "video",
+    task: "video-edit",
+    size: [1088, 624],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-vton-latest": {
+    kind: "video",
+    task: "try-on",
+    size: [1280, 720],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-restyle-latest": {
+    kind: "video",
+    task: "restyle",
+    size: [1280, 704],
+    fps: 22,
+    minimal: { reference_image: image, data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-clip-latest": {
+    kind: "video",
+    task: "video-edit",
+    size: [1280, 704],
+    fps: 25,
+    minimal: { prompt: "Add a hat", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-image-latest": {
+    kind: "image",
+    task: "image-to-image",
+    size: [1280, 704],
+    fps: undefined,
+    minimal: { prompt: "Winter", data: image },
+    files: { data: "image", reference_image: "image" },
+    promptMax: 1000,
+  },
+  "lucy-restyle-v2v": {
+    kind: "video",
+    task: "restyle",
+    size: [1280, 704],
+    fps: 22,
+    minimal: { prompt: "Anime", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
+  "lucy-2.1-vton-2": {
+    kind: "video",
+    task: "try-on",
+    size: [1088, 624],
+    fps: 20,
+    minimal: { prompt: "", data: video },
+    files: { data: "video", reference_image: "image" },
+    promptMax: undefined,
+  },
 } as const;
 
 const names = Object.keys(cases) as Array<keyof typeof cases>;
@@ -80,23 +178,24 @@ afterEach(() => warn.mockRestore());
 
 describe.each(names)("%s", (name) => {
   const model = models.get(name);
-  const { kind, size, fps, minimal } = cases[name];
+  const { kind, task, size, fps, minimal, files } = cases[name];
 
-  it("describes itself: name, kind, endpoints under its own name, output, geometry, frame rate", () => {
+  it("describes itself: name, kind, task, endpoints under its own name, output, geometry, frame rate", () => {
     expect(model.name).toBe(name);
     expect(model.kind).toBe(kind);
+    expect(model.task).toBe(task);
     expect(model.endpoints).toEqual({ generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` });
     expect(model.outputType).toBe(kind === "video" ? "video/mp4" : "image/png");
     expect(model.geometry["720p"]).toEqual({ width: size[0], height: size[1] });
     expect(model.fps).toBe(fps);
     expect(model.maxDurationSeconds).toBe(kind === "video" ? 5 : undefined);
-    expect(new Set(model.fileFields)).toEqual(new Set(["data", "reference_image"]));
+    expect(model.fileFields).toEqual(files);
   });
 
-  it("accepts its minimal inputs, fills in 720p, and exports a JSON Schema", async () => {
+  it("accepts its minimal inputs as they are (no resolution added), and exports a JSON Schema", async () => {
     const result = await validateInputs(model, minimal);
     expect(result.error).toBeUndefined();
-    expect(result.value).toEqual({ ...minimal, resolution: "720p" });
+    expect(result.value).toEqual(minimal);
     const schema = inputJsonSchema(model);
     expect(schema.type).toBe("object");
     expect(schema.additionalProperties).toBe(false);
@@ -115,17 +214,28 @@ describe.each(names)("%s", (name) => {
 });
 
 describe("the edit models' own fields", () => {
-  it("lucy-clip and lucy-image-2 need a prompt of 1 to 1000 characters", async () => {
+  it("cap the prompt at 1000 characters only on the image models; lucy-clip and restyle need one character", async () => {
+    for (const name of names) {
+      const { minimal, promptMax } = cases[name];
+      if (!("prompt" in minimal)) continue;
+      const model = models.get(name);
+      const long = { ...minimal, prompt: "x".repeat(promptMax === undefined ? 20_000 : promptMax + 1) };
+      if (promptMax === undefined) expect((await validateInputs(model, long)).success).toBe(true);
+      else
+        expect(await messageFor(model, long)).toBe(
+          `Invalid inputs for ${name}: prompt must be at most ${promptMax} characters`,
+        );
+    }
     expect(await messageFor(lucyClip, { prompt: "", data: video })).toBe(
       "Invalid inputs for lucy-clip: prompt must not be empty",
     );
-    expect(await messageFor(lucyImage2, { prompt: "x".repeat(1001), data: image })).toBe(
-      "Invalid inputs for lucy-image-2: prompt must be at most 1000 characters",
+    expect(await messageFor(lucyRestyle2, { prompt: "", data: video })).toBe(
+      "Invalid inputs for lucy-restyle-2: prompt must not be empty",
     );
   });
 
   it("lucy-2.1 and lucy-2.5 take an empty prompt but still require one, and a reference image", async () => {
-    for (const model of [lucy21, lucy25, lucyVton2]) {
+    for (const model of [lucy21, lucy25, lucyVton2, lucyVton35]) {
       const result = await validateInputs(model, {
         prompt: "",
         data: video,
@@ -188,9 +298,9 @@ describe("lucy-restyle-2: exactly one of prompt or reference_image", () => {
 
   it("reports the rule together with the fields' own clauses", async () => {
     expect(
-      await messageFor(lucyRestyle2, { prompt: "Anime", reference_image: image, data: video, seed: -1 }),
+      await messageFor(lucyRestyle2, { prompt: "Anime", reference_image: image, data: video, seed: "1" }),
     ).toBe(
-      "Invalid inputs for lucy-restyle-2: seed must be at least 0; " +
+      "Invalid inputs for lucy-restyle-2: seed must be a number; " +
         "exactly one of prompt or reference_image is required, not both",
     );
     expect(await messageFor(lucyRestyle2, { prompt: "", reference_image: image, data: video })).toBe(
@@ -225,11 +335,7 @@ describe("lucy-restyle-2: exactly one of prompt or reference_image", () => {
       { required: ["prompt"], properties: { reference_image: false } },
       { required: ["reference_image"], properties: { prompt: false, enhance_prompt: false } },
     ]);
-    expect((schema.properties as Record<string, unknown>).prompt).toEqual({
-      type: "string",
-      minLength: 1,
-      maxLength: 1000,
-    });
+    expect((schema.properties as Record<string, unknown>).prompt).toEqual({ type: "string", minLength: 1 });
     expect(inputJsonSchema(models.video("lucy-restyle-latest")).oneOf).toEqual(schema.oneOf);
     expect(inputJsonSchema(lucyClip).oneOf).toBeUndefined();
   });
@@ -237,9 +343,12 @@ describe("lucy-restyle-2: exactly one of prompt or reference_image", () => {
 
 describe("server-resolved aliases", () => {
   it("are sent under their own names with the inputs of the model they point to", async () => {
-    expect(lucyLatest.aliasOf).toBe("lucy-2.5");
-    expect(lucyLatest.inputs).toBe(lucy25.inputs);
-    expect(models.video("lucy-vton-latest").aliasOf).toBe("lucy-vton-3");
+    expect(lucyLatest.aliasOf).toBe("lucy-2.1");
+    expect(lucyLatest.inputs).toBe(lucy21.inputs);
+    expect(lucyLatest.geometry).toEqual({ "720p": { width: 1088, height: 624 } });
+    expect(lucyVtonLatest.aliasOf).toBe("lucy-vton-3.5");
+    expect(lucyVtonLatest.geometry).toEqual({ "720p": { width: 1280, height: 720 } });
+    expect(models.video("lucy-vton-latest")).toBe(lucyVtonLatest);
     expect(models.video("lucy-restyle-latest").aliasOf).toBe("lucy-restyle-2");
     expect(models.video("lucy-clip-latest").aliasOf).toBe("lucy-clip");
     expect(models.image("lucy-image-latest").aliasOf).toBe("lucy-image-2");

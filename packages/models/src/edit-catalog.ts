@@ -1,8 +1,8 @@
 import type { FileInput } from "@decart/core";
 import * as z from "zod/mini";
 import { defineModel } from "./define-model";
-import { editPrompt, enhancePrompt, prompt, resolution, seed } from "./fields";
-import { fileInput } from "./file-input";
+import { editPrompt, enhancePrompt, openPrompt, prompt, resolution, seed } from "./fields";
+import { imageInput, videoInput } from "./file-input";
 import { standardGeometry } from "./geometry";
 import { aliasModel, deprecatedModel } from "./lifecycle";
 import { promptOrReference } from "./rules";
@@ -11,12 +11,12 @@ import { promptOrReference } from "./rules";
 // optional reference image, a restyle, and virtual try-on; then the server-resolved `*-latest` aliases and
 // the deprecated names. Like the catalog of the notes, each is its own constant so it tree-shakes.
 
-const referenceImage = /* @__PURE__ */ z.optional(fileInput);
+const referenceImage = /* @__PURE__ */ z.optional(imageInput);
 
 /** The inputs of lucy-2.1, lucy-2.5 and the try-on models: the prompt may be empty. */
 const videoEdit2Inputs = /* @__PURE__ */ z.strictObject({
   prompt: editPrompt,
-  data: fileInput,
+  data: videoInput,
   reference_image: referenceImage,
   seed,
   resolution: resolution("720p"),
@@ -24,9 +24,9 @@ const videoEdit2Inputs = /* @__PURE__ */ z.strictObject({
 });
 
 const restyleShape = /* @__PURE__ */ z.strictObject({
-  prompt: z.optional(prompt),
+  prompt: z.optional(openPrompt),
   reference_image: referenceImage,
-  data: fileInput,
+  data: videoInput,
   seed,
   resolution: resolution("720p"),
   enhance_prompt: enhancePrompt,
@@ -42,7 +42,7 @@ type RestyleOutputCommon = Omit<
 export type RestyleInputs = RestyleCommon &
   (
     | {
-        /** How to restyle the video: 1 to 1000 characters. */
+        /** How to restyle the video: at least one character. */
         prompt: string;
         /** Let the server rewrite `prompt` for better results. */
         enhance_prompt?: boolean | undefined;
@@ -75,6 +75,7 @@ const restyleInputs = /* @__PURE__ */ restyleShape.check(promptOrReference) as u
 >;
 
 const geometry1088 = { "720p": { width: 1088, height: 624 } };
+const geometry1280x720 = { "720p": { width: 1280, height: 720 } };
 const only720p = { "720p": standardGeometry["720p"] };
 
 /**
@@ -94,9 +95,10 @@ const only720p = { "720p": standardGeometry["720p"] };
 export const lucyClip = /* @__PURE__ */ defineModel({
   name: "lucy-clip",
   kind: "video",
+  task: "video-edit",
   inputs: z.strictObject({
-    prompt,
-    data: fileInput,
+    prompt: openPrompt,
+    data: videoInput,
     reference_image: referenceImage,
     seed,
     resolution: resolution("720p"),
@@ -122,9 +124,10 @@ export const lucyClip = /* @__PURE__ */ defineModel({
 export const lucyImage2 = /* @__PURE__ */ defineModel({
   name: "lucy-image-2",
   kind: "image",
+  task: "image-to-image",
   inputs: z.strictObject({
     prompt,
-    data: fileInput,
+    data: imageInput,
     reference_image: referenceImage,
     seed,
     resolution: resolution("720p", "480p"),
@@ -150,6 +153,7 @@ export const lucyImage2 = /* @__PURE__ */ defineModel({
 export const lucyRestyle2 = /* @__PURE__ */ defineModel({
   name: "lucy-restyle-2",
   kind: "video",
+  task: "restyle",
   inputs: restyleInputs,
   geometry: only720p,
   fps: 22,
@@ -171,6 +175,7 @@ export const lucyRestyle2 = /* @__PURE__ */ defineModel({
 export const lucy21 = /* @__PURE__ */ defineModel({
   name: "lucy-2.1",
   kind: "video",
+  task: "video-edit",
   inputs: videoEdit2Inputs,
   geometry: geometry1088,
   fps: 20,
@@ -191,8 +196,9 @@ export const lucy21 = /* @__PURE__ */ defineModel({
 export const lucy25 = /* @__PURE__ */ defineModel({
   name: "lucy-2.5",
   kind: "video",
+  task: "video-edit",
   inputs: videoEdit2Inputs,
-  geometry: { "720p": { width: 1280, height: 720 } },
+  geometry: geometry1280x720,
   fps: 20,
 });
 
@@ -217,6 +223,7 @@ export const lucy25 = /* @__PURE__ */ defineModel({
 export const lucyVton2 = /* @__PURE__ */ defineModel({
   name: "lucy-vton-2",
   kind: "video",
+  task: "try-on",
   inputs: videoEdit2Inputs,
   geometry: geometry1088,
   fps: 20,
@@ -237,14 +244,41 @@ export const lucyVton2 = /* @__PURE__ */ defineModel({
 export const lucyVton3 = /* @__PURE__ */ defineModel({
   name: "lucy-vton-3",
   kind: "video",
+  task: "try-on",
   inputs: videoEdit2Inputs,
   geometry: geometry1088,
   fps: 20,
 });
 
 /**
- * `lucy-latest`: the server resolves it to its newest video edit model (lucy-2.5 at this release); sent
- * as `lucy-latest`, with lucy-2.5's inputs and geometry.
+ * Virtual try-on, the newest model: the inputs of lucy-vton-3, at 1280×720 and 20 fps, up to 5 s.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ * import { lucyVton35 } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * await client.process({
+ *   model: lucyVton35,
+ *   prompt: "",
+ *   data: new Blob([], { type: "video/mp4" }),
+ *   reference_image: "https://example.com/jacket.png",
+ * });
+ * ```
+ */
+export const lucyVton35 = /* @__PURE__ */ defineModel({
+  name: "lucy-vton-3.5",
+  kind: "video",
+  task: "try-on",
+  inputs: videoEdit2Inputs,
+  geometry: geometry1280x720,
+  fps: 20,
+});
+
+/**
+ * `lucy-latest`: the server resolves it to its current video edit model (lucy-2.1 at this release); sent
+ * as `lucy-latest`, with lucy-2.1's inputs and geometry (1088×624 at 20 fps).
  *
  * @example
  * ```ts
@@ -255,10 +289,11 @@ export const lucyVton3 = /* @__PURE__ */ defineModel({
  * await client.process({ model: lucyLatest, prompt: "Snowing", data: new Blob([], { type: "video/mp4" }) });
  * ```
  */
-export const lucyLatest = /* @__PURE__ */ aliasModel("lucy-latest", lucy25);
+export const lucyLatest = /* @__PURE__ */ aliasModel("lucy-latest", lucy21);
 
 /**
- * `lucy-vton-latest`: the server resolves it to its newest try-on model (lucy-vton-3 at this release).
+ * `lucy-vton-latest`: the server resolves it to its current try-on model (lucy-vton-3.5 at this release):
+ * its inputs and geometry (1280×720 at 20 fps).
  *
  * @example
  * ```ts
@@ -269,7 +304,7 @@ export const lucyLatest = /* @__PURE__ */ aliasModel("lucy-latest", lucy25);
  * await client.process({ model: lucyVtonLatest, prompt: "", data: new Blob([]), reference_image: new Blob([]) });
  * ```
  */
-export const lucyVtonLatest = /* @__PURE__ */ aliasModel("lucy-vton-latest", lucyVton3);
+export const lucyVtonLatest = /* @__PURE__ */ aliasModel("lucy-vton-latest", lucyVton35);
 
 /**
  * `lucy-restyle-latest`: the server resolves it to its newest restyle model (lucy-restyle-2 at this release).

@@ -6,22 +6,28 @@ export type Resolution = "720p" | "480p";
 /** Output orientation: landscape is wider than tall, portrait the reverse. */
 export type Orientation = "landscape" | "portrait";
 
-/** A text prompt of 1 to 1000 characters. */
+/** A text prompt of 1 to 1000 characters: the notes' models and the image edit models. */
 export const prompt = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(1000));
 
-/** The prompt of the newer edit models (lucy-2.1, lucy-2.5, try-on): up to 1000 characters, and may be empty. */
-export const editPrompt = /* @__PURE__ */ z.string().check(z.maxLength(1000));
+/** A prompt that must not be empty, with no upper limit: lucy-clip and the restyle models. */
+export const openPrompt = /* @__PURE__ */ z.string().check(z.minLength(1));
 
-/** A reproducible-result seed: an integer in the unsigned 32-bit range. */
-export const seed = /* @__PURE__ */ z.optional(z.int().check(z.gte(0), z.lte(4_294_967_295)));
+/** The prompt of the newer edit models (lucy-2.x, try-on): any length, and may be empty. */
+export const editPrompt = /* @__PURE__ */ z.string();
 
-/** `resolution?`, one of `values`, defaulting to the first (720p). */
+/** A reproducible-result seed: any number, as the API takes it. */
+export const seed = /* @__PURE__ */ z.optional(z.number());
+
+/**
+ * `resolution?`, one of `values` (the first, 720p, is the server's default). Not defaulted here: the
+ * client sends it only when the caller gives it.
+ */
 export function resolution<const Values extends readonly [Resolution, ...Resolution[]]>(...values: Values) {
-  return z._default(z.enum(values), values[0]);
+  return z.optional(z.enum(values));
 }
 
-/** `orientation?`, defaulting to landscape. */
-export const orientation = /* @__PURE__ */ z._default(z.enum(["landscape", "portrait"]), "landscape");
+/** `orientation?` (the server's default is landscape); sent only when given. */
+export const orientation = /* @__PURE__ */ z.optional(z.enum(["landscape", "portrait"]));
 
 /** `enhance_prompt?`: let the server rewrite the prompt for better results. */
 export const enhancePrompt = /* @__PURE__ */ z.optional(z.boolean());
@@ -31,12 +37,12 @@ export const inferenceSteps = /* @__PURE__ */ z.optional(z.int().check(z.gte(1),
 
 /** One point of a motion path: where (in output pixels) the subject is at a given frame. */
 const trajectoryPoint = /* @__PURE__ */ z.strictObject({
-  frame: z.int().check(z.gte(0)),
+  frame: z.number().check(z.gte(0)),
   x: z.number().check(z.gte(0)),
   y: z.number().check(z.gte(0)),
 });
 
-/** A motion path of 2 to 121 points. */
+/** A motion path of 2 to 1000 points; a point's frame may be fractional. */
 export const trajectory = /* @__PURE__ */ z
   .array(trajectoryPoint, { error: (issue) => clause(issue, "points") })
-  .check(z.minLength(2), z.maxLength(121));
+  .check(z.minLength(2), z.maxLength(1000));

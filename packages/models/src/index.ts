@@ -24,11 +24,12 @@ export {
   lucyRestyleV2v,
   lucyVton2,
   lucyVton3,
+  lucyVton35,
   lucyVtonLatest,
   type RestyleInputs,
 } from "./edit-catalog";
 export type { Orientation, Resolution } from "./fields";
-export { type FileInput, fileInput, isFileInput } from "./file-input";
+export { type FileInput, fileInput, imageInput, isFileInput, videoInput } from "./file-input";
 export { type OutputSizeOptions, outputSize, standardGeometry } from "./geometry";
 export { inputJsonSchema, type JsonSchema } from "./json-schema";
 export {

@@ -1,6 +1,6 @@
 import type { ModelDefinition } from "@decart/core";
 import * as z from "zod/mini";
-import { fileInput } from "./file-input";
+import { fileSchemaKind } from "./file-input";
 import { isZodSchema } from "./messages";
 import { ruleJsonSchemas } from "./rules";
 
@@ -8,8 +8,8 @@ import { ruleJsonSchemas } from "./rules";
 export type JsonSchema = Record<string, unknown>;
 
 /**
- * The JSON Schema (draft 2020-12) of what `model` accepts, as a caller writes it: defaults shown,
- * defaulted fields not required, unknown fields refused (`additionalProperties: false`), and file
+ * The JSON Schema (draft 2020-12) of what `model` accepts, as a caller writes it: optional fields not
+ * required, unknown fields refused (`additionalProperties: false`), and file
  * fields rendered as `{ "type": "string", "format": "binary" }`. A cross-field rule adds the keywords that
  * state it: lucy-restyle-2's "exactly one of prompt or reference_image" is a `oneOf`. For docs, forms and
  * servers.
@@ -33,7 +33,7 @@ export function inputJsonSchema(model: Pick<ModelDefinition, "name" | "inputs">)
     io: "input",
     unrepresentable: "any",
     override: (context) => {
-      if (context.zodSchema === fileInput) {
+      if (fileSchemaKind(context.zodSchema) !== undefined) {
         context.jsonSchema.type = "string";
         context.jsonSchema.format = "binary";
       }

@@ -23,6 +23,7 @@ import {
   lucyRestyleV2v,
   lucyVton2,
   lucyVton3,
+  lucyVton35,
   lucyVtonLatest,
 } from "./edit-catalog";
 import { createRegistry } from "./registry";
@@ -65,6 +66,7 @@ export const models = /* @__PURE__ */ createRegistry(
   lucy25,
   lucyVton2,
   lucyVton3,
+  lucyVton35,
   lucyImage2,
   lucyLatest,
   lucyVtonLatest,

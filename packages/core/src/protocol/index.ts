@@ -1,0 +1,34 @@
+/**
+ * The Process API's wire protocol, written once: routes, headers, job statuses, error bodies and the
+ * form codec. The client, the Node proxy and the emulator all import it from `@decart/core/protocol`.
+ *
+ * @example
+ * ```ts
+ * import { matchRoute, readJobStatus, routes } from "@decart/core/protocol";
+ *
+ * const path = routes.status("job_abc123");
+ * const match = matchRoute("GET", path); // { route: "status", jobId: "job_abc123" }
+ * const job = readJobStatus({ job_id: "job_abc123", status: "processing" });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  type ErrorBody,
+  type ErrorBodyInfo,
+  type ErrorBodyIssue,
+  type ErrorBodyOptions,
+  errorBody,
+  readErrorBody,
+} from "./errors-body";
+export { encodeFormValue, parseFormBoolean, parseFormJson, parseFormNumber } from "./form";
+export { headers } from "./headers";
+export { matchRoute, type RouteMatch, type RouteName, routes } from "./routes";
+export {
+  extensionStatuses,
+  isTerminalStatus,
+  type JobStatusBody,
+  jobStatuses,
+  type KnownJobStatus,
+  readJobStatus,
+} from "./statuses";
