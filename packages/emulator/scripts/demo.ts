@@ -10,6 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createDecartClient, InvalidInputError } from "@decart/core";
+import { readJobStatus } from "@decart/core/protocol";
 import { startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
 
@@ -177,7 +178,8 @@ async function serverStatus(emulator: { url: string; apiKey: string }, jobId: st
     const response = await fetch(`${emulator.url}/v1/jobs/${jobId}`, {
       headers: { "x-api-key": emulator.apiKey },
     });
-    status = ((await response.json()) as { status: string }).status;
+    // A cancelled job reads `failed` with `"cancelled": true`; the protocol's reader calls it cancelled.
+    status = readJobStatus(await response.json(), jobId).status;
     if (status === "cancelled") break;
     await new Promise((done) => setTimeout(done, 20));
   }

@@ -68,6 +68,23 @@ describe("decart-emulator", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(0);
   });
+
+  it("--no-extensions serves strictly: no cancel route, no code in error bodies", async () => {
+    const { child, output, exited } = run(["--port", "0", "--api-key", "cli-key", "--no-extensions"]);
+    const url = await waitFor(child, output, /listening on (http:\/\/\S+)/);
+    expect(output()).toContain("strict: no extensions");
+    const cancel = await fetch(`${url}/v1/jobs/job_abc123/cancel`, {
+      method: "POST",
+      headers: { "x-api-key": "cli-key" },
+    });
+    expect(cancel.status).toBe(404);
+    expect(await cancel.json()).toEqual({ detail: "Not Found" });
+    const unauthorized = await fetch(`${url}/v1/jobs/job_abc123`);
+    expect(unauthorized.status).toBe(401);
+    expect(Object.keys(await unauthorized.json())).toEqual(["detail"]);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  });
 });
 
 function waitFor(child: ChildProcess, output: () => string, pattern: RegExp): Promise<string> {

@@ -10,6 +10,8 @@ Options:
   --port <number>     Port to listen on (default 8787; 0 picks a free one)
   --host <address>    Interface to bind (default 127.0.0.1)
   --api-key <key>     The key clients must send in X-API-KEY (default: a random one, printed)
+  --no-extensions     Answer strictly as the real API is known to: no cancel route, no progress,
+                      no Idempotency-Key, no x-decart-seed, no code in error bodies
   -h, --help          Show this help
 
 Environment:
@@ -22,13 +24,20 @@ Point a client at it:
 `;
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; "api-key"?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    "api-key"?: string;
+    "no-extensions"?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: "string" },
         host: { type: "string" },
         "api-key": { type: "string" },
+        "no-extensions": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -52,9 +61,11 @@ async function main(): Promise<void> {
     port,
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values["api-key"] === undefined ? {} : { apiKey: values["api-key"] }),
+    extensions: values["no-extensions"] !== true,
   });
+  const mode = values["no-extensions"] ? "strict: no extensions" : "extensions on";
   process.stdout.write(
-    `Decart emulator listening on ${emulator.url}\nAPI key: ${emulator.apiKey}\nPress Ctrl+C to stop.\n`,
+    `Decart emulator listening on ${emulator.url} (${mode})\nAPI key: ${emulator.apiKey}\nPress Ctrl+C to stop.\n`,
   );
 
   let stopping = false;

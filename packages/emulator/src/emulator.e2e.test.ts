@@ -294,10 +294,10 @@ describe("emulator end to end through @decart/core", () => {
     ] as const) {
       const response = await post(model, data);
       expect(response.status, model).toBe(422);
-      const body = (await response.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe("INVALID_INPUT");
-      expect(body.error.message).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
-      expect(body.error.message).not.toMatch(/decart-emulator-|upload-\d/);
+      const body = (await response.json()) as { detail: string; code: string };
+      expect(body.code).toBe("INVALID_INPUT");
+      expect(body.detail).toMatch(new RegExp(`^Invalid inputs for ${model}: `));
+      expect(body.detail).not.toMatch(/decart-emulator-|upload-\d/);
     }
     const health = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
     expect(await health.json()).toMatchObject({ status: "ok", active: 0 });
@@ -316,12 +316,10 @@ describe("emulator end to end through @decart/core", () => {
         body,
       });
       expect(response.status).toBe(422);
-      const answer = (await response.json()) as { error: { code: string; message: string } };
-      expect(answer.error.code).toBe("INVALID_INPUT");
-      expect(answer.error.message).toMatch(
-        /^Invalid inputs for lucy-pro-v2v: could not decode the data video/,
-      );
-      expect(answer.error.message).not.toMatch(/decart-emulator-|upload-\d/);
+      const answer = (await response.json()) as { detail: string; code: string };
+      expect(answer.code).toBe("INVALID_INPUT");
+      expect(answer.detail).toMatch(/^Invalid inputs for lucy-pro-v2v: could not decode the data video/);
+      expect(answer.detail).not.toMatch(/decart-emulator-|upload-\d/);
     }
     await expect(
       client.queue.submit({ model: models.video("lucy-pro-v2v"), prompt: "anime", data: truncated }),

@@ -134,10 +134,12 @@ describe("emulator server (fake engine)", () => {
     expect(response.status).toBe(status);
     expect(response.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{24}$/);
     expect(response.headers.get("content-type")).toContain("application/json");
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe(code);
-    if (message !== undefined) expect(body.error.message).toBe(message);
-    return body.error;
+    const body = (await response.json()) as { detail: string; code: string };
+    expect(Object.keys(body).sort()).toEqual(["code", "detail"]);
+    expect(body.code).toBe(code);
+    expect(typeof body.detail).toBe("string");
+    if (message !== undefined) expect(body.detail).toBe(message);
+    return body;
   };
 
   it("rejects a missing or wrong API key with 401", async () => {
@@ -158,11 +160,11 @@ describe("emulator server (fake engine)", () => {
   });
 
   it("answers unknown routes 404 and wrong methods 405", async () => {
-    await expectError(await get("/v2/generate/lucy-pro-t2i"), 404, "NOT_FOUND");
+    await expectError(await get("/v2/generate/lucy-pro-t2i"), 404, "NOT_FOUND", "Not Found");
     await expectError(await get("/v1/generate/lucy-pro-t2i/extra"), 404, "NOT_FOUND");
     const wrong = await get("/v1/generate/lucy-pro-t2i");
     expect(wrong.headers.get("allow")).toBe("POST");
-    await expectError(wrong, 405, "METHOD_NOT_ALLOWED");
+    await expectError(wrong, 405, "METHOD_NOT_ALLOWED", "Method Not Allowed");
     await expectError(
       await fetch(`${emulator.url}/v1/jobs/job_0123456789abcdef01234567`, {
         method: "DELETE",
@@ -192,10 +194,10 @@ describe("emulator server (fake engine)", () => {
       "Invalid inputs for lucy-pro-t2i: prompt must be at most 1000 characters",
     );
     await expectError(
-      await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "a lake", seed: "1.5" })),
+      await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "a lake", seed: "forty-two" })),
       400,
       "INVALID_INPUT",
-      "Invalid inputs for lucy-pro-t2v: seed must be an integer",
+      "Invalid inputs for lucy-pro-t2v: seed must be a number",
     );
     expect(fake.log.started).toHaveLength(0);
   });
@@ -276,7 +278,10 @@ describe("emulator server (fake engine)", () => {
       Buffer.from('--abc\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhello'),
     );
     expect(truncated.status).toBe(400);
-    expect(JSON.parse(truncated.body).error.code).toBe("INVALID_INPUT");
+    expect(JSON.parse(truncated.body)).toMatchObject({
+      detail: expect.stringMatching(/^Malformed multipart body/),
+      code: "INVALID_INPUT",
+    });
     const noBoundary = await raw(
       emulator,
       "POST",
@@ -311,7 +316,7 @@ describe("emulator server (fake engine)", () => {
     for (const path of tricks) {
       const response = await raw(emulator, "GET", path);
       expect(response.status, path).toBe(404);
-      expect(JSON.parse(response.body).error.code, path).toMatch(/NOT_FOUND/);
+      expect(JSON.parse(response.body).code, path).toMatch(/NOT_FOUND/);
     }
     const cancel = await raw(emulator, "POST", "/v1/jobs/%2e%2e/cancel");
     expect(cancel.status).toBe(404);
@@ -373,10 +378,8 @@ describe("emulator server (fake engine)", () => {
     expect(second.job_id).toBe(first.job_id);
     const other = (await (
       await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "x" }), { "idempotency-key": "k-concurrent" })
-    ).json()) as {
-      error: { code: string };
-    };
-    expect(other.error.code).toBe("IDEMPOTENCY_CONFLICT");
+    ).json()) as { code: string };
+    expect(other.code).toBe("IDEMPOTENCY_CONFLICT");
     await until(() => fake.log.started.filter((request) => request.prompt === "same key").length === 1);
   });
 
@@ -406,7 +409,7 @@ describe("emulator server (fake engine)", () => {
     for (const job of [first, second]) await post(`/v1/jobs/${job.job_id}/cancel`);
   });
 
-  it("cancels a running job: status cancelled, the engine is aborted, the next job runs", async () => {
+  it("cancels a running job: failed and cancelled, the engine is aborted, the next job runs", async () => {
     await until(() => fake.log.started.length === fake.log.finished + fake.log.aborted);
     const aborted = fake.log.aborted;
     const job = (await (await post("/v1/jobs/lucy-pro-t2v", form({ prompt: "to cancel" }))).json()) as {
@@ -414,7 +417,9 @@ describe("emulator server (fake engine)", () => {
     };
     await until(() => fake.log.started.some((request) => request.prompt === "to cancel"));
     const cancelled = await post(`/v1/jobs/${job.job_id}/cancel`);
-    expect(await cancelled.json()).toMatchObject({ job_id: job.job_id, status: "cancelled" });
+    const body = { job_id: job.job_id, status: "failed", cancelled: true, error: "Cancelled by the client" };
+    expect(await cancelled.json()).toMatchObject(body);
+    expect(await (await get(`/v1/jobs/${job.job_id}`)).json()).toMatchObject(body);
     expect(fake.log.aborted).toBe(aborted + 1);
     await expectError(await get(`/v1/jobs/${job.job_id}/content`), 409, "JOB_NOT_COMPLETED");
     const next = await post("/v1/generate/lucy-pro-t2i", form({ prompt: "after cancel" }));
@@ -471,7 +476,12 @@ describe("emulator server (fake engine)", () => {
     const anything = {
       "~standard": { version: 1, vendor: "test", validate: (value: unknown) => ({ value }) },
     } as const;
-    const unknown = defineModel({ name: "lucy-unknown-t2i", kind: "image", inputs: anything });
+    const unknown = defineModel({
+      name: "lucy-unknown-t2i",
+      kind: "image",
+      task: "text-to-image",
+      inputs: anything,
+    });
     await expect(client.process({ model: unknown, prompt: "x" } as never)).rejects.toBeInstanceOf(
       ModelNotFoundError,
     );

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ModelDefinition } from "@decart/core";
+import { headers as protocolHeaders } from "@decart/core/protocol";
 import { models as builtInModels } from "@decart/models";
 import { createKeyCheck } from "./auth";
 import {
@@ -17,12 +18,12 @@ import {
   probeVideo,
   type RenderResult,
 } from "./engine/index";
-import { HttpError, sendError, sendJson } from "./http-error";
-import { validateInputs } from "./inputs";
+import { errorResponse, HttpError, notFound, sendError, sendJson } from "./http-error";
+import { readInputs } from "./inputs";
 import { isActive, type Job, JobStore, jobBody } from "./jobs";
-import { ClientGoneError, readForm, type UploadedForm } from "./multipart";
-import { imageFields, planRender, type RenderPlan, videoFields } from "./render-plan";
-import { matchRoute } from "./routes";
+import { ClientGoneError, readForm } from "./multipart";
+import { fieldsOfKind, planRender, type RenderPlan } from "./render-plan";
+import { resolveRoute } from "./resolve-route";
 import { WorkQueue } from "./work-queue";
 
 /**
@@ -85,6 +86,29 @@ export interface EmulatorOptions {
    * @default `$DECART_FFMPEG_PATH`, else the binary of `@ffmpeg-installer/ffmpeg`
    */
   ffmpegPath?: string;
+  /**
+   * Whether to serve this SDK's extensions of the Process API: the cancel route
+   * (`POST /v1/jobs/{job_id}/cancel`), `progress`, `error` and `"cancelled": true` in job statuses,
+   * `Idempotency-Key` on job submission, the `x-decart-seed` header, and `code` beside `detail` in error
+   * bodies. `false` makes the emulator strict: it answers exactly as the real API is known to (the cancel
+   * path is a 404 like any unknown route, a status is `{ job_id, status }`, an error `{ detail }`), so an
+   * app can prove it does not depend on any of them. Both modes speak only the statuses Decart's official
+   * clients know: a cancelled job reports `failed`.
+   * @default true
+   * @example
+   * ```ts
+   * import { startEmulator } from "@decart/emulator";
+   *
+   * const strict = await startEmulator({ extensions: false });
+   * const response = await fetch(`${strict.url}/v1/jobs/job_abc123/cancel`, {
+   *   method: "POST",
+   *   headers: { "x-api-key": strict.apiKey },
+   * });
+   * console.log(response.status, await response.json()); // 404 { detail: "Not Found" }
+   * await strict.close();
+   * ```
+   */
+  extensions?: boolean;
 }
 
 /**
@@ -117,12 +141,18 @@ function extensionOf(model: ModelDefinition): string {
   return model.outputType === "image/png" ? "png" : model.outputType === "video/mp4" ? "mp4" : "bin";
 }
 
+/** A client-sent name or id for a message: quoted, and cut short past 80 characters. */
+const quote = (text: string): string => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 const isAbort = (error: unknown): boolean =>
   error instanceof Error && (error.name === "AbortError" || error instanceof ClientGoneError);
 
 /**
  * Starts a local, offline Decart Process API on loopback: every model of `@decart/models`, the sync and
- * job endpoints, cancel, `Idempotency-Key`, and real PNG/MP4 output from a procedural engine.
+ * job endpoints, and real PNG/MP4 output from a procedural engine. It answers as the real API does —
+ * FastAPI `detail` error bodies, form fields read as leniently as pydantic reads them, only the job
+ * statuses official clients know — and by default adds this SDK's extensions (cancel, `progress`,
+ * `Idempotency-Key`, `x-decart-seed`, `code` in errors); `extensions: false` leaves them out.
  *
  * @example
  * ```ts
@@ -147,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const apiKey = options.apiKey ?? `emu_${randomBytes(18).toString("base64url")}`;
   if (apiKey.trim() === "") throw new TypeError("apiKey must not be blank");
   const host = options.host ?? "127.0.0.1";
+  const extensions = options.extensions ?? true;
 
   const modelsByName = new Map<string, ModelDefinition>();
   for (const model of options.models ?? builtInModels.list()) modelsByName.set(model.name, model);
@@ -189,7 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw new HttpError(
         404,
         "MODEL_NOT_FOUND",
-        `No model named ${name}; this server knows ${[...modelsByName.keys()].join(", ")}`,
+        `No model named ${quote(name)}; this server knows ${[...modelsByName.keys()].join(", ")}`,
       );
     }
     return model;
@@ -198,7 +229,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const findJob = (id: string): Job => {
     const job = jobs.get(id);
     if (!job)
-      throw new HttpError(404, "JOB_NOT_FOUND", `No job ${id}; it never existed or its result expired`);
+      throw new HttpError(
+        404,
+        "JOB_NOT_FOUND",
+        `No job ${quote(id)}; it never existed or its result expired`,
+      );
     return job;
   };
 
@@ -213,15 +248,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     directory: string,
     checkVideos = false,
   ) {
-    const form: UploadedForm = await readForm(request, directory, limits.maxUploadBytes);
-    const inputs = await validateInputs(model, form);
-    const files = Object.fromEntries(Object.entries(form.files).map(([name, file]) => [name, file.path]));
+    const fileFields = new Set(Object.keys(model.fileFields));
+    const form = await readForm(request, directory, limits.maxUploadBytes, fileFields);
+    const { inputs, files } = await readInputs(model, form);
     const plan = planRender(model, inputs, files);
     // Refuse an unreadable image now (422), rather than failing the job later. Reads headers only.
     try {
       await Promise.all([
-        ...imageFields(plan).map((field) => probeImage(plan.inputs[field]!, field)),
-        ...(checkVideos ? videoFields(plan).map((field) => probeVideo(plan.inputs[field]!, field)) : []),
+        ...fieldsOfKind(model, files, "image").map((field) => probeImage(files[field]!, field)),
+        ...(checkVideos
+          ? fieldsOfKind(model, files, "video").map((field) => probeVideo(files[field]!, field))
+          : []),
       ]);
     } catch (error) {
       throw renderError(model, error) ?? error;
@@ -281,7 +318,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       } catch (error) {
         throw renderError(model, error) ?? error;
       }
-      await sendFile(request, response, result.outputPath, result.contentType, seed);
+      await sendFile(request, response, result.outputPath, result.contentType, extensions ? seed : undefined);
     } finally {
       response.off("close", onClose);
       syncControllers.delete(controller);
@@ -295,7 +332,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     modelName: string,
   ): Promise<void> {
     const model = findModel(modelName);
-    const header = request.headers["idempotency-key"];
+    const header = extensions ? request.headers[protocolHeaders.idempotencyKey] : undefined;
     const key = typeof header === "string" ? header : undefined;
     if (key !== undefined && !idempotencyKeyPattern.test(key)) {
       throw new HttpError(400, "INVALID_INPUT", "Idempotency-Key must be 1 to 255 visible ASCII characters");
@@ -311,7 +348,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           );
         }
         request.resume();
-        sendJson(response, 200, jobBody(earlier));
+        sendJson(response, 200, jobBody(earlier, extensions));
         return;
       }
     }
@@ -391,7 +428,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         `Job ${job.id} ${detail}; its content exists only once it is completed`,
       );
     }
-    await sendFile(request, response, job.resultPath, job.contentType, job.seed);
+    await sendFile(request, response, job.resultPath, job.contentType, extensions ? job.seed : undefined);
   }
 
   function cancel(response: ServerResponse, jobId: string): void {
@@ -400,22 +437,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       jobs.finish(job, "cancelled", "Cancelled by the client");
       job.controller.abort(Object.assign(new Error("The job was cancelled"), { name: "AbortError" }));
     }
-    sendJson(response, 200, jobBody(job));
+    sendJson(response, 200, jobBody(job, true));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    response.setHeader("x-request-id", `req_${randomBytes(12).toString("hex")}`);
+    response.setHeader(protocolHeaders.requestId, `req_${randomBytes(12).toString("hex")}`);
     try {
       if (closing) throw new HttpError(503, "SHUTTING_DOWN", "The emulator is shutting down");
-      if (!keyIsValid(request.headers["x-api-key"])) {
+      if (!keyIsValid(request.headers[protocolHeaders.apiKey])) {
         throw new HttpError(
           401,
           "INVALID_API_KEY",
           "Missing or wrong API key; send it in the X-API-KEY header",
         );
       }
-      const route = matchRoute(request.method ?? "GET", request.url ?? "/");
-      switch (route.kind) {
+      const route = resolveRoute(request.method ?? "GET", request.url ?? "/", extensions);
+      switch (route.route) {
         case "health":
           sendJson(response, 200, {
             status: "ok",
@@ -425,16 +462,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           });
           return;
         case "generate":
-          return await generate(request, response, route.model);
+          return await generate(request, response, route.model ?? "");
         case "submit":
-          return await submit(request, response, route.model);
+          return await submit(request, response, route.model ?? "");
         case "status":
-          sendJson(response, 200, jobBody(findJob(route.jobId)));
+          sendJson(response, 200, jobBody(findJob(route.jobId ?? ""), extensions));
           return;
         case "content":
-          return await content(request, response, route.jobId);
+          return await content(request, response, route.jobId ?? "");
         case "cancel":
-          cancel(response, route.jobId);
+          if (!extensions) throw notFound();
+          cancel(response, route.jobId ?? "");
           return;
       }
     } catch (error) {
@@ -448,6 +486,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         isAbort(error)
           ? new HttpError(503, "CANCELLED", "The request was cancelled before it finished")
           : error,
+        extensions,
       );
       finishBody(request);
     }
@@ -466,15 +505,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     // Not even a parseable request line or headers: answer in the same JSON shape, then hang up.
     const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-    const body = JSON.stringify({
-      error: tooLarge
-        ? { code: "HEADERS_TOO_LARGE", message: "The request headers are too large" }
-        : { code: "BAD_REQUEST", message: "Malformed HTTP request" },
-    });
+    const body = JSON.stringify(
+      errorResponse(
+        tooLarge
+          ? new HttpError(431, "HEADERS_TOO_LARGE", "The request headers are too large")
+          : new HttpError(400, "BAD_REQUEST", "Malformed HTTP request"),
+        extensions,
+      ).body,
+    );
     socket.end(
       `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
-        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-request-id: req_${randomBytes(12).toString("hex")}\r\nconnection: close\r\n\r\n${body}`,
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `${protocolHeaders.requestId}: req_${randomBytes(12).toString("hex")}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 
@@ -518,19 +560,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-/** Streams a result file with its type, length and seed. */
+/** Streams a result file with its type, length and (when given) the seed in `x-decart-seed`. */
 async function sendFile(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
   contentType: string,
-  seed: number,
+  seed: number | undefined,
 ): Promise<void> {
   const { size } = await stat(path);
   response.writeHead(200, {
     "content-type": contentType,
     "content-length": size,
-    "x-decart-seed": String(seed),
+    ...(seed === undefined ? {} : { [protocolHeaders.seed]: String(seed) }),
     "cache-control": "no-store",
   });
   if (request.method === "HEAD") {

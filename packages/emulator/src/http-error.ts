@@ -1,8 +1,10 @@
 import type { ServerResponse } from "node:http";
+import { errorBody } from "@decart/core/protocol";
 
 /**
- * A request the server answers with a JSON error: `{ "error": { "code", "message" } }`.
- * Thrown anywhere in request handling; the handler turns it into the response.
+ * A request the server answers with a JSON error, FastAPI style: `{ "detail": message }`, plus the
+ * extension field `code` unless the emulator runs strict. Thrown anywhere in request handling; the
+ * handler turns it into the response.
  */
 export class HttpError extends Error {
   override name = "HttpError";
@@ -16,6 +18,9 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The answer to a path no route serves, in FastAPI's words (also the cancel route of a strict emulator). */
+export const notFound = (): HttpError => new HttpError(404, "NOT_FOUND", "Not Found");
 
 /** Sends a JSON body with the given status; a no-op when the response can no longer be written. */
 export function sendJson(
@@ -31,21 +36,31 @@ export function sendJson(
   const text = JSON.stringify(body);
   response.writeHead(status, {
     ...headers,
-    "content-type": "application/json; charset=utf-8",
+    "content-type": "application/json",
     "content-length": Buffer.byteLength(text),
     "cache-control": "no-store",
   });
   response.end(text);
 }
 
-/** Sends an {@link HttpError} (or a 500 for anything else) as the wire's JSON error. */
-export function sendError(response: ServerResponse, error: unknown): void {
+/** The JSON error body for `error`: an {@link HttpError}'s, or a 500's for anything else. */
+export function errorResponse(
+  error: unknown,
+  extensions: boolean,
+): { status: number; body: unknown; headers: Readonly<Record<string, string>> } {
   if (error instanceof HttpError) {
-    sendJson(response, error.status, { error: { code: error.code, message: error.message } }, error.headers);
-    return;
+    return {
+      status: error.status,
+      body: errorBody({ message: error.message, code: error.code }, { extensions }),
+      headers: error.headers,
+    };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  sendJson(response, 500, {
-    error: { code: "PROCESSING_ERROR", message: `The emulator failed: ${message}` },
-  });
+  const message = `The emulator failed: ${error instanceof Error ? error.message : String(error)}`;
+  return { status: 500, body: errorBody({ message, code: "PROCESSING_ERROR" }, { extensions }), headers: {} };
+}
+
+/** Sends an {@link HttpError} (or a 500 for anything else) as the wire's JSON error. */
+export function sendError(response: ServerResponse, error: unknown, extensions: boolean): void {
+  const { status, body, headers } = errorResponse(error, extensions);
+  sendJson(response, status, body, headers);
 }

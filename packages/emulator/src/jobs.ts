@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 
-/** Where a job is in its life. */
+/**
+ * Where a job is in its life, as the server tracks it. `cancelled` never reaches the wire as a status:
+ * see {@link jobBody}.
+ */
 export type JobStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
 
 /** One queued generation, as the server tracks it. */
@@ -22,14 +25,20 @@ export interface Job {
   settled: Promise<void>;
 }
 
-/** The wire form of a job: `{ job_id, status, progress?, error? }`. */
-export function jobBody(job: Job): Record<string, unknown> {
-  return {
-    job_id: job.id,
-    status: job.status,
-    ...(job.progress === undefined ? {} : { progress: job.progress }),
-    ...(job.error === undefined ? {} : { error: job.error }),
-  };
+/**
+ * The wire form of a job, in the statuses Decart's official clients know (`pending`, `processing`,
+ * `completed`, `failed`): they poll for ever on any other. A cancelled job is `failed`, so they stop.
+ * With extensions on it adds `progress`, the `error` message and, for a cancelled job, `"cancelled": true`;
+ * off, it is exactly `{ job_id, status }`, all the real API is known to send.
+ */
+export function jobBody(job: Job, extensions: boolean): Record<string, unknown> {
+  const cancelled = job.status === "cancelled";
+  const body: Record<string, unknown> = { job_id: job.id, status: cancelled ? "failed" : job.status };
+  if (!extensions) return body;
+  if (job.progress !== undefined) body.progress = job.progress;
+  if (job.error !== undefined) body.error = job.error;
+  if (cancelled) body.cancelled = true;
+  return body;
 }
 
 /** Whether the job can still change. */

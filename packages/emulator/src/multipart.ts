@@ -35,6 +35,22 @@ const tooLarge = (maxUploadBytes: number) =>
 const malformed = (detail: string) =>
   new HttpError(400, "INVALID_INPUT", `Malformed multipart body: ${detail}`);
 
+/** Reads a part that came dressed as a file but names a text field; `undefined` past the field allowance. */
+function readText(stream: NodeJS.ReadableStream): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= fieldAllowance) chunks.push(chunk);
+    });
+    stream.on("error", reject);
+    stream.on("end", () =>
+      resolve(size > fieldAllowance ? undefined : Buffer.concat(chunks).toString("utf8")),
+    );
+  });
+}
+
 /** The client went away before the body arrived. Nobody is left to answer. */
 export class ClientGoneError extends Error {
   override name = "AbortError";
@@ -44,11 +60,16 @@ export class ClientGoneError extends Error {
  * Streams a multipart (or url-encoded) body into `directory`, counting bytes as they arrive: past
  * `maxUploadBytes` it stops writing, deletes what it wrote and rejects with a 413 {@link HttpError}.
  * Malformed bodies reject with a 400. Files are named by their order, never by the client's names.
+ *
+ * Like FastAPI, it goes by the field name, not by how a part is dressed: a part named in `fileFields`
+ * is a file whatever its filename (the client's, the field's own, or none) and type, and any other part
+ * is text, even one sent with a filename or a `Content-Type` of its own. Parts may come in any order.
  */
 export function readForm(
   request: IncomingMessage,
   directory: string,
   maxUploadBytes: number,
+  fileFields: ReadonlySet<string>,
 ): Promise<UploadedForm> {
   const contentType = request.headers["content-type"] ?? "";
   const declaredLength = Number(request.headers["content-length"] ?? Number.NaN);
@@ -118,6 +139,14 @@ export function readForm(
     parser.on("file", (name, stream, info) => {
       if (settled) {
         stream.resume();
+        return;
+      }
+      if (!fileFields.has(name)) {
+        const text = readText(stream).then((value) => {
+          if (value === undefined) fail(tooLarge(maxUploadBytes));
+          else if (!settled) fields[name] = value;
+        });
+        writes.push(text);
         return;
       }
       if (name in files) {

@@ -1,37 +1,32 @@
-import type { ModelDefinition } from "@decart/core";
+import type { MediaKind, ModelDefinition, ModelTask } from "@decart/core";
 import type { RenderInputs, RenderRequest, RenderTask, TrajectoryPoint } from "./engine/types";
 
 /** What the server decides before a render: everything but the seed, the output path and the signal. */
 export type RenderPlan = Omit<RenderRequest, "seed" | "outputPath" | "signal" | "onProgress">;
 
-const knownTasks: Readonly<Record<string, RenderTask>> = {
-  "lucy-pro-t2v": "text-to-video",
-  "lucy-pro-i2v": "image-to-video",
-  "lucy-dev-i2v": "image-to-video",
-  "lucy-pro-v2v": "video-to-video",
-  "lucy-fast-v2v": "video-to-video",
-  "lucy-pro-flf2v": "first-last-frame",
-  "lucy-motion": "motion",
-  "lucy-pro-t2i": "text-to-image",
-  "lucy-pro-i2i": "image-to-image",
-  "lucy-vton-2": "try-on",
-  "lucy-vton-3": "try-on",
+/** How the engine performs each task a model can declare: edits and restyles style their input frames. */
+const renderTasks: Readonly<Record<ModelTask, RenderTask>> = {
+  "text-to-video": "text-to-video",
+  "image-to-video": "image-to-video",
+  "frames-to-video": "first-last-frame",
+  motion: "motion",
+  "video-to-video": "video-to-video",
+  "video-edit": "video-to-video",
+  restyle: "video-to-video",
+  "try-on": "try-on",
+  "text-to-image": "text-to-image",
+  "image-to-image": "image-to-image",
 };
 
 /**
- * The task of a model: known for the built-in models (and their aliases and deprecated names), guessed
- * from the kind and inputs for the others — a video model whose `data` is not an image edits a video.
+ * The engine task for a model, read from its declared `task`; a video model that declares an image
+ * task (or the other way round) is rendered as its kind's edit.
  */
-export function taskOf(model: Pick<ModelDefinition, "name" | "kind" | "fileFields">): RenderTask {
-  const { aliasOf, replacedBy } = model as { aliasOf?: string; replacedBy?: string };
-  const known = knownTasks[model.name] ?? knownTasks[aliasOf ?? ""] ?? knownTasks[replacedBy ?? ""];
-  if (known) return known;
-  const files = new Set(model.fileFields);
-  if (model.kind === "image") return files.size > 0 ? "image-to-image" : "text-to-image";
-  if (files.has("start") && files.has("end")) return "first-last-frame";
-  if (/motion/.test(model.name)) return "motion";
-  if (/i2v|image-to-video/.test(model.name)) return "image-to-video";
-  return files.has("data") ? "video-to-video" : "text-to-video";
+export function taskOf(model: Pick<ModelDefinition, "kind" | "task">): RenderTask {
+  const task = renderTasks[model.task] ?? (model.kind === "image" ? "image-to-image" : "video-to-video");
+  const imageTask = task === "text-to-image" || task === "image-to-image";
+  if (model.kind === "image") return imageTask ? task : "image-to-image";
+  return imageTask ? "video-to-video" : task;
 }
 
 /** The output size for the validated `resolution` and `orientation` (720p landscape by default). */
@@ -83,21 +78,13 @@ export function planRender(
   return plan;
 }
 
-/** The uploaded fields of a plan that must be images (as opposed to the video of video-to-video or try-on). */
-export function imageFields(
-  plan: Pick<RenderPlan, "task" | "inputs">,
-): Array<"data" | "start" | "end" | "reference_image"> {
-  const present = (["data", "start", "end", "reference_image"] as const).filter(
-    (field) => plan.inputs[field] !== undefined,
-  );
-  return plan.task === "video-to-video" || plan.task === "try-on"
-    ? present.filter((field) => field !== "data")
-    : present;
-}
-
-/** The uploaded fields of a plan that must be videos: the `data` of video-to-video and try-on. */
-export function videoFields(plan: Pick<RenderPlan, "task" | "inputs">): Array<"data"> {
-  return (plan.task === "video-to-video" || plan.task === "try-on") && plan.inputs.data !== undefined
-    ? ["data"]
-    : [];
+/** The uploaded file fields of `model` that take `kind`, in the model's order. */
+export function fieldsOfKind(
+  model: Pick<ModelDefinition, "fileFields">,
+  files: Readonly<Record<string, unknown>>,
+  kind: MediaKind,
+): string[] {
+  return Object.entries(model.fileFields)
+    .filter(([field, fieldKind]) => fieldKind === kind && files[field] !== undefined)
+    .map(([field]) => field);
 }

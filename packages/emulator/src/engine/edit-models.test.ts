@@ -5,11 +5,12 @@ import type { ModelDefinition } from "@decart/core";
 import { models, outputSize } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProceduralEngine, MediaInputError, type RenderRequest, type RenderTask } from "./index.js";
+import { taskOf } from "../render-plan.js";
+import { createProceduralEngine, MediaInputError, type RenderRequest } from "./index.js";
 import { probeVideo } from "./testing/probe.js";
 
 // The editing models that followed the notes, rendered by the engine at each definition's geometry and
-// frame rate. The task per model is the one the server assigns.
+// frame rate. The task per model is the one the server assigns, from the model's declared task.
 
 const fixtures = join(import.meta.dirname, "..", "..", "fixtures");
 const sampleVideo = join(fixtures, "sample.mp4"); // 832×480, 2 s
@@ -19,22 +20,12 @@ const engine = createProceduralEngine({ workers: 2 });
 const redReference = join(directory, "red.png");
 const blueReference = join(directory, "blue.png");
 
-const tasks: Record<string, RenderTask> = {
-  "lucy-clip": "video-to-video",
-  "lucy-restyle-2": "video-to-video",
-  "lucy-2.1": "video-to-video",
-  "lucy-2.5": "video-to-video",
-  "lucy-vton-2": "try-on",
-  "lucy-vton-3": "try-on",
-  "lucy-image-2": "image-to-image",
-};
-
 function request(model: ModelDefinition, overrides: Partial<RenderRequest>): RenderRequest {
   const { width, height } = outputSize(model);
   return {
     model: model.name,
     kind: model.kind,
-    task: tasks[model.name] ?? "video-to-video",
+    task: taskOf(model),
     width,
     height,
     fps: model.fps ?? 25,
