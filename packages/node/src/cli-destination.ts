@@ -10,12 +10,12 @@ export interface Destination {
   pathFor(generatedName: string): string;
 }
 
-async function statOrUndefined(path: string) {
+async function statOrUndefined(path: string, label: string) {
   try {
     return await stat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw unusable(path, error);
+    throw unusable(label, error);
   }
 }
 
@@ -31,16 +31,15 @@ function unusable(output: string, error: unknown): CliFailure {
  */
 export async function prepareDestination(output: string | undefined): Promise<Destination> {
   const target = resolve(output ?? ".");
-  const found = output === undefined ? undefined : await statOrUndefined(target);
+  const found = output === undefined ? undefined : await statOrUndefined(target, output);
   const isFolder = output === undefined || found?.isDirectory() === true || /[\\/]$/.test(output);
   const folder = isFolder ? target : resolve(target, "..");
-  const label = output ?? ".";
   try {
     await mkdir(folder, { recursive: true });
     await access(folder, constants.W_OK);
     if (!isFolder && found !== undefined) await access(target, constants.W_OK);
   } catch (error) {
-    throw unusable(label, error);
+    throw unusable(output ?? ".", error);
   }
   return { pathFor: (generatedName) => (isFolder ? join(folder, generatedName) : target) };
 }

@@ -46,13 +46,6 @@ export function flagForField(field: string): string {
   return shortFlags[field] ?? field.replaceAll("_", "-");
 }
 
-/** Field name → media kind (`image`, `video`) of a model's file fields; kinds unknown for a plain list. */
-export function fileFieldKinds(model: Pick<ModelDefinition, "fileFields">): Map<string, string | undefined> {
-  const fields = model.fileFields as unknown;
-  if (Array.isArray(fields)) return new Map(fields.map((field: string) => [field, undefined]));
-  return new Map(Object.entries(fields as Record<string, string>));
-}
-
 function kindOf(property: PropertySchema, isFile: boolean): FlagKind {
   if (isFile || property.format === "binary") return "file";
   if (property.type === "integer") return "integer";
@@ -82,7 +75,7 @@ export function inputFlags(model: ModelDefinition): InputFlag[] {
     required?: string[];
   };
   const required = new Set(schema.required ?? []);
-  const files = fileFieldKinds(model);
+  const files: Readonly<Record<string, string>> = model.fileFields;
   return Object.entries(schema.properties ?? {}).map(([field, property]) => {
     const flag = flagForField(field);
     const alias = field.replaceAll("_", "-");
@@ -90,8 +83,8 @@ export function inputFlags(model: ModelDefinition): InputFlag[] {
       field,
       flag,
       ...(alias === flag ? {} : { alias }),
-      kind: kindOf(property, files.has(field)),
-      ...(files.get(field) ? { media: files.get(field) } : {}),
+      kind: kindOf(property, field in files),
+      ...(files[field] ? { media: files[field] } : {}),
       required: required.has(field),
       ...(property.enum ? { choices: property.enum.map(String) } : {}),
       ...("default" in property ? { defaultValue: property.default } : {}),

@@ -50,19 +50,25 @@ async function result(id: string, options: JobOptions): Promise<void> {
   });
 }
 
+const ended = (status: string) => status === "completed" || status === "failed";
+
+/**
+ * Cancels a job that is still running. One that had already ended is reported as such, exit 1: its status
+ * is read first, since servers report a cancelled job either as `cancelled` or as `failed`.
+ */
 async function cancel(id: string, options: JobOptions): Promise<void> {
   await withJobClient("jobs cancel", options, async (client) => {
-    const info = await client.queue.cancel(id);
+    const before = await client.queue.status(id);
+    const info = ended(before.status) ? before : await client.queue.cancel(id);
     if (info === undefined) {
-      throw new CliFailure(
-        `${id}: this server has no cancel endpoint, or knows no such job`,
-        exitCodes.server,
-      );
+      throw new CliFailure(`${id}: this server has no cancel endpoint`, exitCodes.server);
     }
-    const ended = info.status === "completed" || info.status === "failed";
+    // Ended on its own between the two requests: a result is there to fetch.
+    const alreadyEnded = info === before || info.status === "completed";
     if (options.json) printJson(info);
-    else if (!ended) process.stdout.write(`${id}: ${info.status}\n`);
-    if (ended) throw new CliFailure(`${id} had already ${info.status}: nothing to cancel`, exitCodes.failure);
+    else if (!alreadyEnded) process.stdout.write(`${id}: cancelled\n`);
+    if (alreadyEnded)
+      throw new CliFailure(`${id} had already ${info.status}: nothing to cancel`, exitCodes.failure);
   });
 }
 

@@ -1,5 +1,6 @@
 import type { ModelDefinition } from "@decart/core";
-import type { InputFlag } from "./cli-input-flags";
+import { inputJsonSchema } from "@decart/models";
+import { flagForField, type InputFlag } from "./cli-input-flags";
 
 const sampleFiles: Readonly<Record<string, string>> = { image: "photo.png", video: "clip.mp4" };
 
@@ -28,14 +29,21 @@ export function modelExample(model: ModelDefinition, flags: readonly InputFlag[]
 
 /** The lines above a model's option list: what it does and what it makes. */
 export function modelSummary(model: ModelDefinition): string {
-  const task = (model as { task?: string }).task;
   const how = model.kind === "video" ? "submitted as a job and polled" : "one request";
-  return `${model.name}${task ? ` (${task})` : ""}: makes ${model.outputType}, ${how}`;
+  return `${model.name}${model.task ? ` (${model.task})` : ""}: makes ${model.outputType}, ${how}`;
+}
+
+/** `Takes exactly one of --prompt or --reference-image.` for a schema whose `oneOf` requires one each. */
+function alternatives(model: ModelDefinition): string {
+  const { oneOf } = inputJsonSchema(model) as { oneOf?: { required?: string[] }[] };
+  const fields = (oneOf ?? []).flatMap((branch) => branch.required ?? []);
+  if (fields.length < 2) return "";
+  return `\nTakes exactly one of ${fields.map((field) => `--${flagForField(field)}`).join(" or ")}.\n`;
 }
 
 /** The help text after a model's options: an example, and where the result goes. */
 export function modelHelpAfter(model: ModelDefinition, flags: readonly InputFlag[]): string {
-  return `
+  return `${alternatives(model)}
 Example:
   ${modelExample(model, flags)}
 

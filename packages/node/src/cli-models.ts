@@ -21,7 +21,7 @@ export function registerModels(program: Command): void {
           list.map((model) => ({
             name: model.name,
             kind: model.kind,
-            task: (model as { task?: string }).task,
+            task: model.task,
             output: model.outputType,
             inputs: inputJsonSchema(model),
           })),
