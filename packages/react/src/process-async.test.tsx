@@ -58,31 +58,27 @@ const settle = <T,>(promise: Promise<T>) =>
   );
 
 describe("processAsync", () => {
-  it("resolves the result, after the hook's callbacks and then the call's, with the state already updated", async () => {
+  it("resolves the result after the hook's callbacks and then the call's", async () => {
     setup.engine.release(true);
     const calls: string[] = [];
     const { result } = renderHook(() => useProcess(recording("hook", calls)), { wrapper });
-    let statusInCallback: string | undefined;
     const blob = await act(() =>
-      result.current.processAsync(
-        { model: t2i, prompt: "callbacks" },
-        {
-          ...recording("call", calls),
-          onSuccess: (data, input) => {
-            statusInCallback = result.current.status;
-            calls.push(`call.onSuccess ${data.type} ${input.model.name}`);
-          },
-        },
-      ),
+      result.current
+        .processAsync({ model: t2i, prompt: "callbacks" }, recording("call", calls))
+        .then((data) => {
+          calls.push("resolved");
+          return data;
+        }),
     );
     expect(blob.type).toBe("image/png");
+    expect(result.current.status).toBe("success");
     expect(result.current.data).toBe(blob);
-    expect(statusInCallback).toBe("success");
     expect(calls).toEqual([
       "hook.onSuccess image/png lucy-pro-t2i",
       "hook.onSettled image/png -",
       "call.onSuccess image/png lucy-pro-t2i",
       "call.onSettled image/png -",
+      "resolved",
     ]);
   });
 

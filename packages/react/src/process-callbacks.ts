@@ -4,8 +4,9 @@ import type { UseProcessInput } from "./use-process";
 /**
  * Callbacks for the end of a generation, as TanStack Query's `useMutation` takes them: pass them to
  * `useProcess(callbacks)` for every call of the hook, or to `process(input, callbacks)` /
- * `processAsync(input, callbacks)` for that call. They run after the hook's state has changed: first the
- * hook's `onSuccess` or `onError`, then its `onSettled`, then the call's, in the same order.
+ * `processAsync(input, callbacks)` for that call. They run once the generation has settled and the hook's
+ * state has been updated (the component re-renders with it), before `processAsync`'s promise settles:
+ * first the hook's `onSuccess` or `onError`, then its `onSettled`, then the call's, in the same order.
  *
  * A call that is cancelled (by `cancel()`, `reset()`, a newer call or unmounting) calls none of them.
  * A call's own callbacks are skipped when the component has unmounted; the hook's still run. An
