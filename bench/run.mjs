@@ -1,5 +1,5 @@
 // Runs every benchmark and prints each figure as a ratio to its baseline, measured in the same run.
-// `node run.mjs core` or `node run.mjs emulator` runs one group.
+// `node run.mjs core`, `node run.mjs emulator` or `node run.mjs batch` runs one group.
 import { measureBundle } from "./budget.mjs";
 import { abortLatency, callOverhead, importTime, instantJob, uploadMemory } from "./core.mjs";
 import { overGoal, printRow } from "./report.mjs";
@@ -29,6 +29,7 @@ if (wants("emulator")) {
   await runEmulatorBenchmarks();
 }
 if (wants("node")) await (await import("./node.mjs")).runNodeBenchmarks();
+if (wants("batch")) await (await import("./batch.mjs")).runBatchBenchmarks();
 
 const over = overGoal();
 console.log(over.length === 0 ? "every figure meets its goal" : `over goal: ${over.join(", ")}`);

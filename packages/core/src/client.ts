@@ -1,10 +1,13 @@
 import { checkBrowserKey } from "./browser";
+import { attachContext } from "./client-context";
 import type { ClientContext } from "./context";
 import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 import type { ModelDefinition } from "./model";
 import { type DecartPlugin, pluginHooks } from "./plugins";
 import { normalizePolling, type PollingOptions } from "./poll";
-import { type ProcessOptions, runProcess } from "./process";
+import type { ProcessOptions } from "./process";
+import type { ProcessPromise } from "./process-promise";
+import { processWithResponse } from "./process-response";
 import { headers as protocolHeaders } from "./protocol/headers";
 import { createQueue, type QueueClient } from "./queue";
 import { createRetryTable, type RetryOptions } from "./retry";
@@ -135,6 +138,9 @@ export interface DecartClient {
    * Inputs are checked against the model's schema before any request. Image models use the sync
    * endpoint; video models are queued and polled, so a long video never hits a request timeout.
    *
+   * The returned promise also has `.withResponse()`, which resolves the same media with the job id,
+   * the request id, the seed and timings of the call (see {@link ProcessPromise}); it starts no second call.
+   *
    * @example
    * ```ts
    * import { createDecartClient } from "@decart/core";
@@ -146,9 +152,12 @@ export interface DecartClient {
    *   prompt: "A serene lake at sunset",
    *   onProgress: (event) => console.log(event.status),
    * });
+   * const { data, jobId, seed } = await client
+   *   .process({ model: models.video("lucy-pro-t2v"), prompt: "A serene lake at sunset" })
+   *   .withResponse();
    * ```
    */
-  process<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<Blob>;
+  process<M extends ModelDefinition>(options: ProcessOptions<M>): ProcessPromise<Blob>;
   /**
    * Job-level access: submit, status, result, cancel, submitAndPoll.
    * @example
@@ -272,9 +281,12 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     fetch: options.fetch,
     polling: normalizePolling(options.polling),
   };
-  return {
-    process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
-    queue: createQueue(context),
-    baseUrl: base,
-  };
+  return attachContext(
+    {
+      process: (processOptions) => processWithResponse(context, processOptions as ProcessOptions),
+      queue: createQueue(context),
+      baseUrl: base,
+    },
+    context,
+  );
 }

@@ -15,5 +15,12 @@ export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";
 export type { ProxyLimits } from "./proxy-limits";
 export type { ProxyInputs, ProxyModelPolicy } from "./proxy-models";
 export { type NodeRequestListener, toNodeHandler } from "./proxy-node";
+export {
+  type NodeBatchItem,
+  type NodeBatchOutcome,
+  type RunBatchOptions,
+  type RunBatchSummary,
+  runBatch,
+} from "./run-batch";
 export { type SavedResult, type SaveResultOptions, saveResult } from "./save-result";
 export { saveResultAs } from "./save-result-as";

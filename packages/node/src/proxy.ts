@@ -271,14 +271,15 @@ async function forwardJobRoute(forward: Forward, scopedId: string): Promise<Resp
     exceeded: () => false,
     tooLarge: () => tooLarge(state.maxBodyBytes),
   });
-  const ended = () => void state.limiter.jobEnded(identity.scope, jobId);
-  if (upstream.status === 404) ended();
+  // The slot is given back before the answer leaves, so the browser's next submission finds it free.
+  const ended = () => state.limiter.jobEnded(identity.scope, jobId);
+  if (upstream.status === 404) await ended();
   if (forward.route === "content") {
-    if (upstream.ok) ended();
+    if (upstream.ok) await ended();
     return streamBack(forward, upstream, undefined);
   }
   const job = await rewriteJobBody(upstream, (id) => state.sealer.seal(id, identity.scope));
-  if (job.ended || (forward.route === "cancel" && upstream.ok)) ended();
+  if (job.ended || (forward.route === "cancel" && upstream.ok)) await ended();
   return sendBack(forward, upstream, job.body, undefined);
 }
 

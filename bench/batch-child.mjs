@@ -1,0 +1,63 @@
+// One client run of the batch benchmark, in a fresh process: `node batch-child.mjs <mode> <items>
+// <concurrency> <url> <key>`, mode `batch` (createBatch) or `p-limit` (Promise.all over p-limit with
+// client.process). Prints wall time, CPU, RSS after 1,000 items and at the end, and the outcome counts.
+import { performance } from "node:perf_hooks";
+import { createBatch, createDecartClient } from "@decart/core";
+import { models } from "@decart/models";
+import pLimit from "p-limit";
+
+const [mode, countText, concurrencyText, url, apiKey] = process.argv.slice(2);
+const count = Number(countText);
+const concurrency = Number(concurrencyText);
+const client = createDecartClient({ apiKey, baseUrl: url });
+const model = models.video("lucy-pro-t2v");
+const seen = new Uint8Array(count);
+let settled = 0;
+let rssAt1k = 0;
+const settle = (index, ok) => {
+  seen[index] += ok ? 1 : 0;
+  if (++settled === Math.min(1000, count)) rssAt1k = process.memoryUsage.rss();
+};
+
+const cpu = process.cpuUsage();
+const started = performance.now();
+if (mode === "batch") {
+  function* items() {
+    for (let index = 0; index < count; index++) yield { model, prompt: `bench item ${index}` };
+  }
+  const batch = createBatch(client, items(), { concurrency });
+  for await (const outcome of batch)
+    settle(outcome.index, outcome.status === "completed" && outcome.data.size > 0);
+} else {
+  const limit = pLimit(concurrency);
+  const prompts = Array.from({ length: count }, (_, index) => `bench item ${index}`);
+  await Promise.all(
+    prompts.map((prompt, index) =>
+      limit(() => client.process({ model, prompt })).then(
+        (data) => settle(index, data.size > 0),
+        () => settle(index, false),
+      ),
+    ),
+  );
+}
+const wallMs = performance.now() - started;
+const used = process.cpuUsage(cpu);
+let completed = 0;
+let duplicated = 0;
+for (const times of seen) {
+  if (times >= 1) completed++;
+  if (times > 1) duplicated++;
+}
+process.stdout.write(
+  `${JSON.stringify({
+    mode,
+    count,
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    rssAt1k,
+    rssEnd: process.memoryUsage.rss(),
+    completed,
+    lost: count - completed,
+    duplicated,
+  })}\n`,
+);

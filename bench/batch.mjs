@@ -1,0 +1,90 @@
+// Batch benchmarks: 1,000 jobs through createBatch against the same jobs through Promise.all over
+// p-limit with the same concurrency (what a user writes today), then 10,000 jobs through createBatch
+// for client RSS at 1k and 10k items and CPU per item. The emulator runs in its own process with an
+// instant engine (batch-server.mjs); each client run is a fresh process (batch-child.mjs).
+import { execFile, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { median, printRow } from "./report.mjs";
+
+const run = promisify(execFile);
+const here = (name) => fileURLToPath(new URL(name, import.meta.url));
+
+async function startServer() {
+  const server = spawn(process.execPath, [here("batch-server.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [line] = await createInterface({ input: server.stdout })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((next) => [next.value]);
+  return { ...JSON.parse(line), close: () => server.kill("SIGTERM") };
+}
+
+async function client(mode, count, concurrency, server) {
+  const args = [here("batch-child.mjs"), mode, String(count), String(concurrency), server.url, server.apiKey];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });
+  const result = JSON.parse(stdout);
+  if (result.lost || result.duplicated)
+    throw new Error(`${mode}: ${result.lost} lost, ${result.duplicated} duplicated`);
+  return result;
+}
+
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+const fromEnvironment = (name, fallback) => Number(process.env[name] ?? fallback);
+
+/** Counts can be lowered on a busy machine: BENCH_BATCH_COUNT, BENCH_BATCH_SCALE, BENCH_BATCH_RUNS. */
+export async function runBatchBenchmarks({
+  count = fromEnvironment("BENCH_BATCH_COUNT", 1000),
+  concurrency = 64,
+  scale = fromEnvironment("BENCH_BATCH_SCALE", 10_000),
+  runs = fromEnvironment("BENCH_BATCH_RUNS", 3),
+} = {}) {
+  console.log("— batch —");
+  const server = await startServer();
+  try {
+    await client("batch", 200, concurrency, server); // warm the server
+    const results = { batch: [], "p-limit": [] };
+    for (let index = 0; index < runs; index++) {
+      for (const mode of ["batch", "p-limit"])
+        results[mode].push(await client(mode, count, concurrency, server));
+    }
+    const pick = (mode, field) => median(results[mode].map((result) => result[field]));
+    const wall = { batch: pick("batch", "wallMs"), limit: pick("p-limit", "wallMs") };
+    const cpu = { batch: pick("batch", "cpuMs"), limit: pick("p-limit", "cpuMs") };
+    const rss = { batch: pick("batch", "rssEnd"), limit: pick("p-limit", "rssEnd") };
+    printRow(
+      `wall time of ${count} jobs, concurrency ${concurrency}`,
+      `${(wall.batch / 1000).toFixed(2)} s vs p-limit ${(wall.limit / 1000).toFixed(2)} s`,
+      wall.batch / wall.limit,
+      1.1,
+      `createBatch / Promise.all over p-limit; median of ${runs}`,
+    );
+    printRow(
+      `client CPU per ${count} items`,
+      `${cpu.batch.toFixed(0)} ms vs p-limit ${cpu.limit.toFixed(0)} ms`,
+      cpu.batch / cpu.limit,
+      1.2,
+      "user + system of the client process",
+    );
+    printRow(
+      `client RSS after ${count} items`,
+      `${mib(rss.batch)} vs p-limit ${mib(rss.limit)}`,
+      rss.batch / rss.limit,
+      1.1,
+      "the p-limit loop holds every promise and result",
+    );
+    const big = await client("batch", scale, concurrency, server);
+    printRow(
+      `client RSS at ${Math.min(1000, scale)} → ${scale} items`,
+      `${mib(big.rssAt1k)} → ${mib(big.rssEnd)} (${big.lost} lost, ${big.duplicated} duplicated)`,
+      big.rssEnd / big.rssAt1k,
+      1.2,
+      `flat: createBatch keeps no outcome; ${(big.cpuMs / scale).toFixed(2)} ms CPU per item, ${(big.wallMs / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    server.close();
+  }
+}

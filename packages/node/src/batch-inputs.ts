@@ -1,0 +1,134 @@
+import { createReadStream } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { ModelDefinition } from "@decart/core";
+import { models } from "@decart/models";
+import { fileFromPath } from "./file-from-path";
+import type { NodeBatchItem } from "./run-batch";
+
+/** A line of a JSON-lines input file that could not be used. */
+export class InputLineError extends Error {}
+
+/** The names of a model's file inputs (a list, or a record of field → media kind). */
+export function fileFieldNames(model: ModelDefinition): string[] {
+  const fields = model.fileFields as unknown;
+  return Array.isArray(fields) ? (fields as string[]) : Object.keys(fields as object);
+}
+
+function globPattern(segment: string): RegExp {
+  const escaped = segment
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * Expands paths whose last segment may hold `*` or `?` (`clips/*.mp4`), sorted, so every run and every
+ * shard sees the same order. A shell that already expanded the pattern passes the files themselves.
+ */
+export async function expandPaths(patterns: readonly string[]): Promise<string[]> {
+  const paths: string[] = [];
+  for (const pattern of patterns) {
+    const name = basename(pattern);
+    if (!/[*?]/.test(name)) {
+      paths.push(pattern);
+      continue;
+    }
+    const folder = dirname(pattern);
+    const matcher = globPattern(name);
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries
+      .filter((item) => item.isFile() && matcher.test(item.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      paths.push(join(folder, entry.name));
+    }
+  }
+  return paths;
+}
+
+/** The items of a run over files: the same flags for every file, the file as `data`. */
+export async function* fileItems(
+  model: ModelDefinition,
+  flags: Record<string, unknown>,
+  paths: readonly string[],
+): AsyncGenerator<NodeBatchItem> {
+  for (const path of paths) {
+    const name = basename(path, extname(path));
+    yield { model, ...flags, data: await fileFromPath(path), name } as NodeBatchItem;
+  }
+}
+
+/** Each non-blank line of a JSON-lines file with its 1-based line number, read lazily. */
+async function* jsonLines(path: string): AsyncGenerator<{ line: number; text: string }> {
+  const reader = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  for await (const text of reader) {
+    line++;
+    if (text.trim() !== "") yield { line, text };
+  }
+}
+
+function parseLine(path: string, line: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputLineError(`${path}:${line}: not valid JSON`);
+  }
+}
+
+/** Turns one JSON line into an item: its model (or the command's), its inputs, file fields opened relative to the file. */
+async function lineItem(
+  path: string,
+  line: number,
+  value: unknown,
+  fallback: ModelDefinition | undefined,
+  flags: Record<string, unknown>,
+): Promise<NodeBatchItem> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new InputLineError(`${path}:${line}: not a JSON object`);
+  }
+  const { model: modelName, ...inputs } = value as Record<string, unknown>;
+  let model = fallback;
+  if (typeof modelName === "string") {
+    try {
+      model = models.get(modelName) as ModelDefinition;
+    } catch (error) {
+      throw new InputLineError(`${path}:${line}: ${(error as Error).message}`);
+    }
+  }
+  if (!model)
+    throw new InputLineError(`${path}:${line}: no model: give one on the command line or as "model"`);
+  const item: Record<string, unknown> = { ...flags, ...inputs, model };
+  for (const field of fileFieldNames(model)) {
+    const file = item[field];
+    if (typeof file === "string" && !/^https?:\/\//i.test(file)) {
+      try {
+        item[field] = await fileFromPath(resolve(dirname(path), file));
+      } catch (error) {
+        throw new InputLineError(`${path}:${line}: ${field}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return item as unknown as NodeBatchItem;
+}
+
+/** What reading a JSON-lines input gives: an item, or the reason a line is unusable. */
+export type InputLine = { line: number; item: NodeBatchItem } | { line: number; error: InputLineError };
+
+/** The items of a JSON-lines file, one per line, read lazily; unusable lines come back as errors. */
+export async function* lineItems(
+  path: string,
+  model: ModelDefinition | undefined,
+  flags: Record<string, unknown>,
+): AsyncGenerator<InputLine> {
+  for await (const { line, text } of jsonLines(path)) {
+    try {
+      yield { line, item: await lineItem(path, line, parseLine(path, line, text), model, flags) };
+    } catch (error) {
+      if (!(error instanceof InputLineError)) throw error;
+      yield { line, error };
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback proxy in front of a server that counts job submissions: for each prompt, the distinct job
+ * ids the server answered with. A submission that the client abandoned (killed mid-request) still
+ * counts, because the proxy reads the server's answer whether or not the client is still there.
+ */
+export async function startCountingProxy(target: string) {
+  const jobsByPrompt = new Map<string, Set<string>>();
+  const counts = { submissions: 0, refused: 0 };
+  async function forward(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (typeof value === "string" && !["host", "connection", "content-length"].includes(name))
+        headers.set(name, value);
+    }
+    const method = request.method ?? "GET";
+    const answer = await fetch(new URL(request.url ?? "/", target), {
+      method,
+      headers,
+      ...(method === "GET" || method === "HEAD" ? {} : { body }),
+    });
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    const isSubmission =
+      method === "POST" && /^\/v1\/jobs\/[^/]+$/.test(new URL(request.url ?? "/", target).pathname);
+    if (isSubmission) {
+      counts.submissions++;
+      if (answer.status === 429) counts.refused++;
+      if (answer.ok) {
+        const prompt =
+          /name="prompt"\r\n(?:[^\r]*\r\n)*?\r\n([^\r]*)/.exec(body.toString("latin1"))?.[1] ?? "";
+        const { job_id: jobId } = JSON.parse(bytes.toString("utf8")) as { job_id: string };
+        const jobs = jobsByPrompt.get(prompt) ?? new Set<string>();
+        jobs.add(jobId);
+        jobsByPrompt.set(prompt, jobs);
+      }
+    }
+    const replyHeaders: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      if (!["content-length", "transfer-encoding", "connection", "content-encoding"].includes(name))
+        replyHeaders[name] = value;
+    });
+    response.writeHead(answer.status, replyHeaders);
+    response.end(bytes);
+  }
+  const server = createServer((request, response) => {
+    forward(request, response).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    jobsByPrompt,
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
