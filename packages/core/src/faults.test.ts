@@ -17,7 +17,12 @@ let core: BundledCore;
 let script: string;
 
 const child = `
-import { createDecartClient, isDecartError } from "./core.mjs";
+import * as core from "./core.mjs";
+const { createDecartClient, isDecartError } = core;
+// The SDK's error classes the error is an instance of, by their export names.
+const classesOf = (error) => Object.entries(core)
+  .filter(([name, value]) => /Error$/.test(name) && typeof value === "function" && error instanceof value)
+  .map(([name]) => name);
 const spec = JSON.parse(process.argv[2]);
 const schema = { "~standard": { version: 1, vendor: "test", validate: (value) => ({ value }) } };
 const model = { name: spec.model, kind: spec.kind, task: spec.kind === "image" ? "text-to-image" : "text-to-video",
@@ -30,7 +35,7 @@ try {
   const blob = await client.process({ model, prompt: "x", deadline: spec.deadline });
   console.log(JSON.stringify({ outcome: "resolved", size: blob.size }));
 } catch (error) {
-  console.log(JSON.stringify({ outcome: "rejected", sdk: isDecartError(error), name: error?.name, code: error?.code,
+  console.log(JSON.stringify({ outcome: "rejected", sdk: isDecartError(error), classes: classesOf(error), code: error?.code,
     message: String(error?.message).slice(0, 300) }));
 }
 `;
@@ -61,7 +66,7 @@ interface FaultCase {
   kind?: "image" | "video";
   /** Replies per route; routes left out answer normally (a pending job, completed on the first poll). */
   routes: (paths: Paths) => Partial<Record<keyof Omit<Paths, "jobId">, Script[]>>;
-  /** `resolved`, or the SDK error class expected (and its code, when it matters). */
+  /** `resolved`, or the SDK error class expected (its export name, and its code when it matters). */
   expected: "resolved" | { name: string; code?: string };
   deadline?: number;
   timeout?: number;
@@ -372,7 +377,9 @@ describe.concurrent("fault injection, one child process per case", () => {
       if (fault.expected === "resolved") {
         expect(outcome).toMatchObject({ outcome: "resolved" });
       } else {
-        expect(outcome).toMatchObject({ outcome: "rejected", sdk: true, ...fault.expected });
+        const { name, ...code } = fault.expected;
+        expect(outcome).toMatchObject({ outcome: "rejected", sdk: true, ...code });
+        expect(outcome.classes).toContain(name);
       }
       expect(created).toBeLessThanOrEqual(1);
     });
