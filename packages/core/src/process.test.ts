@@ -1,4 +1,7 @@
+import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ReceivedFile } from "@decart/test-server";
 import { readRawParts } from "@decart/test-server/multipart";
 import { describe, expect, test, vi } from "vitest";
@@ -257,6 +260,29 @@ describe("file inputs", () => {
       expect(form?.get("prompt")).toBe("a\nb");
     }
     expect([...(forms[0]?.keys() ?? [])]).toEqual([...(forms[1]?.keys() ?? [])]);
+  });
+
+  test("a file-backed Blob whose file is gone by the upload is a ProcessingError naming the read failure, and no job is made", async () => {
+    // A model of its own: a half-sent request may reach the server after this test ended.
+    const model = {
+      ...testVideoModel,
+      endpoints: { ...testVideoModel.endpoints, jobs: "/v1/jobs/test-gone" },
+    };
+    server.route("POST /v1/jobs/test-gone", { body: { job_id: "job-gone", status: "completed" } });
+    const directory = mkdtempSync(join(tmpdir(), "decart-gone-"));
+    const path = join(directory, "clip.mp4");
+    writeFileSync(path, MP4);
+    const data = await openAsBlob(path, { type: "video/mp4" });
+    rmSync(directory, { recursive: true });
+    const error = await clientFor()
+      .process({ model, prompt: "x", data })
+      .catch((caught) => caught);
+    // The runtime could not read the file: a ProcessingError that says so (not an unexplained code).
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.message).toMatch(/failed before a response arrived: NotReadableError: /);
+    expect(server.requestsTo("POST /v1/jobs/test-gone").filter((request) => !request.aborted)).toHaveLength(
+      0,
+    );
   });
 
   test("start and end travel as two parts", async () => {

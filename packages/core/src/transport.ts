@@ -338,8 +338,16 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
 }
 
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const cause = (error as { cause?: { code?: unknown; name?: unknown; message?: unknown } } | undefined)
+    ?.cause;
+  // A system error's code (ECONNRESET); a DOMException's numeric legacy code (0) says nothing.
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string" && cause.message !== "") {
+    return typeof cause.name === "string" && cause.name !== "Error"
+      ? `${cause.name}: ${cause.message}`
+      : cause.message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface StatusDetails {
