@@ -93,7 +93,7 @@ describe("decart batch", () => {
     expect(proxy.counts.submissions).toBe(submissions);
   });
 
-  it("--dry-run reports every invalid item and sends nothing; a run prints --json lines and exits 1 on failures", async () => {
+  it("--dry-run reports every invalid item and sends nothing; a run prints --json lines and exits 4 on invalid inputs", async () => {
     const input = jsonl("jobs.jsonl", [
       { model: "lucy-pro-t2v", prompt: "dry one", name: "one" },
       { model: "lucy-pro-t2v", name: "no-prompt" },
@@ -103,8 +103,9 @@ describe("decart batch", () => {
     ]);
     const submissions = proxy.counts.submissions;
     const dry = await decart(["batch", "--input", input, "--out", "dry", "--dry-run", ...remote()]);
-    expect(dry.code).toBe(1);
-    expect(dry.stderr).toMatch(/invalid #1 no-prompt: lucy-pro-t2v: prompt/);
+    expect(dry.code).toBe(4);
+    // Over --input the user wrote field names, so the messages keep them.
+    expect(dry.stderr).toMatch(/invalid #1 no-prompt: Invalid inputs for lucy-pro-t2v: prompt is required/);
     expect(dry.stderr).toMatch(/jobs\.jsonl:3: not valid JSON/);
     expect(dry.stderr).toMatch(/jobs\.jsonl:4: .*lucy-nonexistent/);
     expect(dry.stderr).toMatch(/2 valid, 3 invalid; nothing was sent/);
@@ -112,7 +113,8 @@ describe("decart batch", () => {
     expect(existsSync(join(folder, "dry"))).toBe(false);
 
     const run = await decart(["batch", "--input", input, "--out", "dry", "--json", ...remote()]);
-    expect(run.code).toBe(1);
+    // Every failure is an input failure, so the run exits with that code.
+    expect(run.code).toBe(4);
     const lines = run.stdout
       .trim()
       .split("\n")
