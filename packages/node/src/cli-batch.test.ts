@@ -18,6 +18,7 @@ import { bundleForNode } from "../test/bundle";
 import { startCountingProxy } from "../test/counting-proxy";
 import { createFastEngine } from "../test/fast-engine";
 import { decodeVideo } from "../test/media";
+import { inTerminal } from "../test/terminal";
 
 const execFileAsync = promisify(execFile);
 let folder: string;
@@ -37,6 +38,13 @@ beforeAll(async () => {
   mkdirSync(join(folder, "clips"));
   for (const name of ["a", "b", "c"])
     copyFileSync(join(folder, "fast-engine.mp4"), join(folder, "clips", `${name}.mp4`));
+  mkdirSync(join(folder, "starts"));
+  mkdirSync(join(folder, "ends"));
+  for (const name of ["s1", "s2"])
+    copyFileSync(join(folder, "fast-engine.png"), join(folder, "starts", `${name}.png`));
+  for (const name of ["e1", "e2"])
+    copyFileSync(join(folder, "fast-engine.png"), join(folder, "ends", `${name}.png`));
+  copyFileSync(join(folder, "fast-engine.png"), join(folder, "style.png"));
 });
 afterAll(async () => {
   await proxy?.close();
@@ -196,5 +204,176 @@ describe("decart batch", () => {
         .filter((name) => name.endsWith(".mp4"))
         .sort(),
     ).toEqual(["h1.mp4", "h2.mp4"]);
+  });
+
+  it("takes the model's own flags: help lists them with files as patterns, a flag the model lacks is refused", async () => {
+    const [help, t2v, general] = await Promise.all([
+      decart(["batch", "lucy-pro-flf2v", "--help"]),
+      decart([
+        "batch",
+        "lucy-pro-t2v",
+        "--prompt",
+        "x",
+        "--steps",
+        "20",
+        "--input",
+        "none.jsonl",
+        ...remote(),
+      ]),
+      decart(["batch", "--help"]),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: decart batch lucy-pro-flf2v \[options\]/m);
+    expect(help.stdout).toMatch(
+      /--start <files\|pattern\.\.\.>\s+\(required\) image files: paths, a pattern/,
+    );
+    expect(help.stdout).toMatch(/--end <files\|pattern\.\.\.>/);
+    expect(help.stdout).toMatch(/--resolution <value>[^-]*choices: "720p",\s+"480p"/);
+    expect(help.stdout).toContain(
+      'decart batch lucy-pro-flf2v --prompt "A lighthouse at dawn" --start "photos/*.png"',
+    );
+    expect(help.stdout).toMatch(/paired in order/);
+    expect(t2v.code).toBe(2);
+    expect(t2v.stderr).toMatch(/^error: unknown option '--steps'/);
+    expect(general.stdout).toMatch(/Examples:\n\s+decart batch /);
+  });
+
+  it("pairs two file flags given several files in order, and gives a flag of one file to every item", async () => {
+    const flf2v = [
+      ...["batch", "lucy-pro-flf2v", "--prompt", "Dissolve", "--resolution", "480p"],
+      ...["--start", "starts/*.png", "--end", "ends/*.png", "--out", "pairs", ...remote()],
+    ];
+    const submissions = proxy.counts.submissions;
+    const dry = await decart([...flf2v, "--dry-run", "--json"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    const planned = dry.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(planned.filter((line) => line.status === "valid").map((line) => [line.name, line.files])).toEqual([
+      ["s1", { start: "s1.png", end: "e1.png" }],
+      ["s2", { start: "s2.png", end: "e2.png" }],
+    ]);
+    expect(planned.at(-1)).toEqual({ dryRun: true, valid: 2, invalid: 0 });
+    expect(proxy.counts.submissions).toBe(submissions);
+    expect(existsSync(join(folder, "pairs"))).toBe(false);
+
+    const shared = await decart([
+      ...["batch", "lucy-clip", "--prompt", "a red scarf", "--data", "clips/*.mp4"],
+      ...["--reference-image", "style.png", "--dry-run", "--json", ...remote()],
+    ]);
+    const clipFiles = shared.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.status === "valid")
+      .map((line) => line.files);
+    expect(clipFiles).toEqual(
+      ["a", "b", "c"].map((name) => ({ data: `${name}.mp4`, reference_image: "style.png" })),
+    );
+
+    // Files the shell already expanded count like a pattern's; three starts cannot pair with two ends.
+    const uneven = await decart([
+      ...["batch", "lucy-pro-flf2v", "--prompt", "Dissolve", "--end", "ends/*.png"],
+      ...["--start", "starts/s1.png", "starts/s2.png", "starts/s1.png", ...remote()],
+    ]);
+    expect(uneven.code).toBe(2);
+    expect(uneven.stderr.trim()).toBe(
+      "error: the file flags name different numbers of files (--start 3, --end 2): flags given several files are paired in order, so they must name as many each",
+    );
+
+    const run = await decart(flf2v);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^completed #0 \w+ .*pairs\/s1\.mp4$/m);
+    expect(
+      readdirSync(join(folder, "pairs"))
+        .filter((name) => name.endsWith(".mp4"))
+        .sort(),
+    ).toEqual(["s1.mp4", "s2.mp4"]);
+    expect(proxy.counts.submissions - submissions).toBe(2);
+  });
+
+  it("fails before sending anything with generate's messages and exit codes", async () => {
+    writeFileSync(join(folder, "a-file"), "not a folder");
+    const submissions = proxy.counts.submissions;
+    const v2v = ["batch", "lucy-pro-v2v", "--data", "clips/*.mp4"];
+    const [noMatch, noFolder, missing, badOut, noPrompt, unknownModel] = await Promise.all([
+      decart(["batch", "lucy-pro-v2v", "--prompt", "x", "--data", "clips/*.mov", ...remote()]),
+      decart(["batch", "lucy-pro-v2v", "--prompt", "x", "--data", "nowhere/*.mp4", ...remote()]),
+      decart(["batch", "lucy-pro-v2v", "--prompt", "x", "--data", "nope.mp4", ...remote()]),
+      decart([...v2v, "--prompt", "x", "--out", "a-file", ...remote()]),
+      decart([...v2v, "--out", "unprompted", ...remote()]),
+      decart(["batch", "lucy-nope", "--data", "clips/*.mp4", ...remote()]),
+    ]);
+    expect(noMatch).toMatchObject({ code: 4, stderr: "error: --data clips/*.mov matches no file\n" });
+    expect(noFolder.code).toBe(4);
+    expect(noFolder.stderr).toMatch(/^error: --data: cannot read the folder nowhere: no such file$/m);
+    expect(missing).toMatchObject({ code: 4, stderr: "error: Cannot read nope.mp4: no such file\n" });
+    expect(badOut).toMatchObject({
+      code: 2,
+      stderr: "error: Cannot save to a-file: it is a file, not a folder\n",
+    });
+    // Items the model refuses fail one by one, in terms of flags, without being sent.
+    expect(noPrompt.code).toBe(4);
+    expect(noPrompt.stderr).toMatch(
+      /^failed #0 \w+: Invalid inputs for lucy-pro-v2v: --prompt is required$/m,
+    );
+    expect(noPrompt.stderr).toMatch(/0 completed, 3 failed/);
+    expect(unknownModel.code).toBe(2);
+    expect(unknownModel.stderr).toMatch(/^error: .*lucy-nope/);
+    expect(proxy.counts.submissions).toBe(submissions);
+
+    const wrongKey = await decart([
+      ...v2v,
+      "--prompt",
+      "x",
+      "--out",
+      "keyless",
+      "--base-url",
+      proxy.url,
+      "--api-key",
+      "wrong",
+    ]);
+    expect(wrongKey.code).toBe(3);
+    expect(wrongKey.stderr).toMatch(/--api-key/);
+    expect(wrongKey.stderr).not.toMatch(/\bapiKey\b/);
+  });
+
+  it("draws a live view on a terminal: counts, throughput, ETA and a line per running item", async () => {
+    fast.hold.enabled = true;
+    const input = jsonl(
+      "live.jsonl",
+      ["one", "two", "three"].map((name) => ({ model: "lucy-pro-t2v", prompt: `hold live ${name}`, name })),
+    );
+    const run = inTerminal(cli, ["batch", "--input", input, "--out", "live", "-c", "2", ...remote()], {
+      cwd: folder,
+    });
+    const runningLines = () => run.output().match(/^ {2}\w+ (job job_\w+|pending|processing)/gm)?.length ?? 0;
+    while (runningLines() < 2 && run.child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    fast.hold.release();
+    expect(await run.exited).toBe(0);
+    const output = run.output();
+    expect(output).toMatch(/done 0\/3 · running 2 · queued \d+ · failed 0 · [\d.]+\/s · ETA /);
+    expect(output).toMatch(/done 3\/3 · running 0 · queued 0 · failed 0/);
+    // Each redraw moves up over the block it drew before.
+    const esc = String.fromCharCode(27);
+    expect(output).toMatch(new RegExp(`${esc}\\[\\d+F${esc}\\[J`));
+    expect(
+      readdirSync(join(folder, "live"))
+        .filter((name) => name.endsWith(".mp4"))
+        .sort(),
+    ).toEqual(["one.mp4", "three.mp4", "two.mp4"]);
+  });
+
+  it("prints plain lines on a terminal that takes no escape codes (NO_COLOR)", async () => {
+    const input = jsonl("plain.jsonl", [{ model: "lucy-pro-t2v", prompt: "plain one", name: "p1" }]);
+    const run = inTerminal(cli, ["batch", "--input", input, "--out", "plain", ...remote()], {
+      cwd: folder,
+      env: { NO_COLOR: "1" },
+    });
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/^completed #0 \w+ .*plain\/p1\.mp4\r?$/m);
+    expect(run.output()).not.toContain("\u001b");
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
@@ -11,6 +11,7 @@ import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
 import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "../test/media";
+import { inTerminal as runInTerminal } from "../test/terminal";
 import { hideCursor, showCursor } from "./cli-terminal";
 
 const execFileAsync = promisify(execFile);
@@ -272,24 +273,8 @@ describe("decart (child process, no TTY)", () => {
 });
 
 /** Runs the CLI in a pseudo-terminal through `script`, collecting everything it draws. */
-function inTerminal(
-  args: string[],
-  env: Record<string, string | undefined> = {},
-): { child: ChildProcess; output: () => string; exited: Promise<number> } {
-  const command = [process.execPath, cli, ...args]
-    .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
-    .join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], {
-    cwd: folder,
-    env: { ...process.env, DECART_API_KEY: "", NO_COLOR: undefined, ...env },
-  });
-  let output = "";
-  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-    output += text;
-  });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  return { child, output: () => output, exited };
-}
+const inTerminal = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runInTerminal(cli, args, { cwd: folder, env });
 
 describe("decart in a terminal", () => {
   it("redraws one progress line in place with status, percent and elapsed time", async () => {
