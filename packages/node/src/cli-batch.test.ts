@@ -376,4 +376,27 @@ describe("decart batch", () => {
     expect(run.output()).toMatch(/^completed #0 \w+ .*plain\/p1\.mp4\r?$/m);
     expect(run.output()).not.toContain("\u001b");
   });
+
+  it("--journal keeps failures; a rerun skips them and exits 1 until --retry-failed runs them again", async () => {
+    const input = jsonl("retry.jsonl", [
+      { model: "lucy-pro-t2v", prompt: "retry one", name: "r1" },
+      { model: "lucy-pro-t2v", prompt: "retry two", name: "r2" },
+    ]);
+    const args = ["batch", "--input", input, "--out", "retried", "--journal", "journals/retry.journal"];
+    const rejected = await decart([...args, "--base-url", proxy.url, "--api-key", "wrong"]);
+    expect(rejected.code).toBe(3);
+    expect(readFileSync(join(folder, "journals", "retry.journal"), "utf8").split('"failed"').length - 1).toBe(
+      2,
+    );
+
+    const skipped = await decart([...args, ...remote()]);
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr).toMatch(/0 completed, 2 failed, 0 cancelled, 2 skipped/);
+    expect(skipped.stderr).toMatch(/Failed in an earlier run \(rerun with --retry-failed to try again\)/);
+
+    const retried = await decart([...args, "--retry-failed", ...remote()]);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stderr).toMatch(/2 completed, 0 failed, 0 cancelled, 0 skipped/);
+    expect(readdirSync(join(folder, "retried")).sort()).toEqual(["r1.mp4", "r2.mp4"]);
+  });
 });
