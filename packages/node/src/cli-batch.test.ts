@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -11,16 +11,15 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
 import { startCountingProxy } from "../test/counting-proxy";
 import { createFastEngine } from "../test/fast-engine";
 import { decodeVideo } from "../test/media";
+import { runCliScript } from "../test/run-cli";
 import { inTerminal } from "../test/terminal";
 
-const execFileAsync = promisify(execFile);
 let folder: string;
 let cli: string;
 let emulator: Emulator;
@@ -54,15 +53,13 @@ afterAll(async () => {
 
 const remote = () => ["--base-url", proxy.url, "--api-key", emulator.apiKey];
 
-async function decart(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { cwd: folder });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const decart = (args: string[]) => runCliScript(cli, args, { cwd: folder });
+
+/** The videos saved in a folder below the test's, sorted by name. */
+const videosIn = (name: string) =>
+  readdirSync(join(folder, name))
+    .filter((file) => file.endsWith(".mp4"))
+    .sort();
 
 const jsonl = (name: string, lines: unknown[]) => {
   writeFileSync(
@@ -88,11 +85,7 @@ describe("decart batch", () => {
     const first = await decart(args);
     expect(first.stderr).toMatch(/3 completed, 0 failed/);
     expect(first.code).toBe(0);
-    expect(
-      readdirSync(join(folder, "out"))
-        .filter((name) => name.endsWith(".mp4"))
-        .sort(),
-    ).toEqual(["a.mp4", "b.mp4", "c.mp4"]);
+    expect(videosIn("out")).toEqual(["a.mp4", "b.mp4", "c.mp4"]);
     expect((await decodeVideo(join(folder, "out", "b.mp4"))).codec).toBe("h264");
     const submissions = proxy.counts.submissions;
     const second = await decart(args);
@@ -152,7 +145,7 @@ describe("decart batch", () => {
       decart(["batch", "--input", input, "--out", "shards", "--shard", "2/2", ...remote()]),
     ]);
     expect([one.code, two.code]).toEqual([0, 0]);
-    const files = readdirSync(join(folder, "shards")).filter((name) => name.endsWith(".mp4"));
+    const files = videosIn("shards");
     expect(files).toHaveLength(12);
     const counted = (output: string) => Number(/(\d+) completed/.exec(output)?.[1]);
     expect(counted(one.stderr) + counted(two.stderr)).toBe(12);
@@ -199,11 +192,7 @@ describe("decart batch", () => {
     fast.hold.release();
     const rerun = await decart(["batch", "--input", input, "--out", "held", ...remote()]);
     expect(rerun.code).toBe(0);
-    expect(
-      readdirSync(join(folder, "held"))
-        .filter((name) => name.endsWith(".mp4"))
-        .sort(),
-    ).toEqual(["h1.mp4", "h2.mp4"]);
+    expect(videosIn("held")).toEqual(["h1.mp4", "h2.mp4"]);
   });
 
   it("takes the model's own flags: help lists them with files as patterns, a flag the model lacks is refused", async () => {
@@ -285,11 +274,7 @@ describe("decart batch", () => {
     const run = await decart(flf2v);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^completed #0 \w+ .*pairs\/s1\.mp4$/m);
-    expect(
-      readdirSync(join(folder, "pairs"))
-        .filter((name) => name.endsWith(".mp4"))
-        .sort(),
-    ).toEqual(["s1.mp4", "s2.mp4"]);
+    expect(videosIn("pairs")).toEqual(["s1.mp4", "s2.mp4"]);
     expect(proxy.counts.submissions - submissions).toBe(2);
   });
 
@@ -359,11 +344,7 @@ describe("decart batch", () => {
     // Each redraw moves up over the block it drew before.
     const esc = String.fromCharCode(27);
     expect(output).toMatch(new RegExp(`${esc}\\[\\d+F${esc}\\[J`));
-    expect(
-      readdirSync(join(folder, "live"))
-        .filter((name) => name.endsWith(".mp4"))
-        .sort(),
-    ).toEqual(["one.mp4", "three.mp4", "two.mp4"]);
+    expect(videosIn("live")).toEqual(["one.mp4", "three.mp4", "two.mp4"]);
   });
 
   it("prints plain lines on a terminal that takes no escape codes (NO_COLOR)", async () => {

@@ -1,20 +1,18 @@
-import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
 import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "../test/media";
+import { type CliRun, runCliScript } from "../test/run-cli";
 import { inTerminal as runInTerminal } from "../test/terminal";
 import { hideCursor, showCursor } from "./cli-terminal";
 
-const execFileAsync = promisify(execFile);
 let cli: string;
 let cliWithoutEmulator: string;
 let folder: string;
@@ -49,28 +47,13 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI as a child process without a TTY. */
-async function decart(
+function decart(
   args: string[],
   options: { script?: string; env?: Record<string, string | undefined> } = {},
-): Promise<Outcome> {
+): Promise<CliRun> {
   const env = { ...process.env, DECART_API_KEY: undefined, ...options.env } as NodeJS.ProcessEnv;
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [options.script ?? cli, ...args], {
-      env,
-      cwd: folder,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runCliScript(options.script ?? cli, args, { cwd: folder, env });
 }
 
 /** A URL where nothing listens (a port taken, then released). */
