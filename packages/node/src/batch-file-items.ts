@@ -2,7 +2,8 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { ModelDefinition } from "@decart/core";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
-import { describeFileError, fileFromPath } from "./file-from-path";
+import { describeFileError } from "./file-from-path";
+import { fileOrUrl, isHttpUrl } from "./file-or-url";
 import type { NodeBatchItem } from "./run-batch";
 
 /** The files one file flag of `decart batch` names, patterns expanded, in order. */
@@ -13,8 +14,6 @@ export interface FileColumn {
   readonly flag: string;
   readonly paths: readonly string[];
 }
-
-const isUrl = (text: string) => /^https?:\/\//i.test(text);
 
 function globPattern(segment: string): RegExp {
   const escaped = segment
@@ -52,7 +51,7 @@ async function matchingFiles(flag: string, folder: string, name: string): Promis
 export async function expandFileFlag(flag: string, values: readonly string[]): Promise<string[]> {
   const paths: string[] = [];
   for (const value of values) {
-    if (isUrl(value)) paths.push(value);
+    if (isHttpUrl(value)) paths.push(value);
     else if (/[*?]/.test(basename(value))) {
       const found = await matchingFiles(flag, dirname(value), basename(value));
       if (found.length === 0) throw new CliFailure(`${flag} ${value} matches no file`, exitCodes.input);
@@ -104,7 +103,7 @@ export async function* fileItems(
     const item: Record<string, unknown> = { ...shared, model };
     for (const column of columns) {
       const path = column.paths[column.paths.length > 1 ? index : 0] as string;
-      item[column.field] = isUrl(path) ? path : await fileFromPath(path);
+      item[column.field] = await fileOrUrl(path);
     }
     const name = itemNameOf(columns, index);
     yield (name === undefined ? item : { ...item, name }) as unknown as NodeBatchItem;

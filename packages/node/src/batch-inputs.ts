@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import type { ModelDefinition } from "@decart/core";
 import { models } from "@decart/models";
 import { fileFromPath } from "./file-from-path";
+import { isHttpUrl } from "./file-or-url";
 import type { NodeBatchItem } from "./run-batch";
 
 /** A line of a JSON-lines input file that could not be used. */
@@ -52,7 +53,7 @@ async function lineItem(
   const item: Record<string, unknown> = { ...flags, ...inputs, model };
   for (const field of Object.keys(model.fileFields)) {
     const file = item[field];
-    if (typeof file === "string" && !/^https?:\/\//i.test(file)) {
+    if (typeof file === "string" && !isHttpUrl(file)) {
       try {
         item[field] = await fileFromPath(resolve(dirname(path), file));
       } catch (error) {

@@ -6,7 +6,8 @@ import { inShard, type Shard } from "./batch-shard";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
 import { flagValue, inputsFromOptions } from "./cli-flag-options";
 import type { InputFlag } from "./cli-input-flags";
-import { describeFileError, fileFromPath } from "./file-from-path";
+import { describeFileError } from "./file-from-path";
+import { fileOrUrl } from "./file-or-url";
 import type { NodeBatchItem } from "./run-batch";
 
 /** The items of `decart batch`, from the model's flags (one per file) or a JSON-lines `--input`. */
@@ -77,7 +78,7 @@ export async function batchItemsSource(
         exitCodes.usage,
       );
     const path = column.paths[0] as string;
-    lineShared[column.field] = /^https?:\/\//i.test(path) ? path : await fileFromPath(path);
+    lineShared[column.field] = await fileOrUrl(path);
   }
   return { model, input, shared: lineShared, columns: [], shard };
 }

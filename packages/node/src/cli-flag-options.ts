@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
 import type { InputFlag } from "./cli-input-flags";
-import { fileFromPath } from "./file-from-path";
+import { fileOrUrl } from "./file-or-url";
 
 const phrases: Readonly<Record<string, string>> = {
   prompt: "what to generate",
@@ -122,8 +122,7 @@ export async function inputsFromOptions(
     const value = flagValue(flag, options);
     if (value === undefined) continue;
     if (flag.kind === "file") {
-      const text = String(value);
-      inputs[flag.field] = /^https?:\/\//i.test(text) ? text : await fileFromPath(text);
+      inputs[flag.field] = await fileOrUrl(String(value));
     } else if (flag.kind === "json") inputs[flag.field] = await jsonValue(flag, String(value));
     else inputs[flag.field] = value;
   }
