@@ -52,10 +52,12 @@ function alternatives(model: ModelDefinition): string {
 }
 
 const filesNote: Readonly<Record<HelpCommand, string>> = {
-  generate: "Files are a local path or an http(s) URL.",
+  generate:
+    "Files are a local path or an http(s) URL. Only the flags you type are sent; defaults are the API's.",
   batch: `A file flag takes paths, patterns or http(s) URLs, one item per file. A flag given one file
 uses it for every item; flags given several are paired in order (their first files make the first
-item, and so on), so they must name as many files each. Patterns match in one folder, sorted by name.`,
+item, and so on), so they must name as many files each. Patterns match in one folder, sorted by name.
+Only the flags you type are sent; defaults are the API's.`,
 };
 
 /** The help text after a model's options: an example, how files are given, and where results go. */
@@ -68,5 +70,5 @@ export function modelHelpAfter(
 Example:
   ${modelExample(model, flags, command)}
 
-${filesNote[command]} Only the flags you type are sent; defaults are the API's.`;
+${filesNote[command]}`;
 }
