@@ -1,23 +1,7 @@
 import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor, rgb } from "./canvas.js";
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
-
-/**
- * Scratch buffers kept between renders of one worker (renders in a worker run one at a time), which
- * saves the page faults of fresh multi-megabyte allocations.
- */
-const reusable = {
-  wordBuffer: new Uint32Array(0),
-  byteBuffer: new Uint8Array(0),
-  words(length: number): Uint32Array {
-    if (this.wordBuffer.length < length) this.wordBuffer = new Uint32Array(length);
-    return this.wordBuffer.subarray(0, length);
-  },
-  bytes(length: number): Uint8Array {
-    if (this.byteBuffer.length < length) this.byteBuffer = new Uint8Array(length);
-    return this.byteBuffer.subarray(0, length);
-  },
-};
+import { reusableBytes, reusableWords } from "./scratch.js";
 
 interface Palette {
   skyTop: number;
@@ -154,8 +138,12 @@ export class SceneRenderer {
     this.palette = palettes[time];
     this.pan = frames > 1 ? Math.round(width * 0.12) : 0;
     const panoramaWidth = width + this.pan;
-    this.panorama = { pixels: reusable.words(panoramaWidth * height), width: panoramaWidth, height };
-    this.foreground = reusable.bytes(panoramaWidth * height);
+    this.panorama = {
+      pixels: reusableWords("scene-panorama", panoramaWidth * height),
+      width: panoramaWidth,
+      height,
+    };
+    this.foreground = reusableBytes("scene-foreground", panoramaWidth * height);
     this.foreground.fill(0);
     const hasGround = !features.has("space") || features.size > 1;
     this.horizon = Math.round(height * (hasGround ? random.range(0.55, 0.68) : 1));
