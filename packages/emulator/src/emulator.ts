@@ -71,6 +71,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: settings.port,
     host: settings.host,
     extensions: settings.extensions,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
     handle: (request, response) => void inFlight.track(dispatch(context, gate, request, response)),
   });
 

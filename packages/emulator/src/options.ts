@@ -11,6 +11,10 @@ import type { Engine } from "./engine/index";
  * const emulator = await startEmulator({
  *   limits: { maxUploadBytes: 20 * 1024 * 1024, maxConcurrentJobs: 1, maxQueuedJobs: 4, resultTtlMs: 60_000 },
  * });
+ * // Tight timeouts, for a test of slow clients:
+ * const strict = await startEmulator({
+ *   limits: { headersTimeoutMs: 500, requestTimeoutMs: 2_000, uploadIdleTimeoutMs: 300 },
+ * });
  * ```
  */
 export interface EmulatorLimits {
@@ -24,6 +28,18 @@ export interface EmulatorLimits {
   resultTtlMs?: number;
   /** Folder for uploads and results; the emulator works in its own subfolder and deletes it on close. @default os.tmpdir() */
   workDir?: string;
+  /**
+   * Time a connection gets to send a request's line and headers, counted from its first byte; a client
+   * that drips them slower gets 408 and is hung up on. @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time a request gets to arrive whole, headers and body, however steadily it trickles; past it 408.
+   * Size it for the largest upload at the slowest link you serve. @default 300000 (5 minutes)
+   */
+  requestTimeoutMs?: number;
+  /** Longest pause between two pieces of an upload's body; past it 408. @default 30000 */
+  uploadIdleTimeoutMs?: number;
 }
 
 /**
@@ -116,6 +132,9 @@ export interface Settings {
   readonly maxQueuedJobs: number;
   readonly resultTtlMs: number;
   readonly workDir: string | undefined;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly uploadIdleTimeoutMs: number;
 }
 
 /** Fills in the defaults of `options`; throws a `TypeError` for a blank `apiKey`. */
@@ -123,6 +142,7 @@ export function resolveSettings(options: EmulatorOptions, randomKey: () => strin
   const limits = options.limits ?? {};
   const apiKey = options.apiKey ?? randomKey();
   if (apiKey.trim() === "") throw new TypeError("apiKey must not be blank");
+  const requestTimeoutMs = Math.max(1, limits.requestTimeoutMs ?? 300_000);
   return {
     port: options.port ?? 0,
     host: options.host ?? "127.0.0.1",
@@ -133,5 +153,9 @@ export function resolveSettings(options: EmulatorOptions, randomKey: () => strin
     maxQueuedJobs: Math.max(0, limits.maxQueuedJobs ?? 16),
     resultTtlMs: limits.resultTtlMs ?? 60 * 60 * 1000,
     workDir: limits.workDir,
+    // Node requires the headers' time to fit within the request's.
+    headersTimeoutMs: Math.max(1, Math.min(limits.headersTimeoutMs ?? 10_000, requestTimeoutMs)),
+    requestTimeoutMs,
+    uploadIdleTimeoutMs: Math.max(1, limits.uploadIdleTimeoutMs ?? 30_000),
   };
 }

@@ -20,6 +20,8 @@ export interface ReadPlanOptions {
   /** The emulator's work folder, kept out of error messages. */
   readonly workRoot: string;
   readonly maxUploadBytes: number;
+  /** Longest wait for the next bytes of the body (408 past it). */
+  readonly uploadIdleTimeoutMs: number;
   /**
    * Whether an uploaded video must decode its first frame now: a job answers before it renders, so it
    * checks; a sync request finds a bad video when it renders and still answers 422.
@@ -38,7 +40,12 @@ export async function readPlan(
   options: ReadPlanOptions,
 ): Promise<RequestPlan> {
   const fileFields = new Set(Object.keys(model.fileFields));
-  const form = await readForm(request, options.directory, options.maxUploadBytes, fileFields);
+  const form = await readForm(
+    request,
+    options.directory,
+    { maxUploadBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs },
+    fileFields,
+  );
   const { inputs, files } = await readInputs(model, form);
   const plan = planRender(model, inputs, files);
   try {

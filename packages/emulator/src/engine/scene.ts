@@ -576,16 +576,29 @@ export class SceneRenderer {
       out.set(source.subarray(start, start + width), y * width);
     }
     const frameCanvas: Canvas = { pixels: out, width, height };
+    this.twinkleStars(index, out, offset);
+    this.driftClouds(index, frameCanvas, offset);
+    this.blinkLights(index, frameCanvas, offset);
+    this.sparkleWater(index, frameCanvas);
+    this.fallWeather(index, frameCanvas);
+  }
 
-    // Twinkling stars.
+  /** Twinkling stars. */
+  private twinkleStars(index: number, out: Uint32Array, offset: number): void {
+    const { width } = this;
+    const panoramaWidth = this.panorama.width;
     for (const star of this.stars) {
       const column = (star.index % panoramaWidth) - offset;
       if (column < 0 || column >= width) continue;
       const row = Math.floor(star.index / panoramaWidth);
       if (mix(star.id, Math.floor(index / 4) ^ this.seed) % 7 === 0) out[row * width + column] = star.dim;
     }
+  }
 
-    // Clouds drift behind the foreground.
+  /** Clouds drift behind the foreground. */
+  private driftClouds(index: number, frameCanvas: Canvas, offset: number): void {
+    const { width } = this;
+    const panoramaWidth = this.panorama.width;
     for (const cloud of this.clouds) {
       let cx = (cloud.x + cloud.speed * index) % (panoramaWidth + 300);
       cx -= 150 + offset * 0.6;
@@ -619,8 +632,11 @@ export class SceneRenderer {
         );
       }
     }
+  }
 
-    // Blinking windows and neon signs.
+  /** Blinking windows and neon signs. */
+  private blinkLights(index: number, frameCanvas: Canvas, offset: number): void {
+    const { width } = this;
     for (const lamp of this.lights) {
       const column = lamp.x - offset;
       if (column + lamp.w < 0 || column >= width) continue;
@@ -628,8 +644,11 @@ export class SceneRenderer {
       if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6))
         fillRect(frameCanvas, column, lamp.y, lamp.w, lamp.h, lamp.off);
     }
+  }
 
-    // Sparkles on water.
+  /** Sparkles on water. */
+  private sparkleWater(index: number, frameCanvas: Canvas): void {
+    const { width, height } = this;
     if (this.waterTop < height) {
       const sparkle = mixColor(this.palette.sun, hex("#ffffff"), 0.5);
       for (let spark = 0; spark < 40; spark++) {
@@ -639,8 +658,11 @@ export class SceneRenderer {
         fillRect(frameCanvas, x, y, 3 + (h % 9), 1, sparkle);
       }
     }
+  }
 
-    // Snow or rain.
+  /** Snow or rain. */
+  private fallWeather(index: number, frameCanvas: Canvas): void {
+    const { width, height } = this;
     if (this.flakes.length > 0) {
       const color = this.rain ? rgb(180, 195, 220) : rgb(250, 252, 255);
       for (const flake of this.flakes) {

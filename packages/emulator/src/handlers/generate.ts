@@ -34,6 +34,7 @@ export async function handleGenerate(
       directory,
       workRoot,
       maxUploadBytes: settings.maxUploadBytes,
+      uploadIdleTimeoutMs: settings.uploadIdleTimeoutMs,
       checkVideos: false,
     });
     const outputPath = join(directory, `result.${outputExtension(model)}`);

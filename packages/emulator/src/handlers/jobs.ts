@@ -61,6 +61,7 @@ export async function handleSubmit(
       directory,
       workRoot,
       maxUploadBytes: settings.maxUploadBytes,
+      uploadIdleTimeoutMs: settings.uploadIdleTimeoutMs,
       checkVideos: true,
     });
     job = jobs.start(model, plan, key, directory);
