@@ -9,6 +9,13 @@ import { HttpError } from "./http-error";
 import { refuse } from "./refuse";
 import { resolveRoute } from "./resolve-route";
 
+/**
+ * A refusal reads and discards at most this much of an unsent body (or twice the upload limit, if larger) and
+ * waits at most this long (or the upload idle timeout, if shorter) before it answers.
+ */
+const drainBytes = 16 * 1024 * 1024;
+const drainTimeoutMs = 5_000;
+
 /** A fresh `x-request-id` value. */
 export const requestId = (): string => `req_${randomBytes(12).toString("hex")}`;
 
@@ -39,7 +46,11 @@ export async function dispatch(
     }
     await route(context, request, response);
   } catch (error) {
-    refuse(request, response, error, context.settings.extensions);
+    const { extensions, maxUploadBytes, uploadIdleTimeoutMs } = context.settings;
+    await refuse(request, response, error, extensions, {
+      maxBytes: Math.max(drainBytes, 2 * maxUploadBytes),
+      timeoutMs: Math.min(drainTimeoutMs, uploadIdleTimeoutMs),
+    });
   }
 }
 
