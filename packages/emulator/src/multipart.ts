@@ -111,7 +111,6 @@ class FormReader {
   private readonly outputs: WriteStream[] = [];
   private total = 0;
   private settled = false;
-  private parsed = false;
 
   constructor(
     private readonly directory: string,
@@ -139,7 +138,6 @@ class FormReader {
 
   /** The parser is done; resolves once every file is on disk. */
   parserClosed(): void {
-    this.parsed = true;
     Promise.all(this.writes).then(
       () => {
         if (this.settled) return;
@@ -152,9 +150,9 @@ class FormReader {
 
   onField(name: string, value: string, info: busboy.FieldInfo): void {
     if (this.settled) return;
-    if (info.nameTruncated) return this.fail(malformed("a field name is too long"));
-    if (info.valueTruncated) return this.fail(tooLarge(this.maxUploadBytes));
-    this.fields.set(name, value);
+    if (info.nameTruncated) this.fail(malformed("a field name is too long"));
+    else if (info.valueTruncated) this.fail(tooLarge(this.maxUploadBytes));
+    else this.fields.set(name, value);
   }
 
   onFile(name: string, stream: Readable, info: busboy.FileInfo): void {
@@ -173,7 +171,8 @@ class FormReader {
     }
     if (this.seenFiles.has(name)) {
       stream.resume();
-      return this.fail(malformed(`the file field ${name} was sent more than once`));
+      this.fail(malformed(`the file field ${name} was sent more than once`));
+      return;
     }
     this.seenFiles.add(name);
     this.writes.push(this.writeFile(name, stream, info));

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from "sharp";
 import { MediaInputError } from "./errors.js";
-import { reusableWords } from "./scratch.js";
+import { asBytes, reusableWords } from "./scratch.js";
 
 /** What {@link probeImage} learned about an uploaded image. */
 export interface ImageInfo {
@@ -59,7 +59,7 @@ export async function loadImagePixels(
       .toBuffer();
     // Keyed by field: a render may hold two inputs at once (start and end).
     const copy = reusableWords(`input-${field}`, width * height);
-    new Uint8Array(copy.buffer).set(data.subarray(0, width * height * 4));
+    asBytes(copy).set(data.subarray(0, width * height * 4));
     return copy;
   } catch (error) {
     throw new MediaInputError(

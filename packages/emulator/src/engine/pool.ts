@@ -132,7 +132,7 @@ export class WorkerPool {
 
   private async spawn(): Promise<Worker> {
     const entry = await resolveWorkerEntry();
-    const worker = new Worker(entry);
+    const worker = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.onMessage(worker, message));
     worker.on("error", (error) => this.onWorkerGone(worker, error));

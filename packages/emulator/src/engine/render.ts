@@ -10,7 +10,7 @@ import { chooseStyle, enhancePrompt } from "./prompt.js";
 import { hashString, mix } from "./random.js";
 import { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";
 import { SceneRenderer } from "./scene.js";
-import { reusableWords } from "./scratch.js";
+import { asBytes, reusableWords } from "./scratch.js";
 import { createStyle, styleInputSize } from "./styles.js";
 import type { RenderJob, RenderResult, RenderTask } from "./types.js";
 
@@ -73,7 +73,7 @@ async function encodeDrawnFrames(
       checkAbort(context);
       const pixels = slots[slot] as Uint32Array;
       draw(index, pixels);
-      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot] = encoder.write(asBytes(pixels));
       pending[slot]?.catch(() => {});
       if (index % 5 === 4) context.onProgress?.((index + 1) / (frames + 2));
     }
@@ -142,7 +142,7 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
       style.apply(frame, pixels);
       tint?.(pixels);
       overlay?.(frames, pixels);
-      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot] = encoder.write(asBytes(pixels));
       pending[slot]?.catch(() => {});
       frames++;
       if (frames % 5 === 0) context.onProgress?.(frames / (maxFrames + 2));
@@ -164,7 +164,7 @@ async function styleImage(job: RenderJob): Promise<Uint32Array> {
   const input = styleInputSize(job.width, job.height, style.scale);
   const pixels = await loadImagePixels(requireInput(job, "data"), "data", input.width, input.height);
   const out = reusableWords("image-out", job.width * job.height);
-  style.apply(new Uint8Array(pixels.buffer), out);
+  style.apply(asBytes(pixels), out);
   tint?.(out);
   return out;
 }
