@@ -6,6 +6,7 @@ import type {
   ModelTask,
   StandardSchemaV1,
 } from "@decart/core";
+import { routes } from "@decart/core/protocol";
 import { fileSchemaKind } from "./file-input";
 import { standardGeometry } from "./geometry";
 import { isZodSchema, withFieldMessages } from "./messages";
@@ -118,7 +119,7 @@ export function defineModel<
     name,
     kind,
     task,
-    endpoints: { generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` },
+    endpoints: { generate: routes.generate(name), jobs: routes.submit(name) },
     inputs: isZodSchema(inputs) ? (withFieldMessages(inputs) as unknown as Inputs) : inputs,
     fileFields: resolveFileFields(name, inputs, options.fileFields),
     outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),

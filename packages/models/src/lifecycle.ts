@@ -1,4 +1,5 @@
 import type { ModelDefinition, ModelKind, StandardSchemaV1 } from "@decart/core";
+import { routes } from "@decart/core/protocol";
 import * as z from "zod/mini";
 import { isZodSchema } from "./messages";
 
@@ -79,7 +80,7 @@ export function resetDeprecationWarnings(): void {
   warned.clear();
 }
 
-const endpointsOf = (name: string) => ({ generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` });
+const endpointsOf = (name: string) => ({ generate: routes.generate(name), jobs: routes.submit(name) });
 
 /** A server-resolved alias of `target`: the same model under another name. */
 export function aliasModel<const Name extends string, Target extends ModelDefinition>(
