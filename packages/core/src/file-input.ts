@@ -29,29 +29,24 @@ export interface UploadFile {
   filename: string;
 }
 
-const extensions: Readonly<Record<string, string>> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/gif": "gif",
-  "video/mp4": "mp4",
-  "video/quicktime": "mov",
-  "video/webm": "webm",
-};
+/**
+ * The media types the client recognises: the extension it names an upload of that type with, and the
+ * magic bytes that identify it, matched against the file's first 16 bytes in hex.
+ */
+const mediaTypes: ReadonlyArray<readonly [type: string, extension: string, magic: RegExp]> = [
+  ["image/png", "png", /^89504e470d0a1a0a/],
+  ["image/jpeg", "jpg", /^ffd8ff/],
+  ["image/gif", "gif", /^47494638(37|39)61/], // GIF87a, GIF89a
+  ["image/webp", "webp", /^52494646.{8}57454250/], // RIFF, a size, WEBP
+  ["video/webm", "webm", /^1a45dfa3/],
+  ["video/quicktime", "mov", /^.{8}6674797071742020/], // ftyp "qt  "
+  ["video/mp4", "mp4", /^.{8}66747970/], // ftyp, any other brand
+];
 
 /** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
 export function sniffMediaType(head: Uint8Array): string | undefined {
-  const at = (offset: number, ...bytes: number[]) =>
-    bytes.every((byte, index) => head[offset + index] === byte);
-  const ascii = (offset: number, text: string) =>
-    at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
-  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
-  if (ascii(0, "GIF87a") || ascii(0, "GIF89a")) return "image/gif";
-  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "image/webp";
-  if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
-  if (ascii(4, "ftyp")) return ascii(8, "qt  ") ? "video/quicktime" : "video/mp4";
-  return undefined;
+  const hex = Array.from(head.subarray(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return mediaTypes.find(([, , magic]) => magic.test(hex))?.[0];
 }
 
 function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "size"> & { type?: string } {
@@ -136,7 +131,7 @@ export async function resolveFileInput(
       blob = new Blob([blob], { type }); // references the bytes; nothing is copied
     }
   }
-  return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
+  return { blob, filename: name ?? `${field}.${mediaTypes.find(([known]) => known === type)?.[1] ?? "bin"}` };
 }
 
 async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {

@@ -12,7 +12,7 @@ import {
 } from "./errors";
 import { uploadRedirectMode } from "./fetch-redirect";
 import { type CallState, now } from "./plugins";
-import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
+import { clauseFor, type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
 import type { FailurePhase, RetryPolicy, RetryTable } from "./retry";
 
@@ -371,13 +371,7 @@ function invalidInput(
   base: ConstructorParameters<typeof InvalidInputError>[1],
 ): InvalidInputError {
   const { call } = details;
-  const issues = (body.issues ?? []).map((issue) => ({
-    field: issue.field,
-    message:
-      issue.field === "" || issue.message.startsWith(issue.field)
-        ? issue.message
-        : `${issue.field}: ${issue.message}`,
-  }));
+  const issues = (body.issues ?? []).map((issue) => ({ field: issue.field, message: clauseFor(issue) }));
   const said = body.message ?? (status === 413 ? "the upload is too large" : `rejected with HTTP ${status}`);
   const message = /^Invalid inputs\b/.test(said)
     ? said

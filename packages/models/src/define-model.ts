@@ -44,6 +44,12 @@ export interface DefineModelOptions<
 }
 
 /** Unwraps `optional`/`default`/`nullable` to the schema that does the work. */
+/** The wire paths of the model named `name`. */
+export const endpointsOf = (name: string): ModelDefinition["endpoints"] => ({
+  generate: `/v1/generate/${name}`,
+  jobs: `/v1/jobs/${name}`,
+});
+
 export function innerSchema(schema: unknown): unknown {
   let current = schema as { _zod?: { def: { innerType?: unknown } } } | undefined;
   while (current?._zod?.def.innerType) current = current._zod.def.innerType as typeof current;
@@ -118,7 +124,7 @@ export function defineModel<
     name,
     kind,
     task,
-    endpoints: { generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` },
+    endpoints: endpointsOf(name),
     inputs: isZodSchema(inputs) ? (withFieldMessages(inputs) as unknown as Inputs) : inputs,
     fileFields: resolveFileFields(name, inputs, options.fileFields),
     outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),

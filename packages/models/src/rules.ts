@@ -4,9 +4,6 @@ import type { JsonSchema } from "./json-schema";
 // Cross-field rules: checks on a whole input object that name every field they involve, plus the JSON
 // Schema keywords that say the same thing (zod cannot derive those from a function).
 
-/** JSON Schema keywords that a rule adds to its object, keyed by the rule's check. */
-export const ruleJsonSchemas = /* @__PURE__ */ new WeakMap<object, JsonSchema>();
-
 const isObject = (payload: { value: unknown }): boolean =>
   typeof payload.value === "object" && payload.value !== null;
 
@@ -17,35 +14,40 @@ const given = (value: Record<string, unknown>, field: string): boolean => value[
  * the restyle models. It runs alongside most fields' own clauses (zod skips it only after a file field
  * failed), so one error usually lists everything that is wrong.
  */
-export const promptOrReference = /* @__PURE__ */ (() => {
-  const check = z.superRefine<Record<string, unknown>>(
-    (value, context) => {
-      const prompt = given(value, "prompt");
-      const reference = given(value, "reference_image");
-      if (prompt === reference) {
-        context.addIssue({
-          code: "custom",
-          path: [],
-          message: prompt
-            ? "exactly one of prompt or reference_image is required, not both"
-            : "exactly one of prompt or reference_image is required",
-        });
-      }
-      if (!prompt && given(value, "enhance_prompt")) {
-        context.addIssue({
-          code: "custom",
-          path: ["enhance_prompt"],
-          message: "enhance_prompt requires prompt",
-        });
-      }
+export const promptOrReference = /* @__PURE__ */ z.superRefine<Record<string, unknown>>(
+  (value, context) => {
+    const prompt = given(value, "prompt");
+    const reference = given(value, "reference_image");
+    if (prompt === reference) {
+      context.addIssue({
+        code: "custom",
+        path: [],
+        message: `exactly one of prompt or reference_image is required${prompt ? ", not both" : ""}`,
+      });
+    }
+    if (!prompt && given(value, "enhance_prompt")) {
+      context.addIssue({
+        code: "custom",
+        path: ["enhance_prompt"],
+        message: "enhance_prompt requires prompt",
+      });
+    }
+  },
+  { when: isObject },
+);
+
+/**
+ * The JSON Schema keywords that say what {@link promptOrReference} checks. Only the JSON Schema export
+ * reads them, so a bundle that validates without exporting JSON Schema leaves them out.
+ */
+export const ruleJsonSchemas: ReadonlyMap<object, JsonSchema> = /* @__PURE__ */ new Map([
+  [
+    promptOrReference,
+    {
+      oneOf: [
+        { required: ["prompt"], properties: { reference_image: false } },
+        { required: ["reference_image"], properties: { prompt: false, enhance_prompt: false } },
+      ],
     },
-    { when: isObject },
-  );
-  ruleJsonSchemas.set(check, {
-    oneOf: [
-      { required: ["prompt"], properties: { reference_image: false } },
-      { required: ["reference_image"], properties: { prompt: false, enhance_prompt: false } },
-    ],
-  });
-  return check;
-})();
+  ],
+]);
