@@ -11,6 +11,7 @@ import {
   TimeoutError,
 } from "./errors";
 import { uploadRedirectMode } from "./fetch-redirect";
+import { loadedKy, loadKy } from "./ky-loader";
 import { type CallState, now } from "./plugins";
 import { clauseFor, type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
@@ -86,32 +87,8 @@ const readBody = (response: Response) => response;
 /** What a call makes of its successful response; `body` is the Blob already read when there is one. */
 type ReadResponse<T> = (response: Response, body: Blob | undefined) => T | Promise<T>;
 
-type Ky = typeof import("ky");
-let kyModule: Ky | undefined;
-let kyLoading: Promise<Ky> | undefined;
-
-/**
- * ky is imported when a client is created, not with the SDK: on import it feature-tests request streams
- * by building a `Request`, which in Node loads all of undici (~40 ms of a cold start). Node's first
- * `fetch` pays that anyway; a script that only imports the SDK, or a CLI printing its help, does not.
- * In a browser app that code-splits, the chunk loads while the page waits for its first request.
- */
-function loadKy(): Promise<Ky> {
-  kyLoading ??= import("ky").then(
-    (module) => {
-      kyModule = module;
-      return module;
-    },
-    (error: unknown) => {
-      kyLoading = undefined; // a failed chunk load is tried again by the next request
-      throw error;
-    },
-  );
-  return kyLoading;
-}
-
 export function createTransport(config: TransportConfig): Transport {
-  if (!kyModule) loadKy().catch(() => undefined);
+  if (!loadedKy()) loadKy().catch(() => undefined);
   // Options are passed whole to `ky` on each call rather than merged into a `ky.create()` instance:
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
@@ -226,7 +203,7 @@ export function createTransport(config: TransportConfig): Transport {
       attempts: 0,
     };
     try {
-      const { default: ky } = kyModule ?? (await loadKy());
+      const { default: ky } = loadedKy() ?? (await loadKy());
       const response = await ky(urlFor(call.path), {
         method: call.method,
         headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
@@ -301,6 +278,7 @@ function networkError(call: TransportCall, phase: FailurePhase, error: unknown):
 /** Maps ky's errors (and anything else) to the SDK's error classes. */
 async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   if (error instanceof DecartSDKError) return error;
+  const kyModule = loadedKy();
   if (kyModule && error instanceof kyModule.HTTPError) {
     const { response } = error;
     const text = await response.text().catch(() => "");

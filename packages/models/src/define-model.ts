@@ -118,9 +118,11 @@ export function defineModel<
   const Kind extends ModelKind,
   Inputs extends StandardSchemaV1,
 >(options: DefineModelOptions<Name, Kind, Inputs>): ModelDefinition<Name, Kind, Inputs> {
-  const { name, kind, task, inputs } = options;
+  const { name, kind, task, inputs, fps, maxDurationSeconds } = options;
   const video = kind === "video";
-  const definition: ModelDefinition<Name, Kind, Inputs> = {
+  const definition: {
+    -readonly [Key in keyof ModelDefinition<Name, Kind, Inputs>]: ModelDefinition<Name, Kind, Inputs>[Key];
+  } = {
     name,
     kind,
     task,
@@ -130,11 +132,8 @@ export function defineModel<
     outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),
     geometry: options.geometry ?? standardGeometry,
   };
-  const fps = options.fps ?? (video ? 25 : undefined);
-  const maxDurationSeconds = options.maxDurationSeconds ?? (video ? 5 : undefined);
-  return {
-    ...definition,
-    ...(fps === undefined ? {} : { fps }),
-    ...(maxDurationSeconds === undefined ? {} : { maxDurationSeconds }),
-  };
+  // Video models default to 25 fps and 5 s; an image model has neither unless given.
+  if (fps !== undefined || video) definition.fps = fps ?? 25;
+  if (maxDurationSeconds !== undefined || video) definition.maxDurationSeconds = maxDurationSeconds ?? 5;
+  return definition;
 }
