@@ -4,6 +4,7 @@ import type { DecartClient } from "./client";
 import type { GenerationObserver } from "./generation";
 import type { JobInfo } from "./job";
 import type { ProcessOptions } from "./process";
+import type { ProcessPromise } from "./process-promise";
 import type { SubmitAndPollResult } from "./queue";
 
 declare const client: DecartClient;
@@ -12,7 +13,7 @@ describe("per-model input typing", () => {
   test("known fields are accepted and typed", () => {
     expectTypeOf(
       client.process({ model: testImageModel, prompt: "x", seed: 1, resolution: "720p" }),
-    ).toEqualTypeOf<Promise<Blob>>();
+    ).toEqualTypeOf<ProcessPromise<Blob>>();
     client.process({
       model: testVideoModel,
       prompt: "x",

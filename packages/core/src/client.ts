@@ -5,7 +5,9 @@ import { InvalidAPIKeyError, InvalidBaseURLError } from "./errors";
 import type { ModelDefinition } from "./model";
 import { type DecartPlugin, pluginHooks } from "./plugins";
 import { normalizePolling, type PollingOptions } from "./poll";
-import { type ProcessOptions, runProcess } from "./process";
+import type { ProcessOptions } from "./process";
+import type { ProcessPromise } from "./process-promise";
+import { processWithResponse } from "./process-response";
 import { headers as protocolHeaders } from "./protocol/headers";
 import { createQueue, type QueueClient } from "./queue";
 import { createRetryTable, type RetryOptions } from "./retry";
@@ -136,6 +138,9 @@ export interface DecartClient {
    * Inputs are checked against the model's schema before any request. Image models use the sync
    * endpoint; video models are queued and polled, so a long video never hits a request timeout.
    *
+   * The returned promise also has `.withResponse()`, which resolves the same media with the job id,
+   * the request id, the seed and timings of the call (see {@link ProcessPromise}); it starts no second call.
+   *
    * @example
    * ```ts
    * import { createDecartClient } from "@decart/core";
@@ -147,9 +152,12 @@ export interface DecartClient {
    *   prompt: "A serene lake at sunset",
    *   onProgress: (event) => console.log(event.status),
    * });
+   * const { data, jobId, seed } = await client
+   *   .process({ model: models.video("lucy-pro-t2v"), prompt: "A serene lake at sunset" })
+   *   .withResponse();
    * ```
    */
-  process<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<Blob>;
+  process<M extends ModelDefinition>(options: ProcessOptions<M>): ProcessPromise<Blob>;
   /**
    * Job-level access: submit, status, result, cancel, submitAndPoll.
    * @example
@@ -275,7 +283,7 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
   };
   return attachContext(
     {
-      process: (processOptions) => runProcess(context, processOptions as ProcessOptions),
+      process: (processOptions) => processWithResponse(context, processOptions as ProcessOptions),
       queue: createQueue(context),
       baseUrl: base,
     },

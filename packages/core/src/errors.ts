@@ -52,6 +52,22 @@ const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
  * Base class of every error the SDK throws. Catch it to handle any SDK failure; use the subclasses
  * (or {@link isDecartError} across duplicated installs) to tell them apart.
  *
+ * The hierarchy is flat: every class below is a direct subclass of `DecartSDKError`, so no `instanceof`
+ * check catches another class's failures by accident.
+ *
+ * | class | `name` | `code` | when |
+ * | --- | --- | --- | --- |
+ * | {@link InvalidAPIKeyError} | `InvalidAPIKeyError` | `INVALID_API_KEY` | key missing or blank, or 401/403 |
+ * | {@link InvalidBaseURLError} | `InvalidBaseURLError` | `INVALID_BASE_URL` | `baseUrl` or `proxy` malformed |
+ * | {@link InvalidInputError} | `InvalidInputError` | `INVALID_INPUT` | schema failure, or 400/413/422 |
+ * | {@link ModelNotFoundError} | `ModelNotFoundError` | `MODEL_NOT_FOUND` | unknown model, or 404 for a model |
+ * | {@link ProcessingError} | `ProcessingError` | `PROCESSING_ERROR`, `JOB_FAILED`, `NETWORK_ERROR`… | 5xx, failed job, unreadable response |
+ * | {@link RateLimitError} | `RateLimitError` | `RATE_LIMITED` | 429 after retries; wait `retryAfter` seconds |
+ * | {@link TimeoutError} | `DecartTimeoutError` | `TIMEOUT` | a request's `timeout` or a call's `deadline` |
+ *
+ * Cancellation is not an SDK error: an aborted call rejects with the signal's reason, as `fetch` does (a
+ * `DOMException` named `AbortError`, or named `TimeoutError` for `AbortSignal.timeout()`).
+ *
  * @example
  * ```ts
  * import { DecartSDKError, createDecartClient } from "@decart/core";
@@ -231,7 +247,7 @@ export class ModelNotFoundError extends DecartSDKError {
 
 /**
  * The server failed to do the work: 5xx after retries, a job that ended `failed`, or a response the
- * client could not read.
+ * client could not read. A 429 is a {@link RateLimitError} instead, which is not a `ProcessingError`.
  *
  * @example
  * ```ts
@@ -249,6 +265,10 @@ export class ProcessingError extends DecartSDKError {
 /**
  * The server kept answering 429 after the client's retries. `retryAfter` says how long it asked to wait.
  *
+ * A direct subclass of {@link DecartSDKError}, not of {@link ProcessingError}: a 429 means "try again
+ * later", not "the server failed the work", so a `catch` that handles `ProcessingError` (say, by reporting
+ * a failure) never swallows a rate limit meant for backoff.
+ *
  * @example
  * ```ts
  * import { RateLimitError } from "@decart/core";
@@ -256,7 +276,7 @@ export class ProcessingError extends DecartSDKError {
  * const waitMs = (error: unknown) => (error instanceof RateLimitError ? (error.retryAfter ?? 1) * 1000 : 0);
  * ```
  */
-export class RateLimitError extends ProcessingError {
+export class RateLimitError extends DecartSDKError {
   /** Always `"RateLimitError"`. */
   override name = "RateLimitError";
   static override defaultCode: DecartErrorCode = "RATE_LIMITED";
@@ -270,18 +290,30 @@ export class RateLimitError extends ProcessingError {
 }
 
 /**
- * A request took longer than `timeout`, or a job passed its overall deadline.
+ * A request took longer than the client's `timeout`, or a call passed its `deadline`.
+ *
+ * Its `name` is `"DecartTimeoutError"`, not `"TimeoutError"`: that name belongs to the `DOMException` a
+ * call rejects with when the `signal` you passed came from `AbortSignal.timeout()` (your own time limit,
+ * passed through untouched like any abort reason). So `error.name` tells the two apart, as do
+ * `instanceof TimeoutError` and `code === "TIMEOUT"`.
  *
  * @example
  * ```ts
- * import { TimeoutError } from "@decart/core";
+ * import { createDecartClient, TimeoutError } from "@decart/core";
+ * import { models } from "@decart/models";
  *
- * const isSlow = (error: unknown) => error instanceof TimeoutError;
+ * const client = createDecartClient({ apiKey: "key", timeout: 30_000 });
+ * try {
+ *   await client.process({ model: models.image("lucy-pro-t2i"), prompt: "A harbour", signal: AbortSignal.timeout(60_000) });
+ * } catch (error) {
+ *   if (error instanceof TimeoutError) console.log("a request or the deadline timed out"); // name "DecartTimeoutError"
+ *   else if (error instanceof DOMException && error.name === "TimeoutError") console.log("AbortSignal.timeout() fired");
+ * }
  * ```
  */
 export class TimeoutError extends DecartSDKError {
-  /** Always `"TimeoutError"`. */
-  override name = "TimeoutError";
+  /** Always `"DecartTimeoutError"`, so it is never mistaken for the `DOMException` of `AbortSignal.timeout()`. */
+  override name = "DecartTimeoutError";
   static override defaultCode: DecartErrorCode = "TIMEOUT";
 }
 

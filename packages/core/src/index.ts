@@ -51,6 +51,8 @@ export type {
 } from "./plugins";
 export type { PollingOptions } from "./poll";
 export type { ProcessOptions, RequestControls } from "./process";
+export type { ProcessPromise } from "./process-promise";
+export type { ProcessResponse, ProcessTimings } from "./process-response";
 export type { JobRequestOptions, QueueClient, SubmitAndPollResult } from "./queue";
 export type { RetryOptions } from "./retry";
 export type { StandardSchemaV1 } from "./standard-schema";

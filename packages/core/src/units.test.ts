@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { openScope, sleep } from "./abort";
-import { InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
+import { DecartSDKError, InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
 import { sniffMediaType } from "./file-input";
 import { multipartBody } from "./multipart";
 import { normalizePolling, pollDelay } from "./poll";
@@ -74,7 +74,9 @@ test("User-Agent", () => {
 
 test("errors: classes, retryable, brand, issue naming", () => {
   const rate = new RateLimitError("slow", { retryAfter: 2 });
-  expect(rate).toBeInstanceOf(ProcessingError);
+  // A rate limit is not a server failure: handling ProcessingError must not swallow it.
+  expect(rate).not.toBeInstanceOf(ProcessingError);
+  expect(rate).toBeInstanceOf(DecartSDKError);
   expect(rate).toMatchObject({ status: 429, retryable: true, code: "RATE_LIMITED", name: "RateLimitError" });
   expect(new ProcessingError("x", { status: 400 }).retryable).toBe(false);
   expect(isDecartError(rate)).toBe(true);
@@ -100,7 +102,11 @@ describe("abort helpers", () => {
 
   test("a scope aborts on deadline with a TimeoutError and on the caller's signal with its reason", async () => {
     const timed = openScope(undefined, 10);
-    await expect(sleep(1_000, timed.signal)).rejects.toMatchObject({ name: "TimeoutError" });
+    // Named apart from the DOMException of AbortSignal.timeout().
+    await expect(sleep(1_000, timed.signal)).rejects.toMatchObject({
+      name: "DecartTimeoutError",
+      code: "TIMEOUT",
+    });
     timed.dispose();
     const controller = new AbortController();
     const linked = openScope(controller.signal, 10_000);

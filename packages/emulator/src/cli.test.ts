@@ -43,6 +43,13 @@ describe("decart-emulator", () => {
     expect(await exited).toBe(0);
     expect(output()).toContain("Usage: decart-emulator");
     expect(output()).toContain("--api-key");
+    expect(output()).toContain("Exit codes (as the decart CLI): 0 stopped, 1 failed, 2 usage error");
+  });
+
+  it("exits 2 on an unknown option", async () => {
+    const { output, exited } = run(["--prot", "80"]);
+    expect(await exited).toBe(2);
+    expect(output()).toContain("--prot");
   });
 
   it("rejects a bad port", async () => {

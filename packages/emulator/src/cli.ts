@@ -14,6 +14,11 @@ Options:
                       no Idempotency-Key, no x-decart-seed, no code in error bodies
   -h, --help          Show this help
 
+Environment:
+  DECART_FFMPEG_PATH  An ffmpeg binary to use instead of the bundled one
+
+Exit codes (as the decart CLI): 0 stopped, 1 failed, 2 usage error, 130 interrupted
+
 Point a client at it:
   createDecartClient({ apiKey: "<key>", baseUrl: "<url>" })
 `;

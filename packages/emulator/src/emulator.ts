@@ -82,6 +82,11 @@ export interface EmulatorOptions {
   /** Resource limits. */
   limits?: EmulatorLimits;
   /**
+   * The ffmpeg binary the default engine runs, such as a system `/usr/bin/ffmpeg`.
+   * @default `$DECART_FFMPEG_PATH`, else the binary of `@ffmpeg-installer/ffmpeg`
+   */
+  ffmpegPath?: string;
+  /**
    * Whether to serve this SDK's extensions of the Process API: the cancel route
    * (`POST /v1/jobs/{job_id}/cancel`), `progress`, `error` and `"cancelled": true` in job statuses,
    * `Idempotency-Key` on job submission, the `x-decart-seed` header, and `code` beside `detail` in error
@@ -182,7 +187,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await mkdir(resultsDir);
 
   const ownsEngine = options.engine === undefined;
-  const engine = options.engine ?? createProceduralEngine({ workers: limits.maxConcurrentJobs });
+  const engine =
+    options.engine ??
+    createProceduralEngine({
+      workers: limits.maxConcurrentJobs,
+      ...(options.ffmpegPath === undefined ? {} : { ffmpegPath: options.ffmpegPath }),
+    });
   const keyIsValid = createKeyCheck(apiKey);
   const queue = new WorkQueue(limits.maxConcurrentJobs, limits.maxQueuedJobs);
   const jobs = new JobStore(limits.resultTtlMs);

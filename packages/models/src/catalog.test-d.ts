@@ -228,7 +228,7 @@ describe("with the core's client", () => {
     const client = {} as DecartClient;
     expectTypeOf(
       client.process({ model: models.video("lucy-pro-t2v"), prompt: "A lake", seed: 42 }),
-    ).toEqualTypeOf<Promise<Blob>>();
+    ).toExtend<Promise<Blob>>();
     client.process({ model: models.video("lucy-pro-i2v"), prompt: "Wind", data: image });
     // @ts-expect-error data is required for lucy-pro-i2v
     client.process({ model: models.video("lucy-pro-i2v"), prompt: "Wind" });

@@ -1,14 +1,17 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
-import { models } from "@decart/models";
+import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
 import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "../test/media";
+import { hideCursor, showCursor } from "./cli-terminal";
 
 const execFileAsync = promisify(execFile);
 let cli: string;
@@ -23,6 +26,10 @@ beforeAll(async () => {
     startEmulator({}),
   ]);
   folder = mkdtempSync(join(tmpdir(), "decart-cli-"));
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  closedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise((resolve) => server.close(resolve));
   // Small inputs keep the renders short: a 320×180 still and a 10-frame clip.
   await writeTestInputs(join(folder, "clip.mp4"), join(folder, "input.png"));
   writeFileSync(
@@ -65,7 +72,19 @@ async function decart(
   }
 }
 
+/** A URL where nothing listens (a port taken, then released). */
+let closedUrl: string;
+
 const remote = () => ["--base-url", emulator.url, "--api-key", emulator.apiKey];
+
+/** Whether the emulator reports the job cancelled (`cancelled`, or `failed` with `"cancelled": true`). */
+async function cancelledOnServer(jobId: string): Promise<boolean> {
+  const response = await fetch(`${emulator.url}/v1/jobs/${jobId}`, {
+    headers: { "x-api-key": emulator.apiKey },
+  });
+  const body = (await response.json()) as { status: string; cancelled?: boolean };
+  return body.status === "cancelled" || body.cancelled === true;
+}
 
 /** What a model renders for a resolution, by its own geometry (720p when it offers nothing else). */
 function expectedSize(modelName: string, resolution?: string): [number, number] {
@@ -145,13 +164,13 @@ describe("decart (child process, no TTY)", () => {
     expectImage("still.png", "lucy-pro-t2i", "480p");
     expectImage("i2i.png", "lucy-pro-i2i", "480p");
 
-    // Without a TTY: plain progress lines on stderr, nothing on stdout.
-    expect(i2v.stdout).toBe("");
+    // Without a TTY: plain progress lines on stderr; stdout carries only the saved file's path.
+    expect(i2v.stdout).toBe(`${join(folder, "i2v.mp4")}\n`);
     // Which intermediate statuses a poll sees depends on timing; the line for the queued job and the
     // final one are always printed.
     expect(i2v.stderr).toMatch(/lucy-pro-i2v: (pending|processing) \(job job_/);
     expect(i2v.stderr).toMatch(/lucy-pro-i2v: completed/);
-    expect(i2v.stderr).toMatch(/lucy-pro-i2v: saved .*i2v\.mp4/);
+    expect(i2v.stderr).toMatch(/lucy-pro-i2v: saved \d+(\.\d)? (B|KiB|MiB) in \d+\.\ds/);
     expect(i2v.stderr).not.toContain("\r");
 
     await Promise.all([
@@ -163,35 +182,62 @@ describe("decart (child process, no TTY)", () => {
     ]);
   }, 120_000);
 
-  it("prints one clear line and exits 1 on errors", async () => {
-    const [invalid, unknown, missingFile, noKey, badOption] = await Promise.all([
+  it("prints one clear line in terms of flags, with an exit code per kind of failure", async () => {
+    const [invalid, unknown, missingFile, noKey, badOption, wrongKey, unreachable] = await Promise.all([
       decart(["generate", "lucy-pro-i2v", "--prompt", "x", ...remote()]),
       decart(["generate", "lucy-nope", "--prompt", "x", "--local"]),
       decart(["generate", "lucy-pro-i2v", "--prompt", "x", "--data", "nope.png", "--local"]),
       decart(["jobs", "status", "abc"]),
       decart(["generate", "lucy-pro-t2v", "--resolution", "8k"]),
+      decart(["generate", "lucy-pro-t2i", "--prompt", "x", "--base-url", emulator.url, "--api-key", "wrong"]),
+      decart(["generate", "lucy-pro-t2i", "--prompt", "x", "--base-url", closedUrl, "--api-key", "k"]),
     ]);
-    expect(invalid).toMatchObject({ code: 1, stdout: "" });
-    expect(invalid.stderr.trim()).toBe("error: Invalid inputs for lucy-pro-i2v: data is required");
-
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
-    expect(unknown.stderr).toMatch(/^error: .*lucy-nope/);
-
+    // Input: the field is named by the flag that sets it.
+    expect(invalid).toMatchObject({ code: 4, stdout: "" });
+    expect(invalid.stderr.trim()).toBe("error: Invalid inputs for lucy-pro-i2v: --data is required");
+    expect(missingFile.code).toBe(4);
     expect(missingFile.stderr.trim()).toBe(`error: Cannot read nope.png: no such file`);
 
-    expect(noKey.code).toBe(1);
-    expect(noKey.stderr).toMatch(/^error: .*(API key|DECART_API_KEY)/i);
+    // Usage: an unknown model or a bad option value.
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
+    expect(unknown.stderr).toMatch(/^error: .*lucy-nope/);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/^error: option '--resolution <value>' argument '8k' is invalid/);
 
-    expect(badOption.code).toBe(1);
-    expect(badOption.stderr).toMatch(/^error: option '--resolution <resolution>' argument '8k' is invalid/);
+    // Authentication: a missing key says which flag or variable to set; a rejected one names them too.
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr.trim()).toBe(
+      "error: Missing API key: pass --api-key <key> or set DECART_API_KEY (or try --local with @decart/emulator)",
+    );
+    expect(wrongKey.code).toBe(3);
+    expect(wrongKey.stderr).toMatch(/--api-key/);
+    expect(wrongKey.stderr).not.toMatch(/\bapiKey\b/);
+
+    // Server or network.
+    expect(unreachable.code, unreachable.stderr).toBe(5);
+  }, 60_000);
+
+  it("documents the exit codes, the environment and examples in --help", async () => {
+    const [main, generate, jobs] = await Promise.all([
+      decart(["--help"]),
+      decart(["generate", "--help"]),
+      decart(["jobs", "--help"]),
+    ]);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/Exit codes:\n\s+0\s+done/);
+    for (const line of [/^\s+2\s+usage/m, /^\s+3\s+authentication/m, /^\s+4\s+input/m, /^\s+5\s+server/m])
+      expect(main.stdout).toMatch(line);
+    expect(main.stdout).toMatch(/^\s+130\s+interrupted/m);
+    expect(main.stdout).toContain("DECART_BASE_URL");
+    for (const help of [main, generate, jobs]) expect(help.stdout).toMatch(/Examples?:\n\s+decart /);
   });
 
   it("says how to install the emulator when --local cannot load it", async () => {
     const outcome = await decart(["generate", "lucy-pro-t2i", "--prompt", "x", "--local"], {
       script: cliWithoutEmulator,
     });
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(2);
     expect(outcome.stderr.trim()).toBe(
       "error: --local needs the emulator: install it with `npm install --save-dev @decart/emulator`",
     );
@@ -214,7 +260,7 @@ describe("decart (child process, no TTY)", () => {
 
     const cancelled = await decart(["jobs", "cancel", submitted.job_id, ...remote()]);
     expect(cancelled.stdout.trim()).toBe(`${submitted.job_id}: cancelled`);
-    expect((await client.queue.status(submitted.job_id)).status).toBe("cancelled");
+    expect(await cancelledOnServer(submitted.job_id)).toBe(true);
 
     while ((await client.queue.status(image.job_id)).status !== "completed")
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -226,13 +272,16 @@ describe("decart (child process, no TTY)", () => {
 });
 
 /** Runs the CLI in a pseudo-terminal through `script`, collecting everything it draws. */
-function inTerminal(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number> } {
+function inTerminal(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number> } {
   const command = [process.execPath, cli, ...args]
     .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
     .join(" ");
   const child = spawn("script", ["-qec", command, "/dev/null"], {
     cwd: folder,
-    env: { ...process.env, DECART_API_KEY: "" },
+    env: { ...process.env, DECART_API_KEY: "", NO_COLOR: undefined, ...env },
   });
   let output = "";
   child.stdout?.setEncoding("utf8").on("data", (text: string) => {
@@ -259,7 +308,11 @@ describe("decart in a terminal", () => {
     const output = run.output();
     expect(output).toContain("\r\x1b[2K");
     expect(output).toMatch(/lucy-pro-t2v: processing \d+% \(job job_\w+\) \d+\.\d+s/);
-    expect(output).toMatch(/lucy-pro-t2v: saved .*tty\.mp4/);
+    expect(output).toMatch(/lucy-pro-t2v: saved \d/);
+    expect(output).toContain(join(folder, "tty.mp4"));
+    // The cursor is hidden while the line is redrawn, and shown again at the end.
+    expect(output.indexOf(hideCursor)).toBeGreaterThan(-1);
+    expect(output.lastIndexOf(showCursor)).toBeGreaterThan(output.indexOf(hideCursor));
     await expectVideo("tty.mp4", "lucy-pro-t2v", { resolution: "480p" });
   }, 30_000);
 
@@ -284,8 +337,166 @@ describe("decart in a terminal", () => {
     run.child.stdin?.write("\x03");
     expect(await run.exited).toBe(130);
     expect(run.output()).toContain(`lucy-pro-t2v: cancelled job ${jobId}`);
-    const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
-    expect((await client.queue.status(jobId as string)).status).toBe("cancelled");
+    expect(run.output().lastIndexOf(showCursor)).toBeGreaterThan(run.output().indexOf(hideCursor));
+    expect(await cancelledOnServer(jobId as string)).toBe(true);
     expect(existsSync(join(folder, "storm.mp4"))).toBe(false);
+  }, 30_000);
+});
+
+describe("decart in a terminal without escape codes", () => {
+  it.each([
+    ["TERM=dumb", { TERM: "dumb" }],
+    ["NO_COLOR", { NO_COLOR: "1" }],
+  ])(
+    "prints plain progress lines under %s",
+    async (_label, env) => {
+      const run = inTerminal(
+        [
+          "generate",
+          "lucy-pro-t2i",
+          "--prompt",
+          "Dusk",
+          "--resolution",
+          "480p",
+          "-o",
+          "plain.png",
+          ...remote(),
+        ],
+        env,
+      );
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain(join(folder, "plain.png"));
+      expect(run.output()).not.toContain("\x1b");
+    },
+    30_000,
+  );
+});
+
+describe("decart generate: the destination is ready before anything is sent", () => {
+  const t2i = (output: string, ...extra: string[]) =>
+    decart(["generate", "lucy-pro-t2i", "--prompt", "Rain", "--resolution", "480p", "-o", output, ...extra]);
+
+  it("creates a missing folder, and saves inside a folder given as -o under the generated name", async () => {
+    mkdirSync(join(folder, "stills"), { recursive: true });
+    const [nested, intoFolder, trailingSlash] = await Promise.all([
+      t2i("new/deeper/rain.png", ...remote()),
+      t2i("stills", ...remote()),
+      t2i("made/", "--json", ...remote()),
+    ]);
+    for (const run of [nested, intoFolder, trailingSlash]) expect(run.code, run.stderr).toBe(0);
+    expect(nested.stdout).toBe(`${join(folder, "new/deeper/rain.png")}\n`);
+    expectImage("new/deeper/rain.png", "lucy-pro-t2i", "480p");
+    const [inside] = readdirSync(join(folder, "stills"));
+    expect(inside).toMatch(/^lucy-pro-t2i-.+\.png$/);
+    expect(intoFolder.stdout).toBe(`${join(folder, "stills", inside as string)}\n`);
+    expectImage(`stills/${inside}`, "lucy-pro-t2i", "480p");
+    const json = JSON.parse(trailingSlash.stdout) as { path: string };
+    expect(json.path.startsWith(join(folder, "made"))).toBe(true);
+  }, 60_000);
+
+  it("refuses an unusable destination before connecting (nothing listens at the base URL)", async () => {
+    writeFileSync(join(folder, "a-file"), "not a folder");
+    const run = await t2i("a-file/out.png", "--base-url", closedUrl, "--api-key", "k");
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      "error: Cannot save to a-file/out.png: a parent of the path is not a directory",
+    );
+  });
+});
+
+describe("decart generate: flags and help from the registry", () => {
+  /** The flags listed under `Inputs:` in a help text. */
+  const listedInputs = (help: string) =>
+    [...(help.split("Inputs:\n")[1]?.split("\n\n")[0] ?? "").matchAll(/^\s+(?:-\w, )?--([\w-]+)/gm)].map(
+      (match) => match[1],
+    );
+
+  it("lists exactly each model's inputs, with types, limits, defaults and an example", async () => {
+    const helps = await Promise.all(models.list().map((model) => decart(["generate", model.name, "--help"])));
+    models.list().forEach((model, index) => {
+      const help = helps[index]?.stdout ?? "";
+      const fields = Object.keys(
+        (inputJsonSchema(model) as { properties: Record<string, unknown> }).properties,
+      );
+      const flags = fields.map((field) =>
+        field === "num_inference_steps" ? "steps" : field.replaceAll("_", "-"),
+      );
+      expect(listedInputs(help).sort(), model.name).toEqual(flags.sort());
+      expect(help, model.name).toContain(`Example:\n  decart generate ${model.name} `);
+      for (const [field, media] of Object.entries(model.fileFields)) {
+        expect(help, model.name).toMatch(
+          new RegExp(`--${field.replaceAll("_", "-")} <file\\|url>\\s+.*${media} file`),
+        );
+      }
+    });
+    const v2v = helps[models.list().findIndex((model) => model.name === "lucy-pro-v2v")]?.stdout ?? "";
+    expect(v2v).toMatch(/--steps <n>\s+denoising steps[^-]*integer;\s+1 to 100/);
+    expect(v2v).toMatch(/--enhance-prompt\s/);
+    expect(helps[0]?.stdout).toMatch(/--prompt <text>\s+\(required\)[^-]*1 to 1000\s+characters/);
+    expect(helps[0]?.stdout).toMatch(/--resolution <value>[^-]*choices: "720p", "480p"/);
+  });
+
+  it("sends --reference-image, --enhance-prompt and --steps (and its long spelling)", async () => {
+    const [clip, v2v] = await Promise.all([
+      decart([
+        ...["generate", "lucy-clip", "--prompt", "a red scarf", "--data", "clip.mp4"],
+        ...["--reference-image", "input.png", "-o", "clip-ref.mp4", ...remote()],
+      ]),
+      decart([
+        ...["generate", "lucy-pro-v2v", "--prompt", "ink", "--data", "clip.mp4", "--no-enhance-prompt"],
+        ...["--num-inference-steps", "12", "-o", "v2v-steps.mp4", ...remote()],
+      ]),
+    ]);
+    expect(clip.code, clip.stderr).toBe(0);
+    expect(v2v.code, v2v.stderr).toBe(0);
+    await expectVideo("clip-ref.mp4", "lucy-clip", { frames: inputClipFrames });
+  }, 60_000);
+
+  it("refuses a flag the model does not take as a usage error naming the flag", async () => {
+    const run = await decart(["generate", "lucy-pro-t2v", "--prompt", "x", "--steps", "20", ...remote()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: unknown option '--steps'/);
+  });
+});
+
+describe("decart jobs", () => {
+  it("refuses --local: a new emulator knows no jobs", async () => {
+    const runs = await Promise.all(
+      ["status", "result", "cancel"].map((command) => decart(["jobs", command, "job_abc", "--local"])),
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /^error: --local cannot be used with jobs (status|result|cancel): .*--base-url/,
+      );
+    }
+  });
+
+  it("says a finished job cannot be cancelled and exits 1", async () => {
+    const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
+    const job = await client.queue.submit({
+      model: models.image("lucy-pro-t2i"),
+      prompt: "Snow",
+      resolution: "480p",
+    });
+    while ((await client.queue.status(job.job_id)).status !== "completed")
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const run = await decart(["jobs", "cancel", job.job_id, ...remote()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim()).toBe(`error: ${job.job_id} had already completed: nothing to cancel`);
+  }, 30_000);
+});
+
+describe("decart reads DECART_BASE_URL", () => {
+  it("uses it when --base-url is not given", async () => {
+    const run = await decart(
+      ["generate", "lucy-pro-t2i", "--prompt", "Dawn", "--resolution", "480p", "-o", "env.png"],
+      {
+        env: { DECART_API_KEY: emulator.apiKey, DECART_BASE_URL: emulator.url },
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expectImage("env.png", "lucy-pro-t2i", "480p");
   }, 30_000);
 });

@@ -1,6 +1,7 @@
 import { createGeneration, type DecartClient, type ProcessOptions } from "@decart/core";
 import { models } from "@decart/models";
 import { describe, expect, it } from "vitest";
+import { hideCursor, showCursor } from "./cli-terminal";
 import { ProgressDisplay } from "./progress-display";
 
 /** A client whose `process` reports a queued job, then half done, then resolves. */
@@ -43,8 +44,10 @@ describe("ProgressDisplay", () => {
     await generation.start({ model: models.video("lucy-pro-t2v"), prompt: "Fog" });
     display.finish();
     display.update({ status: "pending" });
-    expect(written.every((text) => text.startsWith("\r\x1b[2K"))).toBe(true);
+    // The cursor is hidden first and shown again with the cleared line.
+    expect(written[0]).toBe(hideCursor);
+    expect(written.slice(1).every((text) => text.startsWith("\r\x1b[2K"))).toBe(true);
     expect(written.some((text) => /processing 50% \(job job_1\) \d+\.\ds$/.test(text))).toBe(true);
-    expect(written.at(-1)).toBe("\r\x1b[2K");
+    expect(written.at(-1)).toBe(`\r\x1b[2K${showCursor}`);
   });
 });

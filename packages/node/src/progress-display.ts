@@ -1,6 +1,10 @@
 import type { GenerationSnapshot } from "@decart/core";
+import { hideCursor, showCursor } from "./cli-terminal";
 
-/** Where progress is drawn: a stream with an optional TTY flag (process.stderr). */
+/**
+ * Where progress is drawn: a stream (process.stderr) and whether it may be redrawn in place with escape
+ * codes (a terminal that allows them, see `ansiAllowed`).
+ */
 export interface ProgressOutput {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -10,8 +14,9 @@ const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 
 /**
  * Draws a generation's progress for the CLI from the snapshots of `@decart/core`'s `GenerationObserver`:
- * on a TTY one line redrawn in place (spinner, status, percent when known, elapsed time, job id);
- * elsewhere one plain line per change of status or percent.
+ * on a TTY one line redrawn in place (spinner, status, percent when known, elapsed time, job id) with the
+ * cursor hidden until `finish` (or the process exits); elsewhere one plain line per change of status or
+ * percent, without escape codes.
  */
 export class ProgressDisplay {
   private readonly started = Date.now();
@@ -22,12 +27,15 @@ export class ProgressDisplay {
   private frame = 0;
   private lastPlain = "";
   private finished = false;
+  private readonly restoreCursor = () => this.output.write(showCursor);
 
   constructor(
     private readonly output: ProgressOutput,
     private readonly label: string,
   ) {
     if (output.isTTY) {
+      output.write(hideCursor);
+      process.once("exit", this.restoreCursor);
       this.timer = setInterval(() => this.draw(), 100);
       this.timer.unref();
       this.draw();
@@ -62,7 +70,10 @@ export class ProgressDisplay {
     if (this.finished) return;
     this.finished = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    if (this.output.isTTY) this.output.write("\r\x1b[2K");
+    if (this.output.isTTY) {
+      this.output.write(`\r\x1b[2K${showCursor}`);
+      process.off("exit", this.restoreCursor);
+    }
     if (message) this.output.write(`${message}\n`);
   }
 

@@ -1,7 +1,7 @@
 /**
  * Holds at most one object URL, for the Blob last asked about. Asking for another Blob (or
  * `release()`) revokes the previous URL, so a component never leaks more than the one it shows.
- * `URL` is only touched when a URL is actually requested, never at import or on the server.
+ * `URL` is only touched when a result arrives (see `ProcessStore`), never at import or on the server.
  */
 export class ObjectUrlHolder {
   private blob: Blob | undefined;
@@ -19,11 +19,6 @@ export class ObjectUrlHolder {
       this.url = URL.createObjectURL(blob);
     }
     return this.url;
-  }
-
-  /** Revokes the held URL unless it belongs to `blob`. */
-  keepOnly(blob: Blob | undefined): void {
-    if (this.blob !== blob) this.release();
   }
 
   /** Revokes the held URL, if any. */

@@ -1,8 +1,14 @@
 import type { DecartClient, DecartSDKError, ProgressEvent } from "@decart/core";
 import { models } from "@decart/models";
 import { describe, expectTypeOf, it } from "vitest";
+import type { ProcessCallbacks } from "./process-callbacks";
 import { DecartProvider, type DecartProviderProps, useDecartClient } from "./provider";
-import { type UseProcessResult, useProcess } from "./use-process";
+import {
+  type UseProcessInput,
+  type UseProcessOptions,
+  type UseProcessResult,
+  useProcess,
+} from "./use-process";
 
 declare const state: UseProcessResult;
 const image = new Blob([], { type: "image/png" });
@@ -61,6 +67,34 @@ describe("useProcess types", () => {
     state.process({ model: i2v, prompt: "Wind", data: image, orientation: "portrait" });
     // @ts-expect-error the hook owns cancellation: use cancel()
     state.process({ model: t2i, prompt: "City", signal });
+  });
+
+  it("types processAsync and the callbacks like useMutation's mutateAsync and callbacks", () => {
+    const t2v = models.video("lucy-pro-t2v");
+    expectTypeOf(state.processAsync({ model: t2v, prompt: "A lake" })).toEqualTypeOf<Promise<Blob>>();
+    expectTypeOf(useProcess).parameter(0).toEqualTypeOf<UseProcessOptions | undefined>();
+    expectTypeOf<UseProcessOptions>().toEqualTypeOf<ProcessCallbacks>();
+    state.process(
+      { model: t2v, prompt: "A lake" },
+      {
+        onSuccess: (data, input) => {
+          expectTypeOf(data).toEqualTypeOf<Blob>();
+          // The call's callbacks see the call's input, typed for its model.
+          expectTypeOf(input).toEqualTypeOf<UseProcessInput<typeof t2v>>();
+          expectTypeOf(input.orientation).toEqualTypeOf<"landscape" | "portrait" | undefined>();
+        },
+        onError: (error) => expectTypeOf(error).toEqualTypeOf<DecartSDKError>(),
+        onSettled: (data, error) => {
+          expectTypeOf(data).toEqualTypeOf<Blob | undefined>();
+          expectTypeOf(error).toEqualTypeOf<DecartSDKError | undefined>();
+        },
+      },
+    );
+    useProcess({ onSuccess: (data, input) => console.log(data.size, input.model.name) });
+    // @ts-expect-error onSuccess gets a Blob, not a string
+    useProcess({ onSuccess: (data: string) => data });
+    // @ts-expect-error unknown callback
+    state.processAsync({ model: t2v, prompt: "A lake" }, { onMutate: () => {} });
   });
 
   it("types the provider and the client hook", () => {

@@ -1,17 +1,13 @@
-import {
-  createGeneration,
+import type {
   DecartSDKError,
-  type GenerationObserver,
-  type GenerationSnapshot,
-  isDecartError,
-  type ModelDefinition,
-  type ModelInputs,
-  type ProcessOptions,
-  type ProgressEvent,
-  type RequestControls,
+  ModelDefinition,
+  ModelInputs,
+  ProgressEvent,
+  RequestControls,
 } from "@decart/core";
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
-import { ObjectUrlHolder } from "./object-url";
+import type { ProcessCallbacks } from "./process-callbacks";
+import { ProcessSession } from "./process-session";
 import { useDecartClient } from "./provider";
 
 /**
@@ -46,6 +42,19 @@ export type UseProcessInput<Model extends ModelDefinition = ModelDefinition> = {
   Omit<RequestControls, "signal">;
 
 /**
+ * Options of {@link useProcess}: callbacks run for every generation the hook finishes, before the
+ * call's own (see {@link ProcessCallbacks}). The latest ones are used, so inline functions are fine.
+ *
+ * @example
+ * ```ts
+ * import type { UseProcessOptions } from "@decart/react";
+ *
+ * const options: UseProcessOptions = { onError: (error) => console.error(error.requestId, error.message) };
+ * ```
+ */
+export type UseProcessOptions = ProcessCallbacks;
+
+/**
  * What {@link useProcess} returns.
  *
  * @example
@@ -60,12 +69,25 @@ export type UseProcessInput<Model extends ModelDefinition = ModelDefinition> = {
  */
 export interface UseProcessResult {
   /**
-   * Starts a generation, cancelling the one still running (on the server too). Calls made in the same
-   * tick are coalesced: only the last one is submitted. Resolves with the result, or `undefined` when
-   * the call failed, was cancelled or was replaced — the outcome is also in `status`/`error`, so the
-   * promise never rejects and needs no `catch`.
+   * Starts a generation, cancelling the one still running (on the server too), and forgets its
+   * promise: the outcome is in `status`/`error` and the callbacks. Calls made in the same tick are
+   * coalesced: only the last one is submitted. The returned promise resolves with the result, or
+   * `undefined` when the call failed, was cancelled or was replaced; it never rejects and needs no `catch`.
    */
-  process: <Model extends ModelDefinition>(input: UseProcessInput<Model>) => Promise<Blob | undefined>;
+  process: <Model extends ModelDefinition>(
+    input: UseProcessInput<Model>,
+    callbacks?: ProcessCallbacks<Model>,
+  ) => Promise<Blob | undefined>;
+  /**
+   * `process`, for awaiting (TanStack's `mutateAsync`): resolves with the result; rejects with the
+   * typed SDK error when the generation fails, and with a `DOMException` named `AbortError` when it is
+   * cancelled — by `cancel()`, `reset()`, a newer call or unmounting — so the two are told apart with
+   * `error.name === "AbortError"` (or `isDecartError(error)`). Handle its rejection.
+   */
+  processAsync: <Model extends ModelDefinition>(
+    input: UseProcessInput<Model>,
+    callbacks?: ProcessCallbacks<Model>,
+  ) => Promise<Blob>;
   /** Cancels the running generation, on the server too. Does nothing when none is running. */
   cancel: () => void;
   /** Cancels anything running and returns to `idle`, dropping the result, its URL and the error. */
@@ -75,8 +97,8 @@ export interface UseProcessResult {
   /** The result of the last successful generation. */
   data: Blob | undefined;
   /**
-   * An object URL for `data`, for `<img src>`/`<video src>`/a download link. Created on first read,
-   * revoked when `data` is replaced, on `reset()` and on unmount.
+   * An object URL for `data`, for `<img src>`/`<video src>`/a download link. Made when the result
+   * arrives (reading it has no effect), revoked when `data` is replaced, on `reset()` and on unmount.
    */
   url: string | undefined;
   /** Why the last generation failed: a typed SDK error (`InvalidInputError`, `ProcessingError`…). */
@@ -87,36 +109,11 @@ export interface UseProcessResult {
   jobId: string | undefined;
 }
 
-const wrappedErrors = new WeakMap<Error, DecartSDKError>();
-
 /**
- * The client only throws SDK errors (cancellation is not reported as an error), but the core snapshot
- * types `error` as `Error`; anything else is wrapped once, so the value stays stable across renders.
- */
-function typedError(error: Error | undefined): DecartSDKError | undefined {
-  if (error === undefined || isDecartError(error)) return error as DecartSDKError | undefined;
-  let wrapped = wrappedErrors.get(error);
-  if (wrapped === undefined) {
-    wrapped = new DecartSDKError(error.message, { cause: error });
-    wrappedErrors.set(error, wrapped);
-  }
-  return wrapped;
-}
-
-/** One hook instance's resources: the core generation, its object URL, and whether it is mounted. */
-interface Session {
-  generation: GenerationObserver;
-  urls: ObjectUrlHolder;
-  mounted: boolean;
-  /** Bumped by every process/cancel/reset, so a deferred start knows it was superseded. */
-  ticket: number;
-}
-
-/**
- * Runs generations with the client of the nearest {@link DecartProvider} and renders their lifecycle.
- * The state machine is `@decart/core`'s generation observable; the hook subscribes to it with
- * `useSyncExternalStore` and adds what is React-specific: cancel on unmount, StrictMode-safe mounting,
- * and object URLs for results.
+ * Runs generations with the client of the nearest {@link DecartProvider} and renders their lifecycle,
+ * shaped like TanStack Query's `useMutation`. The state machine is `@decart/core`'s generation
+ * observable; the hook subscribes to it with `useSyncExternalStore` and adds what is React-specific:
+ * cancel on unmount, StrictMode-safe mounting, object URLs for results, and callbacks.
  *
  * `process` is typed per model exactly like `client.process`: the fields of `models.video("lucy-pro-t2v")`
  * are not those of `models.video("lucy-pro-v2v")`, and a wrong field is a type error.
@@ -127,7 +124,9 @@ interface Session {
  * import { models } from "@decart/models";
  *
  * export function Generate() {
- *   const { process, cancel, status, url, progress, error } = useProcess();
+ *   const { process, cancel, status, url, progress, error } = useProcess({
+ *     onError: (failure) => console.error(failure.code, failure.requestId),
+ *   });
  *   return (
  *     <div>
  *       <button onClick={() => process({ model: models.video("lucy-pro-t2v"), prompt: "A lake at dawn" })}>
@@ -141,74 +140,52 @@ interface Session {
  * }
  * ```
  */
-export function useProcess(): UseProcessResult {
+export function useProcess(options?: UseProcessOptions): UseProcessResult {
   const client = useDecartClient();
-  // Creating a generation has no side effects, so a discarded render leaves nothing behind.
-  const session = useMemo<Session>(
-    () => ({ generation: createGeneration(client), urls: new ObjectUrlHolder(), mounted: false, ticket: 0 }),
-    [client],
-  );
-  const { generation, urls } = session;
-
-  const subscribe = useCallback((listener: () => void) => generation.subscribe(listener), [generation]);
-  const getSnapshot = useCallback(() => generation.getSnapshot(), [generation]);
-  const snapshot: GenerationSnapshot = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  const session = useMemo(() => new ProcessSession(client), [client]);
+  const { store } = session;
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 
   useEffect(() => {
+    session.callbacks = options;
+  });
+  useEffect(() => {
     session.mounted = true;
+    session.store.attach();
     return () => {
       session.mounted = false;
       // StrictMode unmounts and remounts synchronously; only a real unmount is still unmounted a
       // microtask later. Then the running job is cancelled and the URL revoked.
       queueMicrotask(() => {
-        if (session.mounted) return;
-        session.ticket += 1;
-        session.generation.cancel();
-        session.urls.release();
+        if (!session.mounted) session.dispose();
       });
     };
   }, [session]);
 
-  const data = snapshot.data;
-  useEffect(() => {
-    urls.keepOnly(data);
-  }, [urls, data]);
-
-  const process = useCallback(
-    <Model extends ModelDefinition>(input: UseProcessInput<Model>): Promise<Blob | undefined> => {
-      session.ticket += 1;
-      const ticket = session.ticket;
-      return new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
-        if (ticket !== session.ticket) return undefined;
-        return generation
-          .start(input as ProcessOptions<Model>)
-          .then((outcome) => (outcome.status === "success" ? outcome.data : undefined));
-      });
-    },
-    [session, generation],
+  const processAsync = useCallback(
+    <Model extends ModelDefinition>(input: UseProcessInput<Model>, callbacks?: ProcessCallbacks<Model>) =>
+      session.run(input, callbacks),
+    [session],
   );
-  const cancel = useCallback(() => {
-    session.ticket += 1;
-    generation.cancel();
-  }, [session, generation]);
-  const reset = useCallback(() => {
-    session.ticket += 1;
-    generation.reset();
-    urls.release();
-  }, [session, generation, urls]);
+  const process = useCallback(
+    <Model extends ModelDefinition>(input: UseProcessInput<Model>, callbacks?: ProcessCallbacks<Model>) =>
+      session.run(input, callbacks).catch(() => undefined),
+    [session],
+  );
+  const cancel = useCallback(() => session.cancel(), [session]);
+  const reset = useCallback(() => session.reset(), [session]);
 
-  const status = snapshot.status;
+  const { generation, url } = snapshot;
   return {
     process,
+    processAsync,
     cancel,
     reset,
-    status,
-    data,
-    get url() {
-      return urls.urlFor(data);
-    },
-    error: typedError(snapshot.error),
-    progress: snapshot.progress,
-    jobId: snapshot.jobId,
+    status: generation.status,
+    data: generation.data,
+    url,
+    error: generation.error,
+    progress: generation.progress,
+    jobId: generation.jobId,
   };
 }

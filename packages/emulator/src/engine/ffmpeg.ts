@@ -14,8 +14,13 @@ export function ensureExecutable(path: string): string {
   return path;
 }
 
-/** Path of the ffmpeg binary from `@ffmpeg-installer/ffmpeg`. */
+/** The environment variable naming an ffmpeg binary to use instead of the bundled one. */
+export const ffmpegPathVariable = "DECART_FFMPEG_PATH";
+
+/** Path of the ffmpeg binary: `$DECART_FFMPEG_PATH` when set, else the one from `@ffmpeg-installer/ffmpeg`. */
 export function resolveFfmpeg(): string {
+  const configured = process.env[ffmpegPathVariable];
+  if (configured) return configured;
   if (ffmpegPath === undefined) {
     const installer = packageRequire()("@ffmpeg-installer/ffmpeg") as { path: string };
     ffmpegPath = ensureExecutable(installer.path);

@@ -59,7 +59,11 @@ export class WorkerPool {
   private readonly size: number;
   private closed = false;
 
-  constructor(size: number) {
+  /** `env` is the environment of the worker threads (by default a copy of `process.env`). */
+  constructor(
+    size: number,
+    private readonly env?: NodeJS.ProcessEnv,
+  ) {
     this.size = Math.max(1, Math.floor(size));
   }
 
@@ -132,7 +136,7 @@ export class WorkerPool {
 
   private async spawn(): Promise<Worker> {
     const entry = await resolveWorkerEntry();
-    const worker = new Worker(entry);
+    const worker = new Worker(entry, this.env === undefined ? {} : { env: this.env });
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.onMessage(worker, message));
     worker.on("error", (error) => this.onWorkerGone(worker, error));

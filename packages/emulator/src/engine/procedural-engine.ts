@@ -1,3 +1,4 @@
+import { ffmpegPathVariable } from "./ffmpeg.js";
 import { WorkerPool } from "./pool.js";
 import type { Engine, RenderJob, RenderRequest, RenderResult } from "./types.js";
 
@@ -5,6 +6,11 @@ import type { Engine, RenderJob, RenderRequest, RenderResult } from "./types.js"
 export interface ProceduralEngineOptions {
   /** Worker threads, which is also the number of renders that run at once. @default 2 */
   workers?: number;
+  /**
+   * The ffmpeg binary that decodes uploads and encodes videos, such as a system `/usr/bin/ffmpeg`.
+   * @default `$DECART_FFMPEG_PATH`, else the binary of `@ffmpeg-installer/ffmpeg`
+   */
+  ffmpegPath?: string;
 }
 
 function validate(request: RenderRequest): void {
@@ -49,7 +55,12 @@ function validate(request: RenderRequest): void {
  * ```
  */
 export function createProceduralEngine(options: ProceduralEngineOptions = {}): Engine {
-  const pool = new WorkerPool(options.workers ?? 2);
+  const pool = new WorkerPool(
+    options.workers ?? 2,
+    options.ffmpegPath === undefined
+      ? undefined
+      : { ...process.env, [ffmpegPathVariable]: options.ffmpegPath },
+  );
   return {
     async render(request: RenderRequest): Promise<RenderResult> {
       validate(request);

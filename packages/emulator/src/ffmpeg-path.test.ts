@@ -1,0 +1,65 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDecartClient } from "@decart/core";
+import { models } from "@decart/models";
+import { afterAll, describe, expect, it } from "vitest";
+import { startEmulator } from "./emulator";
+import { ffmpegPathVariable, resolveFfmpeg } from "./engine/ffmpeg";
+import { probeVideo } from "./engine/testing/probe";
+
+const folder = mkdtempSync(join(tmpdir(), "decart-ffmpeg-path-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** An ffmpeg stand-in: appends a line to `log` on each run, then execs the bundled binary. */
+function countingFfmpeg(name: string): { path: string; runs: () => number } {
+  const path = join(folder, name);
+  const log = join(folder, `${name}.log`);
+  writeFileSync(path, `#!/bin/sh\necho run >> '${log}'\nexec '${resolveFfmpeg()}' "$@"\n`);
+  chmodSync(path, 0o755);
+  const runs = () => {
+    try {
+      return readFileSync(log, "utf8").split("\n").filter(Boolean).length;
+    } catch {
+      return 0;
+    }
+  };
+  return { path, runs };
+}
+
+/** Renders a short video through an emulator and checks that it decodes. */
+async function renderWith(options: Parameters<typeof startEmulator>[0]): Promise<void> {
+  const emulator = await startEmulator(options);
+  try {
+    const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
+    const video = await client.process({
+      model: models.video("lucy-pro-t2v"),
+      prompt: "Fog over a harbour",
+      resolution: "480p",
+    });
+    const path = join(folder, `out-${Math.random().toString(16).slice(2)}.mp4`);
+    writeFileSync(path, new Uint8Array(await video.arrayBuffer()));
+    expect((await probeVideo(path)).codec).toBe("h264");
+  } finally {
+    await emulator.close();
+  }
+}
+
+describe("the ffmpeg the engine runs", () => {
+  it("is the one given as startEmulator({ ffmpegPath })", async () => {
+    const ffmpeg = countingFfmpeg("ffmpeg-option");
+    await renderWith({ ffmpegPath: ffmpeg.path });
+    expect(ffmpeg.runs()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("is the one named by DECART_FFMPEG_PATH", async () => {
+    const ffmpeg = countingFfmpeg("ffmpeg-env");
+    process.env[ffmpegPathVariable] = ffmpeg.path;
+    try {
+      await renderWith({});
+    } finally {
+      delete process.env[ffmpegPathVariable];
+    }
+    expect(ffmpeg.runs()).toBeGreaterThan(0);
+  }, 60_000);
+});

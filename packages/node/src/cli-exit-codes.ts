@@ -1,0 +1,62 @@
+import { DecartSDKError } from "@decart/core";
+import { CommanderError } from "commander";
+
+/**
+ * The `decart` exit codes, in the spirit of gh and npm: 0 done, 1 anything else, then one code per kind of
+ * failure a script may want to tell apart, and 130 for Ctrl-C as shells expect.
+ */
+export const exitCodes = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  input: 4,
+  server: 5,
+  interrupted: 130,
+} as const;
+
+/** The `Exit codes:` section of `decart --help`. */
+export const exitCodesHelp = `Exit codes:
+  0    done
+  1    other failures (saving the result, a job that already ended, an unexpected error)
+  2    usage: unknown command, model or option, a bad option value, an unusable -o destination
+  3    authentication: no API key, or the server rejected it
+  4    input: inputs the model refuses, an input file that cannot be read
+  5    server or network: unreachable, timed out, rate limited, the job failed
+  130  interrupted (Ctrl-C)`;
+
+/** A failure the CLI itself detects, with the exit code it stands for. */
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = exitCodes.failure,
+  ) {
+    super(message);
+  }
+}
+
+const codeByErrorCode: Readonly<Record<string, number>> = {
+  INVALID_API_KEY: exitCodes.auth,
+  UNAUTHORIZED: exitCodes.auth,
+  INVALID_BASE_URL: exitCodes.usage,
+  MODEL_NOT_FOUND: exitCodes.usage,
+  INVALID_INPUT: exitCodes.input,
+  UNPROCESSABLE: exitCodes.input,
+  FILE_EXISTS: exitCodes.failure,
+  SAVE_FAILED: exitCodes.failure,
+};
+
+/** The exit code an error stands for. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CliFailure) return error.exitCode;
+  if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+  if (error instanceof DecartSDKError) {
+    const known = codeByErrorCode[error.code];
+    if (known !== undefined) return known;
+    if (error.status === 401 || error.status === 403) return exitCodes.auth;
+    if (error.status === 400 || error.status === 422) return exitCodes.input;
+    // Network failures, timeouts, rate limits, 5xx and failed jobs.
+    return exitCodes.server;
+  }
+  return exitCodes.failure;
+}
