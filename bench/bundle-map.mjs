@@ -31,9 +31,13 @@ const modules = Object.entries(output.inputs)
 const total = modules.reduce((sum, entry) => sum + entry.bytes, 0);
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
 const row = (name, bytes) =>
-  console.log(`${name.padEnd(58)} ${kb(bytes).padStart(9)} min ${kb((bytes / total) * gzipped).padStart(9)} gz`);
+  console.log(
+    `${name.padEnd(58)} ${kb(bytes).padStart(9)} min ${kb((bytes / total) * gzipped).padStart(9)} gz`,
+  );
 
-console.log(`from sources: ${kb(code.byteLength)} minified, ${kb(gzipped)} gzipped, ${modules.length} modules`);
+console.log(
+  `from sources: ${kb(code.byteLength)} minified, ${kb(gzipped)} gzipped, ${modules.length} modules`,
+);
 const groups = new Map();
 for (const entry of modules) {
   const group = groupOf(entry.path);

@@ -203,15 +203,15 @@ function missingKeyMessage(denied: string | undefined): string {
 }
 
 function parseHttpUrl(value: string, option: string): string {
+  const invalid = (cause?: unknown) =>
+    new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`, { cause });
   let url: URL;
   try {
     url = new URL(value);
   } catch (error) {
-    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`, { cause: error });
+    throw invalid(error);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`);
-  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid();
   return url.href.replace(/\/+$/, "");
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import type { JsonSchema } from "./json-schema";
+import { wholeNumber } from "./whole-number";
 
 // Cross-field rules: checks on a whole input object that name every field they involve, plus the JSON
 // Schema keywords that say the same thing (zod cannot derive those from a function).
@@ -37,10 +38,12 @@ export const promptOrReference = /* @__PURE__ */ z.superRefine<Record<string, un
 );
 
 /**
- * The JSON Schema keywords that say what {@link promptOrReference} checks. Only the JSON Schema export
- * reads them, so a bundle that validates without exporting JSON Schema leaves them out.
+ * The JSON Schema keywords that say what a check says: {@link promptOrReference}'s `oneOf`, and
+ * `wholeNumber`'s integer type. Only the JSON Schema export reads them, so a bundle that validates
+ * without exporting JSON Schema leaves them out.
  */
-export const ruleJsonSchemas: ReadonlyMap<object, JsonSchema> = /* @__PURE__ */ new Map([
+export const ruleJsonSchemas: ReadonlyMap<object, JsonSchema> = /* @__PURE__ */ new Map<object, JsonSchema>([
+  [wholeNumber, { type: "integer" }],
   [
     promptOrReference,
     {

@@ -109,7 +109,8 @@ export function readJobStatus(body: unknown, fallbackId?: string): JobStatusBody
     read.progress = Math.min(1, Math.max(0, record.progress));
   }
   const { error } = record;
-  const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : error;
+  const message =
+    typeof error === "object" && error !== null ? (error as { message?: unknown }).message : error;
   if (typeof message === "string") read.error = message;
   if (cancelled) read.cancelled = true;
   return read;
