@@ -15,24 +15,17 @@ const given = (value: Record<string, unknown>, field: string): boolean => value[
  * the restyle models. It runs alongside most fields' own clauses (zod skips it only after a file field
  * failed), so one error usually lists everything that is wrong.
  */
-export const promptOrReference = /* @__PURE__ */ z.superRefine<Record<string, unknown>>(
-  (value, context) => {
+export const promptOrReference = /* @__PURE__ */ z.check<Record<string, unknown>>(
+  (payload) => {
+    const { value } = payload;
+    // A plain check (not superRefine, whose issue normalising a bundle would carry for this one rule).
+    const fail = (path: string[], message: string) =>
+      payload.issues.push({ code: "custom", input: value, path, message, continue: true });
     const prompt = given(value, "prompt");
-    const reference = given(value, "reference_image");
-    if (prompt === reference) {
-      context.addIssue({
-        code: "custom",
-        path: [],
-        message: `exactly one of prompt or reference_image is required${prompt ? ", not both" : ""}`,
-      });
+    if (prompt === given(value, "reference_image")) {
+      fail([], `exactly one of prompt or reference_image is required${prompt ? ", not both" : ""}`);
     }
-    if (!prompt && given(value, "enhance_prompt")) {
-      context.addIssue({
-        code: "custom",
-        path: ["enhance_prompt"],
-        message: "enhance_prompt requires prompt",
-      });
-    }
+    if (!prompt && given(value, "enhance_prompt")) fail(["enhance_prompt"], "enhance_prompt requires prompt");
   },
   { when: isObject },
 );
