@@ -246,7 +246,7 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
   if (options.proxy !== undefined) {
     if (options.apiKey !== undefined) {
       throw new InvalidAPIKeyError(
-        "Pass either apiKey or proxy, not both: with a proxy your server adds the key, so it never reaches the browser",
+        "Pass either apiKey or proxy, not both: with a proxy, your server adds the key",
       );
     }
     base = parseProxy(options.proxy);

@@ -100,7 +100,7 @@ export function createTransport(config: TransportConfig): Transport {
     const page = (globalThis as { location?: { href?: string } }).location?.href;
     if (!page) {
       throw new InvalidBaseURLError(
-        `The proxy path "${config.base}" is relative and there is no page URL to resolve it against; pass an absolute proxy URL outside a browser`,
+        `The proxy path "${config.base}" is relative and there is no page URL to resolve it against: pass an absolute proxy URL`,
       );
     }
     return new URL(config.base + path, page).href;
