@@ -30,6 +30,8 @@ export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined): v
  * to the proxy (the browser's own "Failed to fetch" says neither).
  */
 export function withCrossOriginHint(fetchImpl: typeof globalThis.fetch): typeof globalThis.fetch {
+  // Outside a page (decided when the client is made) there is no other origin: fetch is left as it is.
+  if (!isBrowser()) return fetchImpl;
   return async (input, init) => {
     try {
       return await fetchImpl(input, init);

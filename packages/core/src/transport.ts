@@ -58,8 +58,11 @@ export interface Transport {
   read(call: TransportCall): Promise<Response>;
   /** Sends the call and reads a JSON body. */
   json<T>(call: TransportCall): Promise<T>;
-  /** Sends the call and reads the body as a Blob typed as the server said. */
-  blob(call: TransportCall): Promise<Blob>;
+  /**
+   * Sends the call and reads the body as a Blob typed as the server said; `onResponse` sees the
+   * successful response (its headers) before the Blob is returned.
+   */
+  blob(call: TransportCall, onResponse?: (response: Response) => void): Promise<Blob>;
   /** Reads the JSON body of a response from `send` or `read`. */
   readJson(response: Response, path: string, signal: AbortSignal | undefined): Promise<unknown>;
 }
@@ -239,7 +242,11 @@ export function createTransport(config: TransportConfig): Transport {
     send: (call) => run(call, false, readBody),
     read: (call) => run(call, true, readBody),
     json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
-    blob: (call) => run(call, true, (response, body) => body ?? response.blob()),
+    blob: (call, onResponse) =>
+      run(call, true, (response, body) => {
+        onResponse?.(response);
+        return body ?? response.blob();
+      }),
     readJson: async (response, path, signal) => {
       try {
         return (await response.json()) as unknown;
