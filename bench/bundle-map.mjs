@@ -3,6 +3,7 @@
 // input, and prints every module's minified bytes and its share of the gzipped total (the gzipped size
 // split in proportion to minified bytes; a module's own gzipped size alone would overstate it).
 // `node bundle-map.mjs [count]` prints the largest `count` modules (default 30), grouped totals first.
+import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { bundleEntry } from "./budget.mjs";
@@ -16,6 +17,17 @@ const result = await build({
   platform: "browser",
   target: "es2022",
   conditions: ["@decart/source"],
+  // As the core's browser build does (packages/core/tsup.config.ts): ky imported with the SDK.
+  plugins: [
+    {
+      name: "browser-ky-loader",
+      setup(build) {
+        build.onResolve({ filter: /\/ky-loader$/ }, (args) => ({
+          path: resolve(args.resolveDir, "ky-loader.browser.ts"),
+        }));
+      },
+    },
+  ],
   define: { __DECART_VERSION__: '"0.0.0"' },
   write: false,
   metafile: true,
