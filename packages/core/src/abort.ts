@@ -1,4 +1,5 @@
 import { TimeoutError } from "./errors";
+import { startTimer } from "./timer";
 
 /**
  * Waits `milliseconds`, or rejects with `signal.reason` the moment the signal aborts. The timer and the
@@ -9,10 +10,10 @@ export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void>
   if (milliseconds <= 0 && !signal) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      clearTimeout(timer);
+      timer.clear();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = startTimer(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, milliseconds);
@@ -20,38 +21,43 @@ export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void>
   });
 }
 
-/** One call's cancellation: the caller's signal plus an optional overall deadline. */
+/** One call's cancellation: the caller's signal, an optional overall deadline, and abandoning. */
 export interface CallScope {
-  /** Aborts when the caller aborts (reason: theirs) or the deadline passes (reason: a TimeoutError). */
-  readonly signal: AbortSignal | undefined;
+  /**
+   * Aborts when the caller aborts (reason: theirs), the deadline passes (reason: a TimeoutError) or the
+   * call is abandoned (reason: what `abandon` was given).
+   */
+  readonly signal: AbortSignal;
+  /** Aborts the call's signal with `reason`, as if the caller had: what is in flight stops, a job is cancelled. */
+  abandon(reason: unknown): void;
   /** Removes the listener and clears the deadline timer. Call it when the call settles. */
   dispose(): void;
 }
 
-const noScope: CallScope = { signal: undefined, dispose() {} };
-
 /**
- * Links the caller's signal and a deadline into one signal for the whole call. Without a deadline the
- * caller's own signal is used as is (no extra controller, no listener).
+ * Links the caller's signal and a deadline into one signal for the whole call, which the call can also
+ * abort itself (`abandon`), so every way a call ends early takes the same path.
  */
-export function openScope(signal: AbortSignal | undefined, deadline: number | undefined): CallScope {
-  if (deadline === undefined || deadline === Number.POSITIVE_INFINITY) {
-    return signal ? { signal, dispose() {} } : noScope;
-  }
+export function openScope(signal: AbortSignal | undefined, deadline?: number): CallScope {
   const controller = new AbortController();
+  const abandon = (reason: unknown) => controller.abort(reason);
   if (signal?.aborted) {
     controller.abort(signal.reason);
-    return { signal: controller.signal, dispose() {} };
+    return { signal: controller.signal, abandon, dispose() {} };
   }
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => {
-    controller.abort(new TimeoutError(`The call did not finish within its ${deadline} ms deadline`));
-  }, deadline);
+  const timer =
+    deadline === undefined
+      ? undefined
+      : startTimer(() => {
+          controller.abort(new TimeoutError(`The call did not finish within its ${deadline} ms deadline`));
+        }, deadline);
   return {
     signal: controller.signal,
+    abandon,
     dispose() {
-      clearTimeout(timer);
+      timer?.clear();
       signal?.removeEventListener("abort", onAbort);
     },
   };

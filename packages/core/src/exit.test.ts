@@ -1,32 +1,20 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startTestServer, type TestServer } from "@decart/test-server";
-import { build } from "esbuild";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type BundledCore, bundleCore, runChild } from "../test/child";
 import { MP4, PNG } from "../test/models";
 
 let server: TestServer;
-let directory: string;
+let core: BundledCore;
 
 beforeAll(async () => {
   server = await startTestServer();
-  directory = mkdtempSync(join(tmpdir(), "decart-core-exit-"));
-  // Bundle the sources the way a user's build would, then run them in a plain Node process.
-  await build({
-    entryPoints: [join(import.meta.dirname, "index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    outfile: join(directory, "core.mjs"),
-    define: { __DECART_VERSION__: '"0.0.0-exit"' },
-    logLevel: "silent",
-  });
+  core = await bundleCore("decart-core-exit-");
 });
 afterAll(async () => {
   await server.close();
-  rmSync(directory, { recursive: true, force: true });
+  core.remove();
 });
 
 const script = `
@@ -48,28 +36,14 @@ if (mode === "abort") {
 }
 `;
 
-function run(mode: string): Promise<{ output: string; exitedAfterOutputMs: number; code: number | null }> {
-  writeFileSync(join(directory, "run.mjs"), script);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(directory, "run.mjs"), mode], {
-      env: { ...process.env, BASE_URL: server.url },
-    });
-    let output = "";
-    let outputAt = 0;
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-      outputAt = performance.now();
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ output: output.trim(), exitedAfterOutputMs: performance.now() - outputAt, code });
-    });
-  });
+async function run(
+  mode: string,
+): Promise<{ output: string; exitedAfterOutputMs: number; code: number | null }> {
+  const file = join(core.directory, "run.mjs");
+  writeFileSync(file, script);
+  const result = await runChild(file, [mode], { BASE_URL: server.url }, 10_000);
+  const output = [result.stdout, result.stderr].filter(Boolean).join("\n");
+  return { output, exitedAfterOutputMs: result.exitedAfterOutputMs, code: result.code };
 }
 
 test("a Node process that awaited process() exits by itself at once", async () => {

@@ -1,4 +1,4 @@
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { InvalidInputError } from "./errors";
 import { resolveFileInput } from "./file-input";
 
@@ -42,4 +42,72 @@ test("anything else is an InvalidInputError naming the field", async () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(/^Invalid inputs for m: end must be/);
   }
+});
+
+describe("an input that cannot be read is an InvalidInputError naming its field", () => {
+  const detached = () => {
+    const buffer = new ArrayBuffer(8);
+    structuredClone(buffer, { transfer: [buffer] });
+    return buffer;
+  };
+  const erroring = () =>
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error("disk gone"));
+      },
+    });
+  const locked = () => {
+    const stream = new ReadableStream<Uint8Array>();
+    stream.getReader();
+    return stream;
+  };
+  const ofStrings = () =>
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue("not bytes");
+        controller.close();
+      },
+    });
+  const brokenBlobLike = () => ({
+    size: 3,
+    type: "",
+    arrayBuffer: () => Promise.reject(new Error("unreadable")),
+    stream: () => {
+      throw new Error("unreadable");
+    },
+  });
+  const cases: Array<[string, () => unknown]> = [
+    ["a detached ArrayBuffer", detached],
+    [
+      "a view of a detached ArrayBuffer",
+      () => {
+        const view = new Uint8Array(8);
+        structuredClone(view.buffer, { transfer: [view.buffer] });
+        return view;
+      },
+    ],
+    ["a ReadableStream that errors", erroring],
+    ["a locked ReadableStream", locked],
+    ["a ReadableStream of strings", ofStrings],
+    ["a Blob-like whose arrayBuffer() rejects", brokenBlobLike],
+  ];
+  for (const [label, make] of cases) {
+    test(label, async () => {
+      const error = await resolveFileInput("data", make(), context).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues.map((issue) => issue.field)).toEqual(["data"]);
+      expect((error as Error).message).toMatch(/^Invalid inputs for m: data could not be read: /);
+      expect((error as Error).cause).toBeDefined();
+    });
+  }
+
+  test("an abort while reading rejects with the signal's reason", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    controller.abort(reason);
+    const error = await resolveFileInput("data", erroring(), { ...context, signal: controller.signal }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBe(reason);
+  });
 });

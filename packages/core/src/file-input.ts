@@ -1,4 +1,4 @@
-import { InvalidInputError } from "./errors";
+import { DecartSDKError, InvalidInputError } from "./errors";
 
 /**
  * Anything a file field (`data`, `start`, `end`) accepts (SPEC 4).
@@ -83,12 +83,32 @@ interface ResolveContext {
   signal: AbortSignal | undefined;
 }
 
-/** Turns one file input into a multipart part, by reference where the input is already a Blob. */
+/**
+ * Turns one file input into a multipart part, by reference where the input is already a Blob. Any
+ * failure to read the input (a stream that errors, is locked or yields strings, a detached buffer, a
+ * Blob-like whose `arrayBuffer()` throws, a download cut short) is an `InvalidInputError` naming the
+ * field, with the runtime's error as `cause`; an abort rejects with the signal's reason.
+ */
 export async function resolveFileInput(
   field: string,
   value: unknown,
   context: ResolveContext,
 ): Promise<UploadFile> {
+  try {
+    return await readFileInput(field, value, context);
+  } catch (error) {
+    if (context.signal?.aborted) throw context.signal.reason;
+    if (error instanceof DecartSDKError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw InvalidInputError.fromIssues(
+      context.model,
+      [{ field, message: `${field} could not be read: ${why}` }],
+      { cause: error },
+    );
+  }
+}
+
+async function readFileInput(field: string, value: unknown, context: ResolveContext): Promise<UploadFile> {
   let blob: Blob;
   let name: string | undefined;
   if (value instanceof Blob) {

@@ -188,6 +188,8 @@ export interface CallState {
   retryable: boolean;
   /** The latest failure, rethrown when it may not be retried. */
   failure: unknown;
+  /** Set when a plugin's hook threw: the failure is the caller's code, not the server's. */
+  hookFailed?: boolean;
 }
 
 /** The call state inside ky's options. */
@@ -200,6 +202,7 @@ function failed(options: object, error: unknown): unknown {
   const state = stateOf(options);
   state.retryable = false;
   state.failure = error;
+  state.hookFailed = true;
   return error;
 }
 

@@ -99,11 +99,16 @@ export function readJobInfo(data: unknown, fallbackId?: string): JobInfo {
   return info;
 }
 
-/** Reports status changes (and progress updates) to `onProgress` and plugins, once each. */
+/**
+ * Reports status changes (and progress updates) to `onProgress` and plugins, once each. When
+ * `onProgress` throws, `onCallbackFailure` hears of it first (the job's run abandons the job), then the
+ * error is rethrown to fail the call.
+ */
 export function createReporter(
   context: ClientContext,
   model: string,
   onProgress: ((event: ProgressEvent) => void) | undefined,
+  onCallbackFailure?: (error: unknown) => void,
 ) {
   let lastStatus: JobStatus | undefined;
   let lastProgress: number | undefined;
@@ -116,7 +121,12 @@ export function createReporter(
       const event: ProgressEvent = { status };
       if (progress !== undefined) event.progress = progress;
       if (jobId !== undefined) event.jobId = jobId;
-      onProgress(event);
+      try {
+        onProgress(event);
+      } catch (error) {
+        onCallbackFailure?.(error);
+        throw error;
+      }
     }
     if (context.plugins.length > 0) {
       notifyStatusChange(context.plugins, { model, jobId, status, previousStatus, progress });

@@ -1,4 +1,5 @@
 import type { ClientContext } from "./context";
+import type { ProgressEvent } from "./job";
 import type { ModelDefinition } from "./model";
 import { type ProcessOptions, runProcess } from "./process";
 import { ProcessPromise } from "./process-promise";
@@ -113,15 +114,17 @@ async function processRecorded(context: ClientContext, options: ProcessOptions):
     }),
   };
   const onProgress = options?.onProgress;
+  const record = (event: ProgressEvent) => {
+    if (event.jobId !== undefined && jobId === undefined) {
+      jobId = event.jobId;
+      submittedAt = Date.now();
+    }
+    onProgress?.(event);
+  };
+  // An onProgress that is not a function is passed on as given, for runProcess to refuse before sending.
   const data = await runProcess(recorded, {
     ...options,
-    onProgress: (event) => {
-      if (event.jobId !== undefined && jobId === undefined) {
-        jobId = event.jobId;
-        submittedAt = Date.now();
-      }
-      onProgress?.(event);
-    },
+    onProgress: typeof onProgress === "function" || onProgress === undefined ? record : onProgress,
   });
   const completedAt = Date.now();
   const sentAt = media?.sentAt ?? startedAt;

@@ -1,10 +1,15 @@
+import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ReceivedFile } from "@decart/test-server";
+import { readRawParts } from "@decart/test-server/multipart";
 import { describe, expect, test, vi } from "vitest";
 import { JPEG, MP4, PNG, testImageModel, testVideoModel } from "../test/models";
 import { useTestServer } from "../test/server";
 import { createDecartClient, type DecartClientOptions } from "./client";
 import {
+  DecartSDKError,
   InvalidAPIKeyError,
   InvalidInputError,
   ModelNotFoundError,
@@ -228,7 +233,7 @@ describe("file inputs", () => {
     expect(download?.headers["x-api-key"]).toBeUndefined();
   });
 
-  test("a large file upload is a fixed-length body, streamed or (with a custom fetch) a FormData", async () => {
+  test("a large file upload is a fixed-length body, streamed or (with a custom fetch) a Blob", async () => {
     routeJob("job-length", { status: "completed" });
     // Over 1 MB, so that in Node without a custom fetch the body is the SDK's own multipart stream.
     const bytes = new Uint8Array(2 ** 20 + 3).map((_, index) => index % 251);
@@ -241,9 +246,7 @@ describe("file inputs", () => {
       server.requests.length = 0;
       await clientFor({ fetch }).process({ model: testVideoModel, prompt: "a\nb", data });
       const submit = server.requestsTo("POST /v1/jobs/test-i2v")[0];
-      expect(submit?.headers["content-type"]).toMatch(
-        fetch ? /boundary=-+formdata-undici/ : /boundary=----decart-/,
-      );
+      expect(submit?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=----decart-/);
       expect(submit?.headers["transfer-encoding"]).toBeUndefined();
       expect(Number(submit?.headers["content-length"])).toBe(submit?.body.byteLength);
       forms.push(submit?.form);
@@ -254,9 +257,32 @@ describe("file inputs", () => {
       const { bytes: received, ...part } = fileField({ form }, "data");
       expect(part).toEqual({ name: 'clip "a".mp4', type: "video/mp4", size: bytes.byteLength });
       expect(Buffer.from(received).equals(Buffer.from(bytes))).toBe(true);
-      expect(form?.get("prompt")).toBe("a\r\nb");
+      expect(form?.get("prompt")).toBe("a\nb");
     }
     expect([...(forms[0]?.keys() ?? [])]).toEqual([...(forms[1]?.keys() ?? [])]);
+  });
+
+  test("a file-backed Blob whose file is gone by the upload is a ProcessingError naming the read failure, and no job is made", async () => {
+    // A model of its own: a half-sent request may reach the server after this test ended.
+    const model = {
+      ...testVideoModel,
+      endpoints: { ...testVideoModel.endpoints, jobs: "/v1/jobs/test-gone" },
+    };
+    server.route("POST /v1/jobs/test-gone", { body: { job_id: "job-gone", status: "completed" } });
+    const directory = mkdtempSync(join(tmpdir(), "decart-gone-"));
+    const path = join(directory, "clip.mp4");
+    writeFileSync(path, MP4);
+    const data = await openAsBlob(path, { type: "video/mp4" });
+    rmSync(directory, { recursive: true });
+    const error = await clientFor()
+      .process({ model, prompt: "x", data })
+      .catch((caught) => caught);
+    // The runtime could not read the file: a ProcessingError that says so (not an unexplained code).
+    expect(error).toBeInstanceOf(ProcessingError);
+    expect(error.message).toMatch(/failed before a response arrived: NotReadableError: /);
+    expect(server.requestsTo("POST /v1/jobs/test-gone").filter((request) => !request.aborted)).toHaveLength(
+      0,
+    );
   });
 
   test("start and end travel as two parts", async () => {
@@ -812,6 +838,66 @@ describe("callbacks", () => {
     await server.waitFor((request) => request.path === "/v1/jobs/job-cb/cancel");
   });
 
+  test("an onProgress that throws on its first call (the submission's report) cancels the job", async () => {
+    for (const throwing of [false, true]) {
+      server.reset();
+      routeJob("job-first", { status: "processing" });
+      server.route("POST /v1/jobs/job-first/cancel", { body: { job_id: "job-first", status: "cancelled" } });
+      const bug = throwing ? new InvalidInputError("an SDK error thrown by the callback") : new Error("bug");
+      const error = await clientFor()
+        .process({
+          model: testVideoModel,
+          prompt: "x",
+          onProgress: () => {
+            throw bug;
+          },
+        })
+        .catch((caught) => caught);
+      expect(error).toBe(bug);
+      await server.waitFor((request) => request.path === "/v1/jobs/job-first/cancel");
+      expect(server.requestsTo("GET /v1/jobs/job-first")).toHaveLength(0);
+    }
+  });
+
+  test("a plugin hook that throws after the submission cancels the job, with an SDK error", async () => {
+    routeJob("job-hook", { status: "processing" });
+    server.route("POST /v1/jobs/job-hook/cancel", { body: { job_id: "job-hook", status: "cancelled" } });
+    const bug = new TypeError("plugin bug");
+    const error = await clientFor({
+      plugins: [
+        {
+          afterResponse({ request }) {
+            if (request.method === "GET") throw bug;
+          },
+        },
+      ],
+    })
+      .process({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(DecartSDKError);
+    expect(error.cause).toBe(bug);
+    expect(error.message).toMatch(/failed in a plugin hook: plugin bug$/);
+    expect(error.jobId).toBe("job-hook");
+    await server.waitFor((request) => request.path === "/v1/jobs/job-hook/cancel");
+  });
+
+  test("queue.submitAndPoll cancels the job when its onProgress throws", async () => {
+    routeJob("job-sap", { status: "processing" });
+    server.route("POST /v1/jobs/job-sap/cancel", { body: { job_id: "job-sap", status: "cancelled" } });
+    const bug = new Error("bug");
+    const error = await clientFor()
+      .queue.submitAndPoll({
+        model: testVideoModel,
+        prompt: "x",
+        onProgress: () => {
+          throw bug;
+        },
+      })
+      .catch((caught) => caught);
+    expect(error).toBe(bug);
+    await server.waitFor((request) => request.path === "/v1/jobs/job-sap/cancel");
+  });
+
   test("errors after the submission carry the job id", async () => {
     routeJob("job-fail", { status: "failed", error: "out of memory" });
     const failed = await clientFor()
@@ -845,5 +931,58 @@ describe("callbacks", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.requestsTo("POST /v1/jobs/job-keep/cancel")).toHaveLength(0);
+  });
+});
+
+describe("long deadlines", () => {
+  test("a deadline beyond setTimeout's range (2^31 ms and more) does not fire early", async () => {
+    for (const deadline of [2 ** 31, 30 * 24 * 3_600_000, 2 ** 53]) {
+      server.reset();
+      routeJob("job-long", { status: "processing" }, { status: "processing" }, { status: "completed" });
+      const blob = await clientFor().process({ model: testVideoModel, prompt: "x", deadline });
+      expect(blob.type).toBe("video/mp4");
+      server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png", delay: 20 });
+      await expect(
+        clientFor().process({ model: testImageModel, prompt: "x", deadline }),
+      ).resolves.toBeInstanceOf(Blob);
+    }
+  });
+});
+
+describe("text values go over the wire byte for byte", () => {
+  const prompts = [
+    "line one\nline two\n",
+    "windows\r\nline\r\n",
+    "a lone\rcarriage return",
+    "mixed\n\r\n\r\n\nend",
+    "unicode: é ✓ 日本語 🎬 \u00a0\u2028\u2029",
+    `${"\n".repeat(999)}x`,
+  ];
+  const promptOf = (request: { body: Uint8Array; headers: Record<string, unknown> }) => {
+    const parts = readRawParts(request.body, String(request.headers["content-type"]));
+    const part = parts.find((candidate) => candidate.name === "prompt");
+    return part && Buffer.from(part.bytes);
+  };
+  for (const prompt of prompts) {
+    test(`${JSON.stringify(prompt).slice(0, 40)}`, async () => {
+      server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+      routeJob("job-text", { status: "completed" });
+      const client = clientFor();
+      await client.process({ model: testImageModel, prompt });
+      // A large file makes the body the streamed form in Node; a small one, the Blob form.
+      await client.process({ model: testVideoModel, prompt, data: new Blob([PNG]) });
+      await client.process({ model: testVideoModel, prompt, data: new Blob([PNG, new Uint8Array(2 ** 20)]) });
+      const sent = server.requests.filter((request) => request.method === "POST");
+      expect(sent).toHaveLength(3);
+      for (const request of sent) expect(promptOf(request)?.equals(Buffer.from(prompt, "utf8"))).toBe(true);
+    });
+  }
+
+  test("a prompt of 1000 characters with line breaks is accepted and arrives as 1000 characters", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    const prompt = `${"ab\n".repeat(333)}c`;
+    expect(prompt).toHaveLength(1000);
+    await clientFor().process({ model: testImageModel, prompt });
+    expect(server.requests[0]?.form?.get("prompt")).toBe(prompt);
   });
 });

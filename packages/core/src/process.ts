@@ -1,5 +1,7 @@
 import { openScope } from "./abort";
+import { isCallbackFailure } from "./callback-failure";
 import type { ClientContext } from "./context";
+import { checkModelDefinition, readControls } from "./controls";
 import { DecartSDKError, type InputIssue, InvalidInputError, ProcessingError } from "./errors";
 import { resolveFileInput, type UploadFile } from "./file-input";
 import type { JobInfo, ProgressEvent } from "./job";
@@ -9,6 +11,7 @@ import { applyErrorHooks } from "./plugins";
 import { createReporter, readJobInfo, waitForJob } from "./poll";
 import { routes } from "./protocol/routes";
 import type { StandardSchemaV1 } from "./standard-schema";
+import { startTimer } from "./timer";
 import { detectRuntime } from "./user-agent";
 
 /**
@@ -92,13 +95,9 @@ export async function prepareCall(
   options: ProcessOptions,
   signal: AbortSignal | undefined,
 ): Promise<PreparedCall> {
+  checkModelDefinition((options as Partial<ProcessOptions> | undefined)?.model);
   const { model, signal: _signal, onProgress: _onProgress, deadline: _deadline, ...inputs } = options;
-  const schema = (model as Partial<ModelDefinition> | undefined)?.inputs?.["~standard"];
-  if (!schema || typeof schema.validate !== "function") {
-    throw new InvalidInputError(
-      'Invalid inputs: `model` must be a model definition, such as models.video("lucy-pro-t2v")',
-    );
-  }
+  const schema = model.inputs["~standard"];
   const checked = schema.validate(inputs);
   const result = checked instanceof Promise ? await checked : checked;
   if (result.issues) throw InvalidInputError.fromIssues(model.name, result.issues.map(toInputIssue));
@@ -114,15 +113,15 @@ export async function prepareCall(
   }
   // The body is a stream only in Node (20.19 or later), whose fetch takes a `duplex: "half"` stream body
   // over HTTP/1.1 with the Content-Length given. Anywhere with a `document` (browsers, Electron renderers,
-  // jsdom) keeps FormData: Chrome streams request bodies over HTTP/2 only and forbids Content-Length. So
+  // jsdom) sends a Blob: Chrome streams request bodies over HTTP/2 only and forbids Content-Length. So
   // does a custom fetch, which may not take a stream (node-fetch 2 does not).
-  // Bodies without a file over 1 MB keep FormData too: building a stream costs more per call than it saves.
+  // Bodies without a file over 1 MB are sent as a Blob too: building a stream costs more per call than it saves.
   const stream =
     [...files.values()].some((file) => file.blob.size > 1e6) &&
     !context.fetch &&
     detectRuntime() === "node" &&
     typeof document === "undefined";
-  const body = multipartBody(values, files, stream ? `----decart-${randomId()}` : undefined);
+  const body = multipartBody(values, files, () => `----decart-${randomId()}`.toLowerCase(), stream);
   return { model, ...body };
 }
 
@@ -165,11 +164,11 @@ export async function submitJob(
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => {
       reject(signal.reason);
-      const timer = setTimeout(() => controller.abort(signal.reason), submitGraceMs);
+      const timer = startTimer(() => controller.abort(signal.reason), submitGraceMs);
       submission
         .then((job) => cancelQuietly(context, job.job_id))
         .catch(() => undefined)
-        .finally(() => clearTimeout(timer));
+        .finally(() => timer.clear());
     };
     signal.addEventListener("abort", onAbort, { once: true });
   });
@@ -234,31 +233,39 @@ export async function runJob(
   signal: AbortSignal | undefined,
   onProgress: RequestControls["onProgress"],
 ): Promise<{ job: JobInfo; data?: Blob }> {
-  const report = createReporter(context, call.model.name, onProgress);
   const submitted = await submitJob(context, call, signal);
-  report(submitted.status, submitted.progress, submitted.job_id);
+  // From here on the job exists. Giving up on it early (the caller's abort, the deadline, an onProgress
+  // that threw, which abandons the scope with its error) aborts this scope; so does, in effect, a plugin
+  // hook that threw (a callback failure). Either way the job is cancelled.
+  const scope = openScope(signal);
+  const report = createReporter(context, call.model.name, onProgress, scope.abandon);
   try {
-    const final = await waitForJob(context, submitted, report, signal);
+    report(submitted.status, submitted.progress, submitted.job_id);
+    const final = await waitForJob(context, submitted, report, scope.signal);
     if (final.status !== "completed") return { job: final };
-    return { job: final, data: await fetchResult(context, final.job_id, signal) };
+    return { job: final, data: await fetchResult(context, final.job_id, scope.signal) };
   } catch (error) {
-    // Abandoned on purpose (abort, deadline, or an onProgress callback that threw): stop the server's
-    // work too. After a transport failure the job is left running so `queue.result(jobId)` can fetch it.
-    if (signal?.aborted || !(error instanceof DecartSDKError)) cancelQuietly(context, submitted.job_id);
+    // Abandoned on purpose: stop the server's work too. After a transport failure the job is left
+    // running so `queue.result(jobId)` can fetch it.
+    if (scope.signal.aborted || isCallbackFailure(error)) cancelQuietly(context, submitted.job_id);
     // Whatever failed after the submission names the job, so the caller can look it up.
     if (error instanceof DecartSDKError) error.jobId ??= submitted.job_id;
     throw error;
+  } finally {
+    scope.dispose();
   }
 }
 
 /** `client.process()`: image models on the sync endpoint, video models through the queue. */
 export async function runProcess(context: ClientContext, options: ProcessOptions): Promise<Blob> {
-  const scope = openScope(options.signal, options.deadline);
-  const signal = scope.signal;
+  let scope: ReturnType<typeof openScope> | undefined;
   try {
+    const controls = readControls(options, "client.process()");
+    scope = openScope(controls.signal, controls.deadline);
+    const signal = scope.signal;
     const call = await prepareCall(context, options, signal);
     if (call.model.kind === "image") {
-      const report = createReporter(context, call.model.name, options.onProgress);
+      const report = createReporter(context, call.model.name, controls.onProgress);
       report("processing", undefined, undefined);
       const data = await context.transport.blob({
         method: "POST",
@@ -272,13 +279,13 @@ export async function runProcess(context: ClientContext, options: ProcessOptions
       report("completed", undefined, undefined);
       return data;
     }
-    const { job, data } = await runJob(context, call, signal, options.onProgress);
+    const { job, data } = await runJob(context, call, signal, controls.onProgress);
     if (!data) throw jobEndedError(job);
     return data;
   } catch (error) {
     throw await settleError(context, error, "process");
   } finally {
-    scope.dispose();
+    scope?.dispose();
   }
 }
 

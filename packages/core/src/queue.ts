@@ -1,5 +1,6 @@
 import { openScope } from "./abort";
 import type { ClientContext } from "./context";
+import { type CheckedControls, readControls } from "./controls";
 import type { DecartSDKError } from "./errors";
 import type { JobInfo } from "./job";
 import type { ModelDefinition } from "./model";
@@ -137,26 +138,27 @@ export interface QueueClient {
 export function createQueue(context: ClientContext): QueueClient {
   async function guarded<T>(
     operation: string,
-    signal: AbortSignal | undefined,
-    deadline: number | undefined,
-    run: (signal: AbortSignal | undefined) => Promise<T>,
+    options: unknown,
+    run: (signal: AbortSignal, controls: CheckedControls) => Promise<T>,
   ) {
-    const scope = openScope(signal, deadline);
+    let scope: ReturnType<typeof openScope> | undefined;
     try {
-      return await run(scope.signal);
+      const controls = readControls(options, `client.${operation}()`, true);
+      scope = openScope(controls.signal, controls.deadline);
+      return await run(scope.signal, controls);
     } catch (error) {
       throw await settleError(context, error, operation);
     } finally {
-      scope.dispose();
+      scope?.dispose();
     }
   }
   return {
     submit: (options) =>
-      guarded("queue.submit", options.signal, options.deadline, async (signal) =>
+      guarded("queue.submit", options, async (signal) =>
         submitJob(context, await prepareCall(context, options as ProcessOptions, signal), signal),
       ),
     status: (jobId, options) =>
-      guarded("queue.status", options?.signal, undefined, async (signal) =>
+      guarded("queue.status", options, async (signal) =>
         readJobInfo(
           await context.transport.json<unknown>({
             method: "GET",
@@ -168,9 +170,9 @@ export function createQueue(context: ClientContext): QueueClient {
         ),
       ),
     result: (jobId, options) =>
-      guarded("queue.result", options?.signal, undefined, (signal) => fetchResult(context, jobId, signal)),
+      guarded("queue.result", options, (signal) => fetchResult(context, jobId, signal)),
     cancel: (jobId, options) =>
-      guarded("queue.cancel", options?.signal, undefined, async (signal) => {
+      guarded("queue.cancel", options, async (signal) => {
         const response = await context.transport
           .send({ method: "POST", path: routes.cancel(jobId), retry: "none", signal })
           .catch((error: unknown) => {
@@ -186,9 +188,9 @@ export function createQueue(context: ClientContext): QueueClient {
         }
       }),
     submitAndPoll: (options) =>
-      guarded("queue.submitAndPoll", options.signal, options.deadline, async (signal) => {
+      guarded("queue.submitAndPoll", options, async (signal, controls) => {
         const call = await prepareCall(context, options as ProcessOptions, signal);
-        const { job, data } = await runJob(context, call, signal, options.onProgress);
+        const { job, data } = await runJob(context, call, signal, controls.onProgress);
         if (data) return { status: "completed", jobId: job.job_id, data };
         return { status: "failed", jobId: job.job_id, error: jobEndedError(job) };
       }),

@@ -1,4 +1,5 @@
 import type { RetryOptions as KyRetryOptions } from "ky";
+import { maxTimerDelay } from "./timer";
 
 /**
  * How the client retries failed requests (SPEC 3.3). Reads (job status, content) retry on network
@@ -119,8 +120,9 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
       statusCodes,
       // ky honours `Retry-After` (seconds or a date) on these, capped at `maxRetryAfter`.
       afterStatusCodes: [413, 429, 503],
-      backoffLimit: settings.maxDelay ?? 8_000,
-      maxRetryAfter: settings.maxRetryAfter ?? 30_000,
+      // ky waits with a bare setTimeout: clamped, so a huge setting waits 24.8 days rather than 1 ms.
+      backoffLimit: Math.min(settings.maxDelay ?? 8_000, maxTimerDelay),
+      maxRetryAfter: Math.min(settings.maxRetryAfter ?? 30_000, maxTimerDelay),
     },
     retriesFailure,
     backoff,

@@ -1,5 +1,6 @@
 import type { Hooks, Options } from "ky";
 import { withCrossOriginHint } from "./browser";
+import { markCallbackFailure } from "./callback-failure";
 import {
   DecartSDKError,
   InvalidAPIKeyError,
@@ -16,6 +17,7 @@ import { type CallState, now } from "./plugins";
 import { clauseFor, type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
 import type { FailurePhase, RetryPolicy, RetryTable } from "./retry";
+import { startTimer, type Timer } from "./timer";
 
 /** Everything the transport needs from the client's options, resolved once. */
 export interface TransportConfig {
@@ -76,7 +78,7 @@ interface TransportState extends CallState {
   buffered: boolean;
   timeout: number | false;
   /** The current attempt's timer: it runs until the response body has been read. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: Timer | undefined;
   /** The current attempt's controller, aborted by the timer or the caller's signal. */
   controller: AbortController | undefined;
   /** The previous attempt's response, whose unread body is released when ky retries. */
@@ -133,10 +135,10 @@ export function createTransport(config: TransportConfig): Transport {
     state.startedAt = now();
     let signal = request.signal;
     if (timeout !== false) {
-      clearTimeout(state.timer);
+      state.timer?.clear();
       const controller = new AbortController();
       state.controller = controller;
-      state.timer = setTimeout(() => {
+      state.timer = startTimer(() => {
         controller.abort(
           new TimeoutError(
             `${call.method} ${call.path} did not finish within the ${timeout} ms request timeout`,
@@ -232,9 +234,10 @@ export function createTransport(config: TransportConfig): Transport {
       return await read(response, response === state.response ? state.body : undefined);
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason;
+      if (state.hookFailed) throw hookError(error, call);
       throw await toSDKError(error, call);
     } finally {
-      clearTimeout(state.timer);
+      state.timer?.clear();
     }
   }
 
@@ -256,6 +259,16 @@ export function createTransport(config: TransportConfig): Transport {
       }
     },
   };
+}
+
+/** The SDK error for a plugin hook that threw, marked as the caller's failure rather than the server's. */
+function hookError(error: unknown, call: TransportCall): DecartSDKError {
+  const text = error instanceof Error ? error.message : String(error);
+  const failure = new DecartSDKError(`${call.method} ${call.path} failed in a plugin hook: ${text}`, {
+    cause: error,
+  });
+  markCallbackFailure(failure);
+  return failure;
 }
 
 /** Reads a `Retry-After` header as seconds (delta or HTTP date). */
@@ -310,8 +323,16 @@ async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
 }
 
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const cause = (error as { cause?: { code?: unknown; name?: unknown; message?: unknown } } | undefined)
+    ?.cause;
+  // A system error's code (ECONNRESET); a DOMException's numeric legacy code (0) says nothing.
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string" && cause.message !== "") {
+    return typeof cause.name === "string" && cause.name !== "Error"
+      ? `${cause.name}: ${cause.message}`
+      : cause.message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface StatusDetails {

@@ -152,19 +152,36 @@ describe("multipartBody", () => {
     return entries;
   };
 
-  test("the streamed body parses to the same fields, filenames and types as the FormData, at its declared length", async () => {
-    const form = multipartBody(values, files);
-    expect(form.headers).toBeUndefined();
-    const streamed = multipartBody(values, files, "----decart-1234");
+  test("the Blob and the streamed body parse to the same fields, with text values byte for byte", async () => {
+    const boundary = () => "----decart-1234";
+    const blob = multipartBody(values, files, boundary);
+    expect(blob.headers).toEqual({ "content-type": "multipart/form-data; boundary=----decart-1234" });
+    const streamed = multipartBody(values, files, boundary, true);
     const headers = streamed.headers ?? {};
     expect(headers["content-type"]).toBe("multipart/form-data; boundary=----decart-1234");
-    const expected = await parse(form.body());
-    expect(expected.map(([key]) => key)).toEqual(["prompt", "seed", "tags", "data", "end"]);
+    const expected = await parse(blob.body(), blob.headers);
+    expect(expected).toEqual([
+      ["prompt", 'A "quoted"\nline\r\nand é ✓'],
+      ["seed", "42"],
+      ["tags", '["a","b"]'],
+      ["data", { name: 'clip "1"\n.mp4', type: "video/mp4", bytes: [1, 2, 3, 0, 255] }],
+      [
+        "end",
+        { name: "end.bin", type: "application/octet-stream", bytes: [...new TextEncoder().encode("plain")] },
+      ],
+    ]);
     expect(await parse(streamed.body(), headers)).toEqual(expected);
     // Every attempt gets a fresh stream of exactly Content-Length bytes.
     for (let attempt = 0; attempt < 2; attempt++) {
       const bytes = await new Response(streamed.body()).arrayBuffer();
       expect(bytes.byteLength).toBe(Number(headers["content-length"]));
     }
+  });
+
+  test("a boundary that a text value contains is drawn again", async () => {
+    const drawn = ["----decart-a", "----decart-b"];
+    const body = multipartBody({ prompt: "x ----decart-a y" }, new Map(), () => drawn.shift() ?? "");
+    expect(body.headers?.["content-type"]).toBe("multipart/form-data; boundary=----decart-b");
+    expect(await parse(body.body(), body.headers)).toEqual([["prompt", "x ----decart-a y"]]);
   });
 });

@@ -36,6 +36,11 @@ export interface Reply {
   reset?: boolean;
   /** Send headers and half the body, then wait this long (ms) before the rest. */
   pauseMidBody?: number;
+  /**
+   * Drip the reply: `headers` writes the status line and each header line this many ms apart (raw on
+   * the socket); `body` writes the body in 16-byte chunks this many ms apart.
+   */
+  drip?: { headers?: number; body?: number };
 }
 
 /** A reply, or a function of the recorded request that returns one. */
@@ -99,6 +104,53 @@ async function parseForm(request: RecordedRequest): Promise<RecordedRequest["for
     }
   }
   return form;
+}
+
+/** Writes a reply slowly: its head line by line on the raw socket, and/or its body in small chunks. */
+async function drip(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  body: Buffer,
+  pace: { headers?: number; body?: number },
+): Promise<void> {
+  const socket = incoming.socket;
+  let closed = false;
+  socket.once("close", () => {
+    closed = true;
+  });
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const chunks = (bytes: Buffer) =>
+    Array.from({ length: Math.ceil(bytes.length / 16) }, (_, index) =>
+      bytes.subarray(index * 16, index * 16 + 16),
+    );
+  if (pace.headers !== undefined) {
+    const lines = [
+      `HTTP/1.1 ${status} Status`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
+    lines.push("connection: close", ""); // the empty line ends the head
+    for (const line of lines) {
+      if (closed) return;
+      socket.write(`${line}\r\n`);
+      await wait(pace.headers);
+    }
+    for (const chunk of pace.body === undefined ? [body] : chunks(body)) {
+      if (closed) return;
+      socket.write(chunk);
+      if (pace.body !== undefined) await wait(pace.body);
+    }
+    socket.end();
+    return;
+  }
+  outgoing.writeHead(status, headers);
+  for (const chunk of chunks(body)) {
+    if (closed) return;
+    outgoing.write(chunk);
+    await wait(pace.body ?? 0);
+  }
+  outgoing.end();
 }
 
 /** Starts a server on 127.0.0.1 with a free port. */
@@ -208,6 +260,10 @@ export async function startTestServer(): Promise<TestServer> {
       return;
     }
     headers["content-length"] = Buffer.byteLength(body);
+    if (reply.drip) {
+      await drip(incoming, outgoing, reply.status ?? 200, headers, Buffer.from(body), reply.drip);
+      return;
+    }
     outgoing.writeHead(reply.status ?? 200, headers);
     if (reply.pauseMidBody) {
       const bytes = Buffer.from(body);
