@@ -29,29 +29,24 @@ export interface UploadFile {
   filename: string;
 }
 
-const extensions: Readonly<Record<string, string>> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/gif": "gif",
-  "video/mp4": "mp4",
-  "video/quicktime": "mov",
-  "video/webm": "webm",
-};
+/**
+ * The media types the client recognises: the extension it names an upload of that type with, and the
+ * magic bytes that identify it, matched against the file's first 16 bytes in hex.
+ */
+const mediaTypes: ReadonlyArray<readonly [type: string, extension: string, magic: RegExp]> = [
+  ["image/png", "png", /^89504e470d0a1a0a/],
+  ["image/jpeg", "jpg", /^ffd8ff/],
+  ["image/gif", "gif", /^47494638(37|39)61/], // GIF87a, GIF89a
+  ["image/webp", "webp", /^52494646.{8}57454250/], // RIFF, a size, WEBP
+  ["video/webm", "webm", /^1a45dfa3/],
+  ["video/quicktime", "mov", /^.{8}6674797071742020/], // ftyp "qt  "
+  ["video/mp4", "mp4", /^.{8}66747970/], // ftyp, any other brand
+];
 
 /** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
 export function sniffMediaType(head: Uint8Array): string | undefined {
-  const at = (offset: number, ...bytes: number[]) =>
-    bytes.every((byte, index) => head[offset + index] === byte);
-  const ascii = (offset: number, text: string) =>
-    at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
-  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
-  if (ascii(0, "GIF87a") || ascii(0, "GIF89a")) return "image/gif";
-  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "image/webp";
-  if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
-  if (ascii(4, "ftyp")) return ascii(8, "qt  ") ? "video/quicktime" : "video/mp4";
-  return undefined;
+  const hex = Array.from(head.subarray(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return mediaTypes.find(([, , magic]) => magic.test(hex))?.[0];
 }
 
 function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "size"> & { type?: string } {
@@ -134,19 +129,16 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   } else if (value instanceof URL || (typeof value === "string" && isHttpUrl(value))) {
     const url = value instanceof URL ? value : new URL(value);
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw InvalidInputError.fromIssues(context.model, [
-        { field, message: `${field} must be an http(s) URL, not ${url.protocol}` },
-      ]);
+      throw fieldError(context, field, `must be an http(s) URL, not ${url.protocol}`);
     }
     blob = await download(field, url, context);
     name = decodeURIComponent(url.pathname.split("/").pop() ?? "") || undefined;
   } else {
-    throw InvalidInputError.fromIssues(context.model, [
-      {
-        field,
-        message: `${field} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string`,
-      },
-    ]);
+    throw fieldError(
+      context,
+      field,
+      "must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string",
+    );
   }
   let type = blob.type.split(";", 1)[0]?.trim() ?? "";
   if (type === "" || type === "application/octet-stream") {
@@ -156,7 +148,12 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
       blob = new Blob([blob], { type }); // references the bytes; nothing is copied
     }
   }
-  return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
+  return { blob, filename: name ?? `${field}.${mediaTypes.find(([known]) => known === type)?.[1] ?? "bin"}` };
+}
+
+/** The `InvalidInputError` of one file field: `<field> <clause>`. */
+function fieldError(context: ResolveContext, field: string, clause: string, cause?: unknown) {
+  return InvalidInputError.fromIssues(context.model, [{ field, message: `${field} ${clause}` }], { cause });
 }
 
 async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {
@@ -166,19 +163,11 @@ async function download(field: string, url: URL, context: ResolveContext): Promi
     response = await send(url.href, context.signal ? { signal: context.signal } : undefined);
   } catch (error) {
     if (context.signal?.aborted) throw context.signal.reason;
-    throw InvalidInputError.fromIssues(
-      context.model,
-      [{ field, message: `${field} could not be downloaded from ${url.href}` }],
-      {
-        cause: error,
-      },
-    );
+    throw fieldError(context, field, `could not be downloaded from ${url.href}`, error);
   }
   if (!response.ok) {
     void response.body?.cancel().catch(() => undefined);
-    throw InvalidInputError.fromIssues(context.model, [
-      { field, message: `${field} could not be downloaded from ${url.href} (HTTP ${response.status})` },
-    ]);
+    throw fieldError(context, field, `could not be downloaded from ${url.href} (HTTP ${response.status})`);
   }
   return response.blob();
 }

@@ -12,8 +12,9 @@ import {
   TimeoutError,
 } from "./errors";
 import { uploadRedirectMode } from "./fetch-redirect";
+import { loadedKy, loadKy } from "./ky-loader";
 import { type CallState, now } from "./plugins";
-import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
+import { clauseFor, type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
 import type { FailurePhase, RetryPolicy, RetryTable } from "./retry";
 import { startTimer, type Timer } from "./timer";
@@ -59,8 +60,11 @@ export interface Transport {
   read(call: TransportCall): Promise<Response>;
   /** Sends the call and reads a JSON body. */
   json<T>(call: TransportCall): Promise<T>;
-  /** Sends the call and reads the body as a Blob typed as the server said. */
-  blob(call: TransportCall): Promise<Blob>;
+  /**
+   * Sends the call and reads the body as a Blob typed as the server said; `onResponse` sees the
+   * successful response (its headers) before the Blob is returned.
+   */
+  blob(call: TransportCall, onResponse?: (response: Response) => void): Promise<Blob>;
   /** Reads the JSON body of a response from `send` or `read`. */
   readJson(response: Response, path: string, signal: AbortSignal | undefined): Promise<unknown>;
 }
@@ -88,32 +92,8 @@ const readBody = (response: Response) => response;
 /** What a call makes of its successful response; `body` is the Blob already read when there is one. */
 type ReadResponse<T> = (response: Response, body: Blob | undefined) => T | Promise<T>;
 
-type Ky = typeof import("ky");
-let kyModule: Ky | undefined;
-let kyLoading: Promise<Ky> | undefined;
-
-/**
- * ky is imported when a client is created, not with the SDK: on import it feature-tests request streams
- * by building a `Request`, which in Node loads all of undici (~40 ms of a cold start). Node's first
- * `fetch` pays that anyway; a script that only imports the SDK, or a CLI printing its help, does not.
- * In a browser app that code-splits, the chunk loads while the page waits for its first request.
- */
-function loadKy(): Promise<Ky> {
-  kyLoading ??= import("ky").then(
-    (module) => {
-      kyModule = module;
-      return module;
-    },
-    (error: unknown) => {
-      kyLoading = undefined; // a failed chunk load is tried again by the next request
-      throw error;
-    },
-  );
-  return kyLoading;
-}
-
 export function createTransport(config: TransportConfig): Transport {
-  if (!kyModule) loadKy().catch(() => undefined);
+  if (!loadedKy()) loadKy().catch(() => undefined);
   // Options are passed whole to `ky` on each call rather than merged into a `ky.create()` instance:
   // one merge per call instead of two.
   const hooks = Object.keys(config.hooks).length > 0 ? config.hooks : undefined;
@@ -125,7 +105,7 @@ export function createTransport(config: TransportConfig): Transport {
     const page = (globalThis as { location?: { href?: string } }).location?.href;
     if (!page) {
       throw new InvalidBaseURLError(
-        `The proxy path "${config.base}" is relative and there is no page URL to resolve it against; pass an absolute proxy URL outside a browser`,
+        `The proxy path "${config.base}" is relative and there is no page URL to resolve it against: pass an absolute proxy URL`,
       );
     }
     return new URL(config.base + path, page).href;
@@ -228,7 +208,7 @@ export function createTransport(config: TransportConfig): Transport {
       attempts: 0,
     };
     try {
-      const { default: ky } = kyModule ?? (await loadKy());
+      const { default: ky } = loadedKy() ?? (await loadKy());
       const response = await ky(urlFor(call.path), {
         method: call.method,
         headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
@@ -265,7 +245,11 @@ export function createTransport(config: TransportConfig): Transport {
     send: (call) => run(call, false, readBody),
     read: (call) => run(call, true, readBody),
     json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
-    blob: (call) => run(call, true, (response, body) => body ?? response.blob()),
+    blob: (call, onResponse) =>
+      run(call, true, (response, body) => {
+        onResponse?.(response);
+        return body ?? response.blob();
+      }),
     readJson: async (response, path, signal) => {
       try {
         return (await response.json()) as unknown;
@@ -314,6 +298,7 @@ function networkError(call: TransportCall, phase: FailurePhase, error: unknown):
 /** Maps ky's errors (and anything else) to the SDK's error classes. */
 async function toSDKError(error: unknown, call: TransportCall): Promise<Error> {
   if (error instanceof DecartSDKError) return error;
+  const kyModule = loadedKy();
   if (kyModule && error instanceof kyModule.HTTPError) {
     const { response } = error;
     const text = await response.text().catch(() => "");
@@ -392,13 +377,7 @@ function invalidInput(
   base: ConstructorParameters<typeof InvalidInputError>[1],
 ): InvalidInputError {
   const { call } = details;
-  const issues = (body.issues ?? []).map((issue) => ({
-    field: issue.field,
-    message:
-      issue.field === "" || issue.message.startsWith(issue.field)
-        ? issue.message
-        : `${issue.field}: ${issue.message}`,
-  }));
+  const issues = (body.issues ?? []).map((issue) => ({ field: issue.field, message: clauseFor(issue) }));
   const said = body.message ?? (status === 413 ? "the upload is too large" : `rejected with HTTP ${status}`);
   const message = /^Invalid inputs\b/.test(said)
     ? said

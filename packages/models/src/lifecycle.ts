@@ -1,6 +1,6 @@
 import type { ModelDefinition, ModelKind, StandardSchemaV1 } from "@decart/core";
-import { routes } from "@decart/core/protocol";
 import * as z from "zod/mini";
+import { endpointsOf } from "./define-model";
 import { isZodSchema } from "./messages";
 
 // `ModelDefinition` of @decart/core has no notion of a model's status, so the models that are not plain
@@ -79,8 +79,6 @@ function warnDeprecated(name: string, replacement: string): void {
 export function resetDeprecationWarnings(): void {
   warned.clear();
 }
-
-const endpointsOf = (name: string) => ({ generate: routes.generate(name), jobs: routes.submit(name) });
 
 /** A server-resolved alias of `target`: the same model under another name. */
 export function aliasModel<const Name extends string, Target extends ModelDefinition>(
