@@ -1,5 +1,6 @@
 import type { UploadFile } from "./file-input";
 import { encodeFormValue } from "./protocol/form";
+import { blobViewStream } from "./view-stream";
 
 /** A multipart body: a factory called once per attempt, and the headers it needs (if any). */
 export interface MultipartBody {
@@ -17,7 +18,7 @@ export interface MultipartBody {
  * It is one Blob of parts with an explicit boundary (lowercase: a Blob's type is lowercased), which
  * browsers and Node send alike. With `stream`, it is sent as a fixed-length stream with its
  * Content-Length instead (Node only): Node reads a Blob body ahead of the socket, and its chunks raise
- * the peak memory of a large upload.
+ * the peak memory of a large upload (see `blobViewStream`).
  */
 export function multipartBody(
   values: Readonly<Record<string, unknown>>,
@@ -53,9 +54,7 @@ export function multipartBody(
   if (!stream) return { headers: { "content-type": type }, body: () => whole };
   return {
     headers: { "content-type": type, "content-length": `${whole.size}` },
-    // Sent through a TransformStream rather than as the Blob's own stream: in a bare fetch of 512 MiB from
-    // Node 20, the Blob's stream peaked at ~87 MiB RSS, FormData's encoder at ~93 MiB, this at ~76-86 MiB
-    // (the file piped to node:http: ~76 MiB). The peak varies with when GC runs.
-    body: () => whole.stream().pipeThrough(new TransformStream()),
+    // A pull-only stream of views rather than the Blob's own stream, which Node reads ahead of the socket.
+    body: () => blobViewStream(whole),
   };
 }
