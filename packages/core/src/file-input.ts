@@ -69,19 +69,6 @@ function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
 
-/** True for values a file field takes as a file rather than a plain form value. */
-export function isFileLike(value: unknown): boolean {
-  return (
-    value instanceof Blob ||
-    isForeignBlob(value) ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    value instanceof URL ||
-    (typeof ReadableStream === "function" && value instanceof ReadableStream) ||
-    (typeof value === "string" && isHttpUrl(value))
-  );
-}
-
 interface ResolveContext {
   model: string;
   fetch: typeof globalThis.fetch | undefined;

@@ -1,6 +1,8 @@
 import type { Hooks } from "ky";
 import type { DecartSDKError } from "./errors";
 import type { JobStatus } from "./job";
+import { stateOf } from "./ky-bridge";
+import { now } from "./timer";
 
 /**
  * What `beforeRequest` receives.
@@ -173,30 +175,6 @@ export interface DecartPlugin {
   onError?(state: ErrorState): MaybePromise<Error | void>;
 }
 
-/**
- * What the transport knows about one call while ky runs it. It travels to the hooks as the `decart`
- * option (ky hands hooks its options object), so the per-client hooks need no per-call closures.
- */
-export interface CallState {
-  /** When the current attempt was sent (monotonic milliseconds). */
-  startedAt: number;
-  /** Retries before the current attempt. */
-  retryCount: number;
-  /** Attempts handed to fetch so far. */
-  attempts: number;
-  /** Whether the latest failure may be retried; whoever saw it fail sets it. */
-  retryable: boolean;
-  /** The latest failure, rethrown when it may not be retried. */
-  failure: unknown;
-  /** Set when a plugin's hook threw: the failure is the caller's code, not the server's. */
-  hookFailed?: boolean;
-}
-
-/** The call state inside ky's options. */
-export function stateOf(options: object): CallState {
-  return (options as { decart: CallState }).decart;
-}
-
 /** Records a hook's failure as final (a plugin's bug is not worth a retry) and returns it to rethrow. */
 function failed(options: object, error: unknown): unknown {
   const state = stateOf(options);
@@ -268,9 +246,4 @@ export async function applyErrorHooks(
     if (replaced instanceof Error) current = replaced;
   }
   return current;
-}
-
-/** Milliseconds from a monotonic clock. */
-export function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
 }

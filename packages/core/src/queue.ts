@@ -3,17 +3,10 @@ import type { ClientContext } from "./context";
 import { type CheckedControls, readControls } from "./controls";
 import type { DecartSDKError } from "./errors";
 import type { JobInfo } from "./job";
+import { fetchResult, jobEndedError, runJob, submitJob } from "./jobs";
 import type { ModelDefinition } from "./model";
 import { readJobInfo } from "./poll";
-import {
-  fetchResult,
-  jobEndedError,
-  type ProcessOptions,
-  prepareCall,
-  runJob,
-  settleError,
-  submitJob,
-} from "./process";
+import { type ProcessOptions, prepareCall, settleError } from "./process";
 import { routes } from "./protocol/routes";
 
 /**
