@@ -1,4 +1,5 @@
 import { DecartSDKError, InvalidInputError } from "./errors";
+import { sniffLength, sniffMediaType } from "./protocol/sniff";
 
 /**
  * Anything a file field (`data`, `start`, `end`) accepts (SPEC 4).
@@ -38,21 +39,6 @@ const extensions: Readonly<Record<string, string>> = {
   "video/quicktime": "mov",
   "video/webm": "webm",
 };
-
-/** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
-export function sniffMediaType(head: Uint8Array): string | undefined {
-  const at = (offset: number, ...bytes: number[]) =>
-    bytes.every((byte, index) => head[offset + index] === byte);
-  const ascii = (offset: number, text: string) =>
-    at(offset, ...Array.from(text, (char) => char.charCodeAt(0)));
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
-  if (at(0, 0xff, 0xd8, 0xff)) return "image/jpeg";
-  if (ascii(0, "GIF87a") || ascii(0, "GIF89a")) return "image/gif";
-  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "image/webp";
-  if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
-  if (ascii(4, "ftyp")) return ascii(8, "qt  ") ? "video/quicktime" : "video/mp4";
-  return undefined;
-}
 
 function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "size"> & { type?: string } {
   const candidate = value as Partial<Blob> | null;
@@ -137,7 +123,7 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   }
   let type = blob.type.split(";", 1)[0]?.trim() ?? "";
   if (type === "" || type === "application/octet-stream") {
-    const sniffed = sniffMediaType(new Uint8Array(await blob.slice(0, 16).arrayBuffer()));
+    const sniffed = sniffMediaType(new Uint8Array(await blob.slice(0, sniffLength).arrayBuffer()));
     if (sniffed) {
       type = sniffed;
       blob = new Blob([blob], { type }); // references the bytes; nothing is copied
