@@ -99,7 +99,7 @@ describe("errors from real responses", () => {
       .process({ model: testImageModel, prompt: "x" })
       .catch((caught) => caught);
     expect(error.message).toBe("Invalid inputs for test-t2i: seed out of range");
-    // A server message already in the notes' form is not prefixed again.
+    // A server message already in the `Invalid inputs for …` form is not prefixed again.
     server.route("POST /v1/generate/test-t2i", {
       status: 422,
       body: { detail: "Invalid inputs for test-t2i: prompt must be at most 1000 characters" },

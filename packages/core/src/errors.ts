@@ -196,7 +196,7 @@ export class InvalidInputError extends DecartSDKError {
   }
 
   /**
-   * Builds the notes' message form: `Invalid inputs for <model>: <clause>; <clause>`. Each issue's
+   * Builds the message `Invalid inputs for <model>: <clause>; <clause>`. Each issue's
    * message is used as written when it already starts with the field name (`data is required`);
    * otherwise the field name is put in front (`seed must be an integer`).
    *

@@ -2,7 +2,7 @@ import { DecartSDKError, InvalidInputError } from "./errors";
 import { sniffLength, sniffMediaType } from "./protocol/sniff";
 
 /**
- * Anything a file field (`data`, `start`, `end`) accepts (SPEC 4).
+ * Anything a file field (`data`, `start`, `end`) accepts.
  *
  * - `Blob` / `File` are sent as they are, never read into memory (a disk-backed Blob, such as one from
  *   `fs.openAsBlob` or `fileFromPath`, streams from disk).

@@ -53,9 +53,9 @@ export function multipartBody(
   if (!stream) return { headers: { "content-type": type }, body: () => whole };
   return {
     headers: { "content-type": type, "content-length": `${whole.size}` },
-    // Sent through a TransformStream rather than as the Blob's own stream: in a bare fetch of 512 MiB from
-    // Node 20, the Blob's stream peaked at ~87 MiB RSS, FormData's encoder at ~93 MiB, this at ~76-86 MiB
-    // (the file piped to node:http: ~76 MiB). The peak varies with when GC runs.
+    // Sent through a TransformStream rather than as the Blob's own stream: uploading a large file from
+    // Node, both the Blob's stream and FormData's encoder peak higher in memory than this, which stays
+    // close to piping the file to node:http.
     body: () => whole.stream().pipeThrough(new TransformStream()),
   };
 }

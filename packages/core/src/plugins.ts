@@ -104,7 +104,7 @@ type MaybePromise<T> = T | Promise<T>;
 // value is void, such as `({ request }) => request.headers.set(...)`, be a hook.
 
 /**
- * Hooks into the transport and the job lifecycle (SPEC 3.5). Every hook is optional, receives a state
+ * Hooks into the transport and the job lifecycle. Every hook is optional, receives a state
  * object and may return something or nothing; plugins run in the order given.
  *
  * @example
@@ -123,10 +123,6 @@ type MaybePromise<T> = T | Promise<T>;
 export interface DecartPlugin {
   /**
    * Shown in diagnostics.
-   * @example
-   * ```ts
-   * const plugin = { name: "metrics" };
-   * ```
    */
   name?: string;
   /**

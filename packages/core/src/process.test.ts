@@ -165,7 +165,7 @@ describe("video models (queue + polling)", () => {
 });
 
 describe("validation", () => {
-  test("rejects with the notes' message before any request", async () => {
+  test("rejects invalid inputs with an InvalidInputError naming the fields, before any request", async () => {
     const client = clientFor();
     // @ts-expect-error prompt is required
     const missing = await client.process({ model: testVideoModel }).catch((caught) => caught);

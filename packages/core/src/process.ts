@@ -26,28 +26,15 @@ export interface RequestControls {
   /**
    * Cancels the call: it rejects with `signal.reason` (a `DOMException` named `AbortError` by default),
    * polling stops, and a running job is cancelled on the server, best effort.
-   * @example
-   * ```ts
-   * const controller = new AbortController();
-   * const controls = { signal: controller.signal };
-   * ```
    */
   signal?: AbortSignal;
   /**
    * Called on every status change and progress update.
-   * @example
-   * ```ts
-   * const controls = { onProgress: (event: { status: string }) => console.log(event.status) };
-   * ```
    */
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Overall time limit for the whole call (upload, queue, polling, download), in milliseconds; past it
    * the call rejects with `TimeoutError` and the job is cancelled. No limit by default.
-   * @example
-   * ```ts
-   * const controls = { deadline: 5 * 60_000 };
-   * ```
    */
   deadline?: number;
 }

@@ -22,10 +22,6 @@ import { routes } from "./protocol/routes";
 export interface JobRequestOptions {
   /**
    * Cancels the request; it rejects with `signal.reason`.
-   * @example
-   * ```ts
-   * const options = { signal: new AbortController().signal };
-   * ```
    */
   signal?: AbortSignal;
 }
