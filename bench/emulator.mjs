@@ -225,12 +225,14 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
     const cpuText = (name, floor) => `; CPU ${c[name].toFixed(1)} s vs ${c[floor].toFixed(1)} s`;
     const size = (name) => `${(outputs[name].bytes / 1024).toFixed(0)} KB`;
     const floorText = `testsrc2 ${width}x${height} ${seconds}s ${fps}fps x264 ${ms(m.floor)}`;
+    // The goal holds for every run: the verdict is the worst run's ratio to the floor measured beside it.
+    const t2vWorst = Math.max(...samples.t2v.map((value, run) => value / samples.floor[run]));
     printRow(
-      "t2v 720p end to end",
+      "t2v 720p end to end (worst run)",
       `${ms(m.t2v)} (${size("t2v")}) vs ${floorText}`,
-      m.t2v / m.floor,
+      t2vWorst,
       1.5,
-      `median of ${runs}${cpuText("t2v", "floor")}`,
+      `median ratio ${(m.t2v / m.floor).toFixed(2)}× of ${runs} runs${cpuText("t2v", "floor")}`,
     );
     printRow(
       "i2v 720p end to end",

@@ -19,10 +19,9 @@ export function isBrowser(): boolean {
 export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined): void {
   if (dangerouslyAllowBrowser === true || !isBrowser()) return;
   throw new InvalidAPIKeyError(
-    "Refusing to send an API key from a browser, where anyone using the page can read it. " +
-      'Call Decart through your server instead: createDecartClient({ proxy: "/api/decart" }) in the page, ' +
-      "with createProxyHandler from @decart/node on the server. If exposing the key is intended (a local " +
-      "tool, a key scoped for it), pass dangerouslyAllowBrowser: true.",
+    "Refusing to send an API key from a browser, where anyone using the page can read it: use " +
+      'createDecartClient({ proxy: "/api/decart" }) and createProxyHandler from @decart/node on your server, ' +
+      "or pass dangerouslyAllowBrowser: true if exposing the key is intended",
   );
 }
 
@@ -31,6 +30,8 @@ export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined): v
  * to the proxy (the browser's own "Failed to fetch" says neither).
  */
 export function withCrossOriginHint(fetchImpl: typeof globalThis.fetch): typeof globalThis.fetch {
+  // Outside a page (decided when the client is made) there is no other origin: fetch is left as it is.
+  if (!isBrowser()) return fetchImpl;
   return async (input, init) => {
     try {
       return await fetchImpl(input, init);
@@ -59,8 +60,7 @@ export function crossOriginHint(url: string, error: unknown): string {
   }
   if (!page || page === target) return "";
   return (
-    `. ${target} is another origin than this page (${page}): if the browser console shows a CORS error, ` +
-    "the API does not accept calls from pages; send them through your server with the proxy option " +
-    "(createProxyHandler from @decart/node)"
+    `. ${target} is another origin than this page (${page}): on a CORS error, send the calls through ` +
+    "your server with the proxy option (createProxyHandler from @decart/node)"
   );
 }

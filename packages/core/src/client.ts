@@ -171,15 +171,15 @@ function missingKeyMessage(denied: string | undefined): string {
 }
 
 function parseHttpUrl(value: string, option: string): string {
+  const invalid = (cause?: unknown) =>
+    new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`, { cause });
   let url: URL;
   try {
     url = new URL(value);
   } catch (error) {
-    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`, { cause: error });
+    throw invalid(error);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidBaseURLError(`${option} must be an http(s) URL, got "${value}"`);
-  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid();
   return url.href.replace(/\/+$/, "");
 }
 
@@ -214,7 +214,7 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
   if (options.proxy !== undefined) {
     if (options.apiKey !== undefined) {
       throw new InvalidAPIKeyError(
-        "Pass either apiKey or proxy, not both: with a proxy your server adds the key, so it never reaches the browser",
+        "Pass either apiKey or proxy, not both: with a proxy, your server adds the key",
       );
     }
     base = parseProxy(options.proxy);

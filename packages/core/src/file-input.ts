@@ -30,6 +30,7 @@ export interface UploadFile {
   filename: string;
 }
 
+/** The extension an upload of a known media type is named with when it has no name of its own. */
 const extensions: Readonly<Record<string, string>> = {
   "image/png": "png",
   "image/jpeg": "jpg",
@@ -107,19 +108,16 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   } else if (value instanceof URL || (typeof value === "string" && isHttpUrl(value))) {
     const url = value instanceof URL ? value : new URL(value);
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw InvalidInputError.fromIssues(context.model, [
-        { field, message: `${field} must be an http(s) URL, not ${url.protocol}` },
-      ]);
+      throw fieldError(context, field, `must be an http(s) URL, not ${url.protocol}`);
     }
     blob = await download(field, url, context);
     name = decodeURIComponent(url.pathname.split("/").pop() ?? "") || undefined;
   } else {
-    throw InvalidInputError.fromIssues(context.model, [
-      {
-        field,
-        message: `${field} must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string`,
-      },
-    ]);
+    throw fieldError(
+      context,
+      field,
+      "must be a Blob, File, ArrayBuffer, Uint8Array, ReadableStream, URL or http(s) URL string",
+    );
   }
   let type = blob.type.split(";", 1)[0]?.trim() ?? "";
   if (type === "" || type === "application/octet-stream") {
@@ -132,6 +130,11 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
 }
 
+/** The `InvalidInputError` of one file field: `<field> <clause>`. */
+function fieldError(context: ResolveContext, field: string, clause: string, cause?: unknown) {
+  return InvalidInputError.fromIssues(context.model, [{ field, message: `${field} ${clause}` }], { cause });
+}
+
 async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {
   const send = context.fetch ?? globalThis.fetch;
   let response: Response;
@@ -139,19 +142,11 @@ async function download(field: string, url: URL, context: ResolveContext): Promi
     response = await send(url.href, context.signal ? { signal: context.signal } : undefined);
   } catch (error) {
     if (context.signal?.aborted) throw context.signal.reason;
-    throw InvalidInputError.fromIssues(
-      context.model,
-      [{ field, message: `${field} could not be downloaded from ${url.href}` }],
-      {
-        cause: error,
-      },
-    );
+    throw fieldError(context, field, `could not be downloaded from ${url.href}`, error);
   }
   if (!response.ok) {
     void response.body?.cancel().catch(() => undefined);
-    throw InvalidInputError.fromIssues(context.model, [
-      { field, message: `${field} could not be downloaded from ${url.href} (HTTP ${response.status})` },
-    ]);
+    throw fieldError(context, field, `could not be downloaded from ${url.href} (HTTP ${response.status})`);
   }
   return response.blob();
 }

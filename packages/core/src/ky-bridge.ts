@@ -10,7 +10,6 @@ import type { Options, RetryOptions } from "ky";
  *   only, and a `beforeRetry` hook runs after the backoff wait (its `ky.stop` resolves the call with
  *   `undefined`). The `delay` callback is the one point ky consults before it waits, so throwing there ends
  *   the retries with the failure marked final.
- * - Loading ky lazily (see {@link loadKy}).
  */
 
 /** What the transport knows about one call while ky runs it. */
@@ -54,34 +53,4 @@ export function retryUnlessFinal(
       return backoff(count);
     },
   };
-}
-
-type Ky = typeof import("ky");
-let kyModule: Ky | undefined;
-let kyLoading: Promise<Ky> | undefined;
-
-/** ky once it has loaded, else `undefined`. */
-export function loadedKy(): Ky | undefined {
-  return kyModule;
-}
-
-/**
- * ky is imported when a client is created, not with the SDK: on import it feature-tests request streams
- * by building a `Request`, which in Node loads all of undici. Node's first `fetch` pays that anyway; a
- * script that only imports the SDK, or a CLI printing its help, does not. In a browser app that
- * code-splits, the chunk loads while the page waits for its first request.
- */
-export function loadKy(): Promise<Ky> {
-  if (kyModule) return Promise.resolve(kyModule);
-  kyLoading ??= import("ky").then(
-    (module) => {
-      kyModule = module;
-      return module;
-    },
-    (error: unknown) => {
-      kyLoading = undefined; // a failed chunk load is tried again by the next request
-      throw error;
-    },
-  );
-  return kyLoading;
 }

@@ -82,9 +82,8 @@ export function readJobInfo(data: unknown, fallbackId?: string): JobInfo {
       { code: "UNREADABLE_RESPONSE", cause: error },
     );
   }
-  const info: JobInfo = { job_id: read.job_id, status: read.status };
-  if (read.progress !== undefined) info.progress = read.progress;
-  if (read.error !== undefined) info.error = read.error;
+  // A job's info has no `cancelled` field: its status already says so.
+  const { cancelled: _cancelled, ...info } = read;
   return info;
 }
 

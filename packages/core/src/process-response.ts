@@ -86,11 +86,10 @@ interface MediaRecord {
 function recordingTransport(transport: Transport, record: (media: MediaRecord) => void): Transport {
   return {
     ...transport,
-    async blob(call) {
+    blob(call) {
       const sentAt = Date.now();
-      const response = await transport.read(call);
-      record({ headers: response.headers, sentAt });
-      return response.blob();
+      // The Blob the transport read, not a copy of it: only the headers are taken on the way.
+      return transport.blob(call, (response) => record({ headers: response.headers, sentAt }));
     },
   };
 }

@@ -114,10 +114,10 @@ export async function prepareCall(
 export function randomId(): string {
   const crypto = globalThis.crypto;
   if (typeof crypto?.randomUUID === "function") return crypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (typeof crypto?.getRandomValues === "function") crypto.getRandomValues(bytes);
-  else for (let index = 0; index < 16; index++) bytes[index] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  // randomUUID needs a secure context in browsers; getRandomValues is everywhere the SDK runs.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
 /** `client.process()`: image models on the sync endpoint, video models through the queue. */

@@ -7,8 +7,8 @@ import {
   ProcessingError,
   RateLimitError,
 } from "./errors";
-import { loadedKy } from "./ky-bridge";
-import { type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
+import { loadedKy } from "./ky-loader";
+import { clauseFor, type ErrorBodyInfo, readErrorBody } from "./protocol/errors-body";
 import { headers as protocolHeaders } from "./protocol/headers";
 import type { FailurePhase } from "./retry";
 import type { TransportCall } from "./transport";
@@ -127,13 +127,7 @@ function invalidInput(
   base: ConstructorParameters<typeof InvalidInputError>[1],
 ): InvalidInputError {
   const { call } = details;
-  const issues = (body.issues ?? []).map((issue) => ({
-    field: issue.field,
-    message:
-      issue.field === "" || issue.message.startsWith(issue.field)
-        ? issue.message
-        : `${issue.field}: ${issue.message}`,
-  }));
+  const issues = (body.issues ?? []).map((issue) => ({ field: issue.field, message: clauseFor(issue) }));
   const said = body.message ?? (status === 413 ? "the upload is too large" : `rejected with HTTP ${status}`);
   const message = /^Invalid inputs\b/.test(said)
     ? said

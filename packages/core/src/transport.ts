@@ -1,7 +1,8 @@
 import type { Hooks } from "ky";
 import { withCrossOriginHint } from "./browser";
 import { InvalidBaseURLError } from "./errors";
-import { loadedKy, loadKy, retryUnlessFinal, withCallState } from "./ky-bridge";
+import { retryUnlessFinal, withCallState } from "./ky-bridge";
+import { loadedKy, loadKy } from "./ky-loader";
 import type { RetryPolicy, RetryTable } from "./retry";
 import { createAttempt, newTransportState, type TransportState } from "./transport-attempt";
 import { errorFromFailure, hookError } from "./transport-errors";
@@ -49,8 +50,11 @@ export interface Transport {
   read(call: TransportCall): Promise<Response>;
   /** Sends the call and reads a JSON body. */
   json<T>(call: TransportCall): Promise<T>;
-  /** Sends the call and reads the body as a Blob typed as the server said. */
-  blob(call: TransportCall): Promise<Blob>;
+  /**
+   * Sends the call and reads the body as a Blob typed as the server said; `onResponse` sees the
+   * successful response (its headers) before the Blob is returned.
+   */
+  blob(call: TransportCall, onResponse?: (response: Response) => void): Promise<Blob>;
   /** Reads the JSON body of a response from `send` or `read`. */
   readJson(response: Response, path: string, signal: AbortSignal | undefined): Promise<unknown>;
 }
@@ -101,7 +105,11 @@ export function createTransport(config: TransportConfig): Transport {
     send: (call) => run(call, false, readBody),
     read: (call) => run(call, true, readBody),
     json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
-    blob: (call) => run(call, true, (response, body) => body ?? response.blob()),
+    blob: (call, onResponse) =>
+      run(call, true, (response, body) => {
+        onResponse?.(response);
+        return body ?? response.blob();
+      }),
     readJson: async (response, path, signal) => {
       try {
         return (await response.json()) as unknown;
@@ -127,7 +135,7 @@ function urlResolver(base: string): (path: string) => string {
     const page = (globalThis as { location?: { href?: string } }).location?.href;
     if (!page) {
       throw new InvalidBaseURLError(
-        `The proxy path "${base}" is relative and there is no page URL to resolve it against; pass an absolute proxy URL outside a browser`,
+        `The proxy path "${base}" is relative and there is no page URL to resolve it against: pass an absolute proxy URL`,
       );
     }
     return new URL(base + path, page).href;

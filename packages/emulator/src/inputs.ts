@@ -28,23 +28,24 @@ const vagueType = /^(|application\/octet-stream|binary\/octet-stream)$/i;
  * 422 when a file field holds text or media of the wrong kind (a video where the model takes an image).
  */
 export async function readInputs(model: ModelDefinition, form: UploadedForm): Promise<ReadInputs> {
-  const fields: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(form.fields)) {
+  // No prototype: a field named `__proto__` or `constructor` is a key like any other.
+  const fields: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of form.fields) {
     if (!Object.hasOwn(model.fileFields, name)) fields[name] = value;
     // An empty text part for a file field means "no file", as FastAPI reads it.
     else if (value !== "") throw invalid(model, 422, `${name} must be a file upload, not text`);
   }
-  const sniffed: Record<string, SniffedMedia | undefined> = {};
-  for (const [name, file] of Object.entries(form.files)) {
+  const sniffed = new Map<string, SniffedMedia | undefined>();
+  for (const [name, file] of form.files) {
     const media = await sniffFile(file.path);
-    sniffed[name] = media;
+    sniffed.set(name, media);
     const type = vagueType.test(file.mimeType) && media ? media.mimeType : file.mimeType;
     fields[name] = await openAsBlob(file.path, { type });
   }
   const result = await parseWireInputs(model, fields);
   if (!result.success) throw new HttpError(400, "INVALID_INPUT", result.error.message);
-  for (const [name, media] of Object.entries(sniffed)) {
-    const expected = model.fileFields[name];
+  for (const [name, media] of sniffed) {
+    const expected = Object.hasOwn(model.fileFields, name) ? model.fileFields[name] : undefined;
     if (media && expected && media.kind !== expected) {
       throw invalid(
         model,
@@ -53,6 +54,7 @@ export async function readInputs(model: ModelDefinition, form: UploadedForm): Pr
       );
     }
   }
-  const files = Object.fromEntries(Object.entries(form.files).map(([name, file]) => [name, file.path]));
+  const files: Record<string, string> = Object.create(null);
+  for (const [name, file] of form.files) files[name] = file.path;
   return { inputs: result.value as Record<string, unknown>, files };
 }

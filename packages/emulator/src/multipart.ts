@@ -1,6 +1,7 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import busboy from "busboy";
 import { HttpError } from "./http-error";
 
@@ -16,10 +17,21 @@ export interface UploadedFile {
   readonly filename: string | undefined;
 }
 
-/** The parsed body: text fields as the wire spells them, files by field name. */
+/**
+ * The parsed body: text fields as the wire spells them, files by field name. Maps, so that any name a
+ * client sends (`__proto__`, `constructor`) is an entry like any other.
+ */
 export interface UploadedForm {
-  readonly fields: Record<string, string>;
-  readonly files: Record<string, UploadedFile>;
+  readonly fields: ReadonlyMap<string, string>;
+  readonly files: ReadonlyMap<string, UploadedFile>;
+}
+
+/** Limits of {@link readForm}. */
+export interface FormLimits {
+  /** Largest upload, all files together; past it the read stops with a 413. */
+  readonly maxUploadBytes: number;
+  /** Longest wait for the next bytes of the body; past it the read stops with a 408. */
+  readonly idleTimeoutMs: number;
 }
 
 /** Room for the text fields and multipart framing on top of the file bytes. */
@@ -35,8 +47,43 @@ const tooLarge = (maxUploadBytes: number) =>
 const malformed = (detail: string) =>
   new HttpError(400, "INVALID_INPUT", `Malformed multipart body: ${detail}`);
 
+const unsupported = () =>
+  new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the inputs as multipart/form-data");
+
+const stalled = (idleTimeoutMs: number) =>
+  new HttpError(408, "REQUEST_TIMEOUT", `The request body stalled: no bytes for ${idleTimeoutMs} ms`);
+
+/** The client went away before the body arrived. Nobody is left to answer. */
+export class ClientGoneError extends Error {
+  override name = "AbortError";
+}
+
+const emptyForm = (): UploadedForm => ({ fields: new Map(), files: new Map() });
+
+/**
+ * What the headers alone decide: an empty form, a refusal (413 for a declared length past the limit, 415
+ * for a body that is not a form), or `undefined` to parse the body.
+ */
+function decideFromHeaders(
+  request: IncomingMessage,
+  maxUploadBytes: number,
+): UploadedForm | HttpError | undefined {
+  const contentType = request.headers["content-type"] ?? "";
+  const declaredLength = Number(request.headers["content-length"] ?? Number.NaN);
+  if (declaredLength > maxUploadBytes + fieldAllowance) return tooLarge(maxUploadBytes);
+  if (contentType === "") {
+    const noBody =
+      declaredLength === 0 ||
+      (Number.isNaN(declaredLength) && request.headers["transfer-encoding"] === undefined);
+    return noBody ? emptyForm() : unsupported();
+  }
+  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(contentType))
+    return unsupported();
+  return undefined;
+}
+
 /** Reads a part that came dressed as a file but names a text field; `undefined` past the field allowance. */
-function readText(stream: NodeJS.ReadableStream): Promise<string | undefined> {
+function readText(stream: Readable): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,15 +98,131 @@ function readText(stream: NodeJS.ReadableStream): Promise<string | undefined> {
   });
 }
 
-/** The client went away before the body arrived. Nobody is left to answer. */
-export class ClientGoneError extends Error {
-  override name = "AbortError";
+/**
+ * One body being read: the parts collected so far, the files being written, and the single way the read
+ * ends (`fail` or `finish`). A field name seen twice is refused at the second part's header, before any
+ * of its bytes are kept.
+ */
+class FormReader {
+  readonly fields = new Map<string, string>();
+  readonly files = new Map<string, UploadedFile>();
+  private readonly seenFiles = new Set<string>();
+  private readonly writes: Promise<void>[] = [];
+  private readonly outputs: WriteStream[] = [];
+  private total = 0;
+  private settled = false;
+
+  constructor(
+    private readonly directory: string,
+    private readonly fileFields: ReadonlySet<string>,
+    private readonly maxUploadBytes: number,
+    private readonly hooks: {
+      /** Stop reading the body now (the read failed). */
+      readonly stop: () => void;
+      /** The read is over, with the error it failed with; called once, after every file is closed. */
+      readonly settle: (error: Error | undefined) => void;
+    },
+  ) {}
+
+  private settle(error: Error | undefined): void {
+    this.hooks.settle(error);
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.hooks.stop();
+    for (const output of this.outputs) output.destroy();
+    Promise.allSettled(this.writes).then(() => this.settle(error));
+  }
+
+  /** The parser is done; resolves once every file is on disk. */
+  parserClosed(): void {
+    Promise.all(this.writes).then(
+      () => {
+        if (this.settled) return;
+        this.settled = true;
+        this.settle(undefined);
+      },
+      (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  onField(name: string, value: string, info: busboy.FieldInfo): void {
+    if (this.settled) return;
+    if (info.nameTruncated) this.fail(malformed("a field name is too long"));
+    else if (info.valueTruncated) this.fail(tooLarge(this.maxUploadBytes));
+    else this.fields.set(name, value);
+  }
+
+  onFile(name: string, stream: Readable, info: busboy.FileInfo): void {
+    if (this.settled) {
+      stream.resume();
+      return;
+    }
+    if (!this.fileFields.has(name)) {
+      this.writes.push(
+        readText(stream).then((value) => {
+          if (value === undefined) this.fail(tooLarge(this.maxUploadBytes));
+          else if (!this.settled) this.fields.set(name, value);
+        }),
+      );
+      return;
+    }
+    if (this.seenFiles.has(name)) {
+      stream.resume();
+      this.fail(malformed(`the file field ${name} was sent more than once`));
+      return;
+    }
+    this.seenFiles.add(name);
+    this.writes.push(this.writeFile(name, stream, info));
+  }
+
+  private writeFile(name: string, stream: Readable, info: busboy.FileInfo): Promise<void> {
+    const path = join(this.directory, `upload-${this.seenFiles.size - 1}`);
+    const output = createWriteStream(path);
+    this.outputs.push(output);
+    let size = 0;
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      this.total += chunk.length;
+      if (this.total > this.maxUploadBytes) this.fail(tooLarge(this.maxUploadBytes));
+    });
+    stream.on("limit", () => this.fail(tooLarge(this.maxUploadBytes)));
+    const written = new Promise<void>((done, failed) => {
+      output.on("error", failed);
+      output.on("close", () => {
+        if (!this.settled)
+          this.files.set(name, { path, size, mimeType: info.mimeType, filename: info.filename });
+        done();
+      });
+      stream.on("error", (error) => {
+        output.destroy();
+        failed(error);
+      });
+    });
+    stream.pipe(output);
+    return written;
+  }
+}
+
+function createParser(request: IncomingMessage, maxUploadBytes: number): busboy.Busboy | HttpError {
+  try {
+    return busboy({
+      headers: request.headers,
+      defParamCharset: "utf8",
+      limits: { fileSize: maxUploadBytes, files: 8, fields: 64, parts: 72, fieldSize: fieldAllowance },
+    });
+  } catch (error) {
+    return malformed(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /**
  * Streams a multipart (or url-encoded) body into `directory`, counting bytes as they arrive: past
  * `maxUploadBytes` it stops writing, deletes what it wrote and rejects with a 413 {@link HttpError}.
- * Malformed bodies reject with a 400. Files are named by their order, never by the client's names.
+ * Malformed bodies (and a file field sent twice) reject with a 400, a body that stalls for
+ * `idleTimeoutMs` with a 408. Files are named by their order, never by the client's names.
  *
  * Like FastAPI, it goes by the field name, not by how a part is dressed: a part named in `fileFields`
  * is a file whatever its filename (the client's, the field's own, or none) and type, and any other part
@@ -68,135 +231,51 @@ export class ClientGoneError extends Error {
 export function readForm(
   request: IncomingMessage,
   directory: string,
-  maxUploadBytes: number,
+  limits: FormLimits,
   fileFields: ReadonlySet<string>,
 ): Promise<UploadedForm> {
-  const contentType = request.headers["content-type"] ?? "";
-  const declaredLength = Number(request.headers["content-length"] ?? Number.NaN);
-  if (declaredLength > maxUploadBytes + fieldAllowance) return Promise.reject(tooLarge(maxUploadBytes));
-
-  if (contentType === "") {
-    if (
-      declaredLength === 0 ||
-      (Number.isNaN(declaredLength) && request.headers["transfer-encoding"] === undefined)
-    ) {
-      return Promise.resolve({ fields: {}, files: {} });
-    }
-    return Promise.reject(
-      new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the inputs as multipart/form-data"),
-    );
-  }
-  if (!/^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i.test(contentType)) {
-    return Promise.reject(
-      new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the inputs as multipart/form-data"),
-    );
-  }
-
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: request.headers,
-      defParamCharset: "utf8",
-      limits: { fileSize: maxUploadBytes, files: 8, fields: 64, parts: 72, fieldSize: fieldAllowance },
-    });
-  } catch (error) {
-    return Promise.reject(malformed(error instanceof Error ? error.message : String(error)));
-  }
+  const decided = decideFromHeaders(request, limits.maxUploadBytes);
+  if (decided instanceof HttpError) return Promise.reject(decided);
+  if (decided) return Promise.resolve(decided);
+  const parser = createParser(request, limits.maxUploadBytes);
+  if (parser instanceof HttpError) return Promise.reject(parser);
 
   return new Promise<UploadedForm>((resolve, reject) => {
-    const fields: Record<string, string> = {};
-    const files: Record<string, UploadedFile> = {};
-    const writes: Promise<void>[] = [];
-    const streams: NodeJS.WritableStream[] = [];
-    let total = 0;
-    let fileCount = 0;
-    let settled = false;
-    let parsed = false;
-
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      request.unpipe(parser);
-      for (const stream of streams) (stream as unknown as { destroy(): void }).destroy();
-      parser.removeAllListeners("file");
-      // Keep a listener so late parser errors do not crash the process.
-      parser.on("error", () => {});
-      Promise.allSettled(writes).then(() => reject(error));
+    let idle: NodeJS.Timeout | undefined;
+    const watch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => reader.fail(stalled(limits.idleTimeoutMs)), limits.idleTimeoutMs);
     };
-
-    const finish = () => {
-      if (settled || !parsed) return;
-      Promise.all(writes).then(
-        () => {
-          if (settled) return;
-          settled = true;
-          resolve({ fields, files });
-        },
-        (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))),
-      );
+    const unwatch = () => {
+      clearTimeout(idle);
+      request.off("data", watch);
     };
-
-    parser.on("file", (name, stream, info) => {
-      if (settled) {
-        stream.resume();
-        return;
-      }
-      if (!fileFields.has(name)) {
-        const text = readText(stream).then((value) => {
-          if (value === undefined) fail(tooLarge(maxUploadBytes));
-          else if (!settled) fields[name] = value;
-        });
-        writes.push(text);
-        return;
-      }
-      if (name in files) {
-        stream.resume();
-        fail(malformed(`the file field ${name} was sent more than once`));
-        return;
-      }
-      const path = join(directory, `upload-${fileCount++}`);
-      const output = createWriteStream(path);
-      streams.push(output);
-      let size = 0;
-      stream.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        total += chunk.length;
-        if (total > maxUploadBytes) fail(tooLarge(maxUploadBytes));
-      });
-      stream.on("limit", () => fail(tooLarge(maxUploadBytes)));
-      writes.push(
-        new Promise<void>((done, failed) => {
-          output.on("error", failed);
-          output.on("close", () => {
-            if (!settled) files[name] = { path, size, mimeType: info.mimeType, filename: info.filename };
-            done();
-          });
-          stream.on("error", (error) => {
-            output.destroy();
-            failed(error);
-          });
-        }),
-      );
-      stream.pipe(output);
+    const reader = new FormReader(directory, fileFields, limits.maxUploadBytes, {
+      stop: () => {
+        unwatch();
+        request.unpipe(parser);
+        parser.removeAllListeners("file");
+        // Keep a listener so late parser errors do not crash the process.
+        parser.on("error", () => {});
+      },
+      settle: (error) => {
+        unwatch();
+        if (error) reject(error);
+        else resolve({ fields: reader.fields, files: reader.files });
+      },
     });
-
-    parser.on("field", (name, value, info) => {
-      if (settled) return;
-      if (info.nameTruncated) return fail(malformed("a field name is too long"));
-      if (info.valueTruncated) return fail(tooLarge(maxUploadBytes));
-      fields[name] = value;
-    });
-    parser.on("partsLimit", () => fail(malformed("too many parts")));
-    parser.on("filesLimit", () => fail(malformed("too many files")));
-    parser.on("fieldsLimit", () => fail(malformed("too many fields")));
-    parser.on("error", (error: Error) => fail(malformed(error.message)));
-    parser.on("close", () => {
-      parsed = true;
-      finish();
-    });
-
-    request.on("aborted", () => fail(new ClientGoneError("The client closed the connection")));
-    request.on("error", (error) => fail(new ClientGoneError(error.message)));
+    parser.on("file", (name, stream, info) => reader.onFile(name, stream, info));
+    parser.on("field", (name, value, info) => reader.onField(name, value, info));
+    parser.on("partsLimit", () => reader.fail(malformed("too many parts")));
+    parser.on("filesLimit", () => reader.fail(malformed("too many files")));
+    parser.on("fieldsLimit", () => reader.fail(malformed("too many fields")));
+    parser.on("error", (error: Error) => reader.fail(malformed(error.message)));
+    parser.on("close", () => reader.parserClosed());
+    request.on("aborted", () => reader.fail(new ClientGoneError("The client closed the connection")));
+    request.on("error", (error) => reader.fail(new ClientGoneError(error.message)));
+    request.on("data", watch);
+    request.once("end", unwatch);
+    watch();
     request.pipe(parser);
   });
 }

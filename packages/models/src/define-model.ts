@@ -6,6 +6,7 @@ import type {
   ModelTask,
   StandardSchemaV1,
 } from "@decart/core";
+import { routes } from "@decart/core/protocol";
 import { fileSchemaKind } from "./file-input";
 import { standardGeometry } from "./geometry";
 import { isZodSchema, withFieldMessages } from "./messages";
@@ -44,6 +45,12 @@ export interface DefineModelOptions<
 }
 
 /** Unwraps `optional`/`default`/`nullable` to the schema that does the work. */
+/** The wire paths of the model named `name`. */
+export const endpointsOf = (name: string): ModelDefinition["endpoints"] => ({
+  generate: routes.generate(name),
+  jobs: routes.submit(name),
+});
+
 export function innerSchema(schema: unknown): unknown {
   let current = schema as { _zod?: { def: { innerType?: unknown } } } | undefined;
   while (current?._zod?.def.innerType) current = current._zod.def.innerType as typeof current;
@@ -112,23 +119,22 @@ export function defineModel<
   const Kind extends ModelKind,
   Inputs extends StandardSchemaV1,
 >(options: DefineModelOptions<Name, Kind, Inputs>): ModelDefinition<Name, Kind, Inputs> {
-  const { name, kind, task, inputs } = options;
+  const { name, kind, task, inputs, fps, maxDurationSeconds } = options;
   const video = kind === "video";
-  const definition: ModelDefinition<Name, Kind, Inputs> = {
+  const definition: {
+    -readonly [Key in keyof ModelDefinition<Name, Kind, Inputs>]: ModelDefinition<Name, Kind, Inputs>[Key];
+  } = {
     name,
     kind,
     task,
-    endpoints: { generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` },
+    endpoints: endpointsOf(name),
     inputs: isZodSchema(inputs) ? (withFieldMessages(inputs) as unknown as Inputs) : inputs,
     fileFields: resolveFileFields(name, inputs, options.fileFields),
     outputType: options.outputType ?? (video ? "video/mp4" : "image/png"),
     geometry: options.geometry ?? standardGeometry,
   };
-  const fps = options.fps ?? (video ? 25 : undefined);
-  const maxDurationSeconds = options.maxDurationSeconds ?? (video ? 5 : undefined);
-  return {
-    ...definition,
-    ...(fps === undefined ? {} : { fps }),
-    ...(maxDurationSeconds === undefined ? {} : { maxDurationSeconds }),
-  };
+  // Video models default to 25 fps and 5 s; an image model has neither unless given.
+  if (fps !== undefined || video) definition.fps = fps ?? 25;
+  if (maxDurationSeconds !== undefined || video) definition.maxDurationSeconds = maxDurationSeconds ?? 5;
+  return definition;
 }

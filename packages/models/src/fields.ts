@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { clause } from "./messages";
+import { wholeNumber } from "./whole-number";
 
 /** Resolution names a model may accept. */
 export type Resolution = "720p" | "480p";
@@ -33,7 +34,7 @@ export const orientation = /* @__PURE__ */ z.optional(z.enum(["landscape", "port
 export const enhancePrompt = /* @__PURE__ */ z.optional(z.boolean());
 
 /** `num_inference_steps?`: denoising steps, 1 to 100; more is slower and finer. */
-export const inferenceSteps = /* @__PURE__ */ z.optional(z.int().check(z.gte(1), z.lte(100)));
+export const inferenceSteps = /* @__PURE__ */ z.optional(z.number().check(wholeNumber, z.gte(1), z.lte(100)));
 
 /** One point of a motion path: where (in output pixels) the subject is at a given frame. */
 const trajectoryPoint = /* @__PURE__ */ z.strictObject({

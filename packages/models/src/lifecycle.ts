@@ -1,5 +1,6 @@
 import type { ModelDefinition, ModelKind, StandardSchemaV1 } from "@decart/core";
 import * as z from "zod/mini";
+import { endpointsOf } from "./define-model";
 import { isZodSchema } from "./messages";
 
 // `ModelDefinition` of @decart/core has no notion of a model's status, so the models that are not plain
@@ -78,8 +79,6 @@ function warnDeprecated(name: string, replacement: string): void {
 export function resetDeprecationWarnings(): void {
   warned.clear();
 }
-
-const endpointsOf = (name: string) => ({ generate: `/v1/generate/${name}`, jobs: `/v1/jobs/${name}` });
 
 /** A server-resolved alias of `target`: the same model under another name. */
 export function aliasModel<const Name extends string, Target extends ModelDefinition>(

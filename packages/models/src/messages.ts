@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@decart/core";
 import * as z from "zod/mini";
+import { isWholeNumber, wholeNumber } from "./whole-number";
 
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -39,12 +40,15 @@ export function clause(issue: RawIssue, noun = "items"): string | undefined {
   switch (issue.code) {
     case "invalid_type": {
       if (issue.input === undefined) return `${field} is required`;
-      // z.int() reports a non-number as expecting "number"; its format says it wants an integer.
+      // z.int() reports a non-number as expecting "number"; its format says it wants an integer, as
+      // does a number checked by wholeNumber.
       const format = (issue.inst as { _zod?: { def: { format?: unknown } } } | undefined)?._zod?.def.format;
-      const expected = typeof format === "string" && format.includes("int") ? "int" : issue.expected;
+      const integral = (typeof format === "string" && format.includes("int")) || isWholeNumber(issue.inst);
+      const expected = integral ? "int" : issue.expected;
       return `${field} must be ${typeNames[expected] ?? expected}`;
     }
     case "custom":
+      if (issue.inst === wholeNumber) return `${field} must be an integer`;
       return issue.input === undefined ? `${field} is required` : `${field} is invalid`;
     case "too_small":
     case "too_big":

@@ -67,20 +67,21 @@ export interface ModelRegistry<
   ): ModelRegistry<Omit<Models, Extra[number]["name"]> & ModelsByName<Extra>>;
 }
 
+/** Levenshtein distance, one row at a time. */
 function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let previous = [...Array(b.length + 1).keys()];
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + +(a[i - 1] !== b[j - 1]),
       );
     }
     previous = current;
   }
-  return previous[b.length] ?? 0;
+  return previous[b.length]!;
 }
 
 /** Known names close to `name` (edit distance, or one containing the other), nearest first. */
@@ -132,17 +133,19 @@ export function createRegistry<const Definitions extends readonly ModelDefinitio
     const scope = kind ? names.filter((known) => byName.get(known)?.kind === kind) : names;
     const close = closeNames(String(name), scope);
     const hint = close.length ? ` Did you mean ${close.slice(0, 3).join(" or ")}?` : "";
+    const of = kind ? `${kind} ` : "";
     return new ModelNotFoundError(
-      `Unknown ${kind ?? ""}${kind ? " " : ""}model "${name}".${hint} Known ${kind ? `${kind} ` : ""}models: ${scope.join(", ")}.`,
+      `Unknown ${of}model "${name}".${hint} Known ${of}models: ${scope.join(", ")}.`,
     );
   };
+  const article = (kind: ModelKind) => (kind === "image" ? "an image" : "a video");
 
   const lookup = (name: string, kind?: ModelKind): ModelDefinition => {
     const definition = byName.get(name);
     if (!definition) throw notFound(name, kind);
     if (kind && definition.kind !== kind) {
       throw new ModelNotFoundError(
-        `${name} is ${definition.kind === "image" ? "an image" : "a video"} model, not ${kind === "image" ? "an image" : "a video"} model: use models.${definition.kind}("${name}").`,
+        `${name} is ${article(definition.kind)} model, not ${article(kind)} model: use models.${definition.kind}("${name}").`,
       );
     }
     return definition;

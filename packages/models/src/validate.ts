@@ -108,7 +108,8 @@ export async function parseWireInputs<Model extends Pick<ModelDefinition, "name"
 ): Promise<InputsResult<Model>> {
   const shape =
     (model.inputs as { _zod?: { def: { shape?: Record<string, unknown> } } })._zod?.def.shape ?? {};
-  const inputs: Record<string, unknown> = {};
+  // No prototype: a field a client names `__proto__` is kept, for the schema to refuse like any other.
+  const inputs: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(fields)) {
     inputs[key] = typeof value === "string" && Object.hasOwn(shape, key) ? coerce(shape[key], value) : value;
   }

@@ -1,64 +1,14 @@
 import { createReadStream } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { ModelDefinition } from "@decart/core";
 import { models } from "@decart/models";
 import { fileFromPath } from "./file-from-path";
+import { isHttpUrl } from "./file-or-url";
 import type { NodeBatchItem } from "./run-batch";
 
 /** A line of a JSON-lines input file that could not be used. */
 export class InputLineError extends Error {}
-
-/** The names of a model's file inputs (a list, or a record of field → media kind). */
-export function fileFieldNames(model: ModelDefinition): string[] {
-  const fields = model.fileFields as unknown;
-  return Array.isArray(fields) ? (fields as string[]) : Object.keys(fields as object);
-}
-
-function globPattern(segment: string): RegExp {
-  const escaped = segment
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, "[^/]*")
-    .replace(/\?/g, "[^/]");
-  return new RegExp(`^${escaped}$`);
-}
-
-/**
- * Expands paths whose last segment may hold `*` or `?` (`clips/*.mp4`), sorted, so every run and every
- * shard sees the same order. A shell that already expanded the pattern passes the files themselves.
- */
-export async function expandPaths(patterns: readonly string[]): Promise<string[]> {
-  const paths: string[] = [];
-  for (const pattern of patterns) {
-    const name = basename(pattern);
-    if (!/[*?]/.test(name)) {
-      paths.push(pattern);
-      continue;
-    }
-    const folder = dirname(pattern);
-    const matcher = globPattern(name);
-    const entries = await readdir(folder, { withFileTypes: true });
-    for (const entry of entries
-      .filter((item) => item.isFile() && matcher.test(item.name))
-      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      paths.push(join(folder, entry.name));
-    }
-  }
-  return paths;
-}
-
-/** The items of a run over files: the same flags for every file, the file as `data`. */
-export async function* fileItems(
-  model: ModelDefinition,
-  flags: Record<string, unknown>,
-  paths: readonly string[],
-): AsyncGenerator<NodeBatchItem> {
-  for (const path of paths) {
-    const name = basename(path, extname(path));
-    yield { model, ...flags, data: await fileFromPath(path), name } as NodeBatchItem;
-  }
-}
 
 /** Each non-blank line of a JSON-lines file with its 1-based line number, read lazily. */
 async function* jsonLines(path: string): AsyncGenerator<{ line: number; text: string }> {
@@ -101,9 +51,9 @@ async function lineItem(
   if (!model)
     throw new InputLineError(`${path}:${line}: no model: give one on the command line or as "model"`);
   const item: Record<string, unknown> = { ...flags, ...inputs, model };
-  for (const field of fileFieldNames(model)) {
+  for (const field of Object.keys(model.fileFields)) {
     const file = item[field];
-    if (typeof file === "string" && !/^https?:\/\//i.test(file)) {
+    if (typeof file === "string" && !isHttpUrl(file)) {
       try {
         item[field] = await fileFromPath(resolve(dirname(path), file));
       } catch (error) {

@@ -29,10 +29,17 @@ export class BatchView {
   #settled = { completed: 0, failed: 0, cancelled: 0, skipped: 0 };
   #expected: number | undefined;
   #drawnLines = 0;
+  readonly #describe: (error: Error) => string;
 
-  constructor(output: BatchViewOutput, expected: number | undefined) {
+  /** `describe` words an item's error for the plain lines (the CLI names flags in it). */
+  constructor(
+    output: BatchViewOutput,
+    expected: number | undefined,
+    describe: (error: Error) => string = (error) => error.message,
+  ) {
     this.#output = output;
     this.#expected = expected;
+    this.#describe = describe;
     if (output.isTTY) {
       this.#timer = setInterval(() => this.#draw(), 200);
       this.#timer.unref();
@@ -62,7 +69,7 @@ export class BatchView {
     this.#settled[outcome.status]++;
     if (this.#output.isTTY) return;
     const where = outcome.file ? ` ${outcome.file}` : "";
-    const why = outcome.error ? `: ${outcome.error.message}` : "";
+    const why = outcome.error ? `: ${this.#describe(outcome.error)}` : "";
     this.#output.write(
       `${outcome.skipped ? "skipped" : outcome.status} #${outcome.index} ${outcome.key}${where}${why}\n`,
     );

@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { access, mkdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
 import { describeFileError } from "./file-from-path";
 
@@ -42,4 +42,31 @@ export async function prepareDestination(output: string | undefined): Promise<De
     throw unusable(output ?? ".", error);
   }
   return { pathFor: (generatedName) => (isFolder ? join(folder, generatedName) : target) };
+}
+
+/**
+ * Checks the folder `decart batch --out` names before anything is sent, and creates it (with its
+ * parents) unless `create` is false (`--dry-run` changes nothing): the folder, or the nearest folder
+ * that exists above it, must be a writable directory. Resolves the folder's absolute path.
+ */
+export async function prepareFolder(output: string, { create = true } = {}): Promise<string> {
+  const folder = resolve(output);
+  let existing = folder;
+  let found = await statOrUndefined(folder, output);
+  while (found === undefined && dirname(existing) !== existing) {
+    existing = dirname(existing);
+    found = await statOrUndefined(existing, output);
+  }
+  if (found !== undefined && !found.isDirectory()) {
+    const why =
+      existing === folder ? "it is a file, not a folder" : "a parent of the path is not a directory";
+    throw new CliFailure(`Cannot save to ${output}: ${why}`, exitCodes.usage);
+  }
+  try {
+    await access(existing, constants.W_OK);
+    if (create) await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw unusable(output, error);
+  }
+  return folder;
 }

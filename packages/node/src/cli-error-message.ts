@@ -8,6 +8,7 @@ const optionFlags: readonly [RegExp, string][] = [
   [/\bthe apiKey option\b/g, "--api-key"],
   [/\bapiKey\b/g, "--api-key"],
   [/\bbaseUrl\b/g, "--base-url (or DECART_BASE_URL)"],
+  [/\bwith retryFailed\b/g, "with --retry-failed"],
 ];
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

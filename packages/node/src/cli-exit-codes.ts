@@ -18,7 +18,8 @@ export const exitCodes = {
 /** The `Exit codes:` section of `decart --help`. */
 export const exitCodesHelp = `Exit codes:
   0    done
-  1    other failures (saving the result, a job that already ended, an unexpected error)
+  1    other failures (saving the result, a job that already ended, an unexpected error); for
+       decart batch, items that failed in different ways (items that all failed one way exit with its code)
   2    usage: unknown command, model or option, a bad option value, an unusable -o destination
   3    authentication: no API key, or the server rejected it
   4    input: inputs the model refuses, an input file that cannot be read
@@ -44,6 +45,8 @@ const codeByErrorCode: Readonly<Record<string, number>> = {
   UNPROCESSABLE: exitCodes.input,
   FILE_EXISTS: exitCodes.failure,
   SAVE_FAILED: exitCodes.failure,
+  FAILED_EARLIER: exitCodes.failure,
+  JOURNAL_FAILED: exitCodes.usage,
 };
 
 /** The exit code an error stands for. */
@@ -59,4 +62,14 @@ export function exitCodeFor(error: unknown): number {
     return exitCodes.server;
   }
   return exitCodes.failure;
+}
+
+/**
+ * The exit code of a run of many items from the exit codes of those that failed: 0 when none did, the
+ * code they share when all failed the same way (every item rejected for a bad key exits 3), else 1.
+ */
+export function combinedExitCode(failures: Iterable<number>): number {
+  const codes = new Set(failures);
+  if (codes.size === 0) return exitCodes.ok;
+  return codes.size === 1 ? ([...codes][0] as number) : exitCodes.failure;
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
 import type { InputFlag } from "./cli-input-flags";
-import { fileFromPath } from "./file-from-path";
+import { fileOrUrl } from "./file-or-url";
 
 const phrases: Readonly<Record<string, string>> = {
   prompt: "what to generate",
@@ -14,8 +14,14 @@ const phrases: Readonly<Record<string, string>> = {
   trajectory: "motion path",
 };
 
-function valueName(flag: InputFlag): string {
-  if (flag.kind === "file") return "<file|url>";
+/** How file flags are read: one file (`generate`), or any number of files and patterns (`batch`). */
+export interface InputOptionsStyle {
+  /** File flags take several paths, `*`/`?` patterns (`clips/*.mp4`) or URLs. */
+  readonly manyFiles?: boolean;
+}
+
+function valueName(flag: InputFlag, style: InputOptionsStyle): string {
+  if (flag.kind === "file") return style.manyFiles ? "<files|pattern...>" : "<file|url>";
   if (flag.kind === "json") return "<json|file>";
   if (flag.kind === "integer" || flag.kind === "number") return "<n>";
   return flag.field === "prompt" ? "<text>" : "<value>";
@@ -33,10 +39,13 @@ function numberParser(flag: InputFlag): (value: string) => number {
 }
 
 /** The help text of one input flag: what it is, whether required, its type, limits and default. */
-export function describeFlag(flag: InputFlag): string {
+export function describeFlag(flag: InputFlag, style: InputOptionsStyle = {}): string {
+  const media = flag.media ?? "image or video";
   const what =
     flag.kind === "file"
-      ? `${flag.media ?? "image or video"} file: a path or an http(s) URL`
+      ? style.manyFiles
+        ? `${media} files: paths, a pattern such as "clips/*.mp4", or http(s) URLs`
+        : `${media} file: a path or an http(s) URL`
       : flag.kind === "json"
         ? "JSON, or the path of a JSON file"
         : flag.kind;
@@ -48,7 +57,11 @@ export function describeFlag(flag: InputFlag): string {
 const inputsHeading = "Inputs:";
 
 /** Adds one option per input flag to `command` (no defaults: only what the user typed is sent). */
-export function addInputOptions(command: Command, flags: readonly InputFlag[]): Command {
+export function addInputOptions(
+  command: Command,
+  flags: readonly InputFlag[],
+  style: InputOptionsStyle = {},
+): Command {
   for (const flag of flags) {
     const short = flag.field === "prompt" ? "-p, " : "";
     if (flag.kind === "boolean") {
@@ -56,14 +69,15 @@ export function addInputOptions(command: Command, flags: readonly InputFlag[]): 
       command.addOption(new Option(`--no-${flag.flag}`, `send ${flag.field}=false`).hideHelp());
       continue;
     }
-    const option = new Option(`${short}--${flag.flag} ${valueName(flag)}`, describeFlag(flag)).helpGroup(
-      inputsHeading,
-    );
+    const option = new Option(
+      `${short}--${flag.flag} ${valueName(flag, style)}`,
+      describeFlag(flag, style),
+    ).helpGroup(inputsHeading);
     if (flag.choices) option.choices(flag.choices);
     if (flag.kind === "integer" || flag.kind === "number") option.argParser(numberParser(flag));
     command.addOption(option);
     if (flag.alias) {
-      const hidden = new Option(`--${flag.alias} ${valueName(flag)}`).hideHelp();
+      const hidden = new Option(`--${flag.alias} ${valueName(flag, style)}`).hideHelp();
       if (flag.kind === "integer" || flag.kind === "number") hidden.argParser(numberParser(flag));
       command.addOption(hidden);
     }
@@ -93,6 +107,11 @@ async function readJsonFile(flag: InputFlag, path: string): Promise<string> {
   }
 }
 
+/** What the user typed for `flag` (under its own spelling or its alias), as Commander parsed it. */
+export function flagValue(flag: InputFlag, options: Record<string, unknown>): unknown {
+  return options[attributeOf(flag.flag)] ?? (flag.alias ? options[attributeOf(flag.alias)] : undefined);
+}
+
 /** The inputs of a run: each flag the user typed, files opened (URLs passed as they are), JSON parsed. */
 export async function inputsFromOptions(
   flags: readonly InputFlag[],
@@ -100,12 +119,10 @@ export async function inputsFromOptions(
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
   for (const flag of flags) {
-    const value =
-      options[attributeOf(flag.flag)] ?? (flag.alias ? options[attributeOf(flag.alias)] : undefined);
+    const value = flagValue(flag, options);
     if (value === undefined) continue;
     if (flag.kind === "file") {
-      const text = String(value);
-      inputs[flag.field] = /^https?:\/\//i.test(text) ? text : await fileFromPath(text);
+      inputs[flag.field] = await fileOrUrl(String(value));
     } else if (flag.kind === "json") inputs[flag.field] = await jsonValue(flag, String(value));
     else inputs[flag.field] = value;
   }

@@ -8,6 +8,7 @@ import { CliFailure, exitCodes } from "./cli-exit-codes";
 import { addInputOptions, inputsFromOptions } from "./cli-flag-options";
 import { allInputFlags, type InputFlag, inputFlags } from "./cli-input-flags";
 import { modelHelpAfter, modelSummary } from "./cli-model-help";
+import { modelNamedIn } from "./cli-named-model";
 import { ansiAllowed } from "./cli-terminal";
 import { extensionForType } from "./media-type";
 import { ProgressDisplay } from "./progress-display";
@@ -16,15 +17,6 @@ import { saveResult } from "./save-result";
 interface GenerateOptions extends ConnectionOptions, Record<string, unknown> {
   output?: string;
   json?: boolean;
-}
-
-/** The model a `decart generate …` command line names, so its flags and help can be its own. */
-function modelNamedIn(argv: readonly string[]): ModelDefinition | undefined {
-  const args = argv.slice(2);
-  const start = args.indexOf("generate");
-  if (start === -1) return undefined;
-  const name = args.slice(start + 1).find((arg) => models.has(arg));
-  return name === undefined ? undefined : models.get(name);
 }
 
 /** Ctrl-C while a generation runs: `handler` aborts it; the listener is removed by the returned function. */
@@ -142,7 +134,7 @@ Examples:
 
 /** `decart generate <model>`: with the named model's own flags and help, or every model's before one is named. */
 export function registerGenerate(program: Command, context: CliContext): void {
-  const model = modelNamedIn(context.argv);
+  const model = modelNamedIn(context.argv, "generate");
   const flags = model ? inputFlags(model) : allInputFlags(models.list());
   const command = program.command("generate <model>");
   describeCommand(command, model, flags);

@@ -1,19 +1,18 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
 import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "../test/media";
+import { type CliRun, runCliScript } from "../test/run-cli";
+import { inTerminal as runInTerminal } from "../test/terminal";
 import { hideCursor, showCursor } from "./cli-terminal";
 
-const execFileAsync = promisify(execFile);
 let cli: string;
 let cliWithoutEmulator: string;
 let folder: string;
@@ -48,28 +47,13 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI as a child process without a TTY. */
-async function decart(
+function decart(
   args: string[],
   options: { script?: string; env?: Record<string, string | undefined> } = {},
-): Promise<Outcome> {
+): Promise<CliRun> {
   const env = { ...process.env, DECART_API_KEY: undefined, ...options.env } as NodeJS.ProcessEnv;
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [options.script ?? cli, ...args], {
-      env,
-      cwd: folder,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  return runCliScript(options.script ?? cli, args, { cwd: folder, env });
 }
 
 /** A URL where nothing listens (a port taken, then released). */
@@ -272,24 +256,8 @@ describe("decart (child process, no TTY)", () => {
 });
 
 /** Runs the CLI in a pseudo-terminal through `script`, collecting everything it draws. */
-function inTerminal(
-  args: string[],
-  env: Record<string, string | undefined> = {},
-): { child: ChildProcess; output: () => string; exited: Promise<number> } {
-  const command = [process.execPath, cli, ...args]
-    .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
-    .join(" ");
-  const child = spawn("script", ["-qec", command, "/dev/null"], {
-    cwd: folder,
-    env: { ...process.env, DECART_API_KEY: "", NO_COLOR: undefined, ...env },
-  });
-  let output = "";
-  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-    output += text;
-  });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
-  return { child, output: () => output, exited };
-}
+const inTerminal = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runInTerminal(cli, args, { cwd: folder, env });
 
 describe("decart in a terminal", () => {
   it("redraws one progress line in place with status, percent and elapsed time", async () => {

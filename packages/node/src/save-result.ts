@@ -68,14 +68,7 @@ export async function saveResult(
       throw saveError(path, error);
     }
   }
-  if (!overwrite && (await exists(target))) {
-    throw new DecartSDKError(
-      `Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`,
-      {
-        code: "FILE_EXISTS",
-      },
-    );
-  }
+  if (!overwrite && (await exists(target))) throw fileExists(path);
   await removeStalePartials(folder);
 
   const temporary = join(
@@ -123,6 +116,14 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
+/** The error of a save that would replace a file while `overwrite` is false. */
+function fileExists(path: string): DecartSDKError {
+  return new DecartSDKError(
+    `Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`,
+    { code: "FILE_EXISTS" },
+  );
+}
+
 /** Moves the finished temporary file to its destination. */
 async function commit(temporary: string, target: string, path: string, overwrite: boolean): Promise<void> {
   if (overwrite) {
@@ -134,20 +135,10 @@ async function commit(temporary: string, target: string, path: string, overwrite
     await link(temporary, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") {
-      throw new DecartSDKError(
-        `Cannot save to ${path}: a file already exists there (pass overwrite: true to replace it)`,
-        {
-          code: "FILE_EXISTS",
-        },
-      );
-    }
+    if (code === "EEXIST") throw fileExists(path);
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
     // A file system without hard links: fall back to a checked rename.
-    if (await exists(target))
-      throw new DecartSDKError(`Cannot save to ${path}: a file already exists there`, {
-        code: "FILE_EXISTS",
-      });
+    if (await exists(target)) throw fileExists(path);
     await rename(temporary, target);
     return;
   }

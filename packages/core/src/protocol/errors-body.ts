@@ -63,13 +63,12 @@ function readIssue(item: unknown): ErrorBodyIssue | undefined {
     | undefined;
   if (message === undefined) return undefined;
   const location = Array.isArray(record.loc) ? record.loc.map(String) : [];
-  if (location.length > 1 && locationPrefixes.has(location[0] as string)) location.shift();
-  else if (location.length === 1 && locationPrefixes.has(location[0] as string)) location.length = 0;
+  if (locationPrefixes.has(location[0] as string)) location.shift();
   return { field: location.join("."), message };
 }
 
 /** A clause naming the field: `prompt: Field required`, or the message alone when it names it already. */
-function clauseFor(issue: ErrorBodyIssue): string {
+export function clauseFor(issue: ErrorBodyIssue): string {
   if (issue.field === "" || issue.message.startsWith(issue.field)) return issue.message;
   return `${issue.field}: ${issue.message}`;
 }

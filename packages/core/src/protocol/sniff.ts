@@ -1,15 +1,26 @@
 /** How many leading bytes {@link sniffMediaType} can use; fewer still work for every format but HEIF/AVIF's later brands. */
 export const sniffLength = 64;
 
+/** Signatures matched against the leading bytes in hex; ISO media (`ftyp`) is told apart by its brands below. */
+const signatures: ReadonlyArray<readonly [type: string, magic: RegExp]> = [
+  ["image/png", /^89504e470d0a1a0a/],
+  ["image/jpeg", /^ffd8ff/],
+  ["image/gif", /^47494638/], // GIF8
+  ["image/webp", /^52494646.{8}57454250/], // RIFF, a size, WEBP
+  ["video/x-msvideo", /^52494646.{8}41564920/], // RIFF, a size, "AVI "
+  ["image/bmp", /^424d.{24}/], // BM and the rest of its 14-byte header
+  ["image/tiff", /^(49492a00|4d4d002a)/], // II*\0, MM\0*
+  ["video/webm", /^1a45dfa3/], // EBML: WebM and Matroska
+  ["video/mpeg", /^000001b[a3]/], // a pack or sequence header
+  ["video/ogg", /^4f676753/], // OggS
+];
+
 const ascii = (bytes: Uint8Array, start: number, end: number): string =>
   String.fromCharCode(...bytes.subarray(start, end));
 
-const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean =>
-  bytes.length >= signature.length && signature.every((byte, index) => bytes[index] === byte);
-
 /** ISO base media (`ftyp` boxes): HEIF and AVIF brands are stills; every other brand is a movie. */
 function sniffIsoMedia(bytes: Uint8Array): string | undefined {
-  if (ascii(bytes, 4, 8) !== "ftyp") return undefined;
+  if (bytes.length < 12 || ascii(bytes, 4, 8) !== "ftyp") return undefined;
   const brands = [ascii(bytes, 8, 12)];
   const boxEnd = Math.min(bytes.length, new DataView(bytes.buffer, bytes.byteOffset).getUint32(0));
   for (let offset = 16; offset + 4 <= boxEnd; offset += 4) brands.push(ascii(bytes, offset, offset + 4));
@@ -33,18 +44,8 @@ function sniffIsoMedia(bytes: Uint8Array): string | undefined {
  * ```
  */
 export function sniffMediaType(bytes: Uint8Array): string | undefined {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  const head = ascii(bytes, 0, 4);
-  if (head === "GIF8") return "image/gif";
-  if (head === "RIFF" && ascii(bytes, 8, 12) === "WEBP") return "image/webp";
-  if (head === "RIFF" && ascii(bytes, 8, 12) === "AVI ") return "video/x-msvideo";
-  if (head.startsWith("BM") && bytes.length >= 14) return "image/bmp";
-  if (head === "II*\0" || head === "MM\0*") return "image/tiff";
-  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return "video/webm";
-  if (startsWith(bytes, [0x00, 0x00, 0x01, 0xba]) || startsWith(bytes, [0x00, 0x00, 0x01, 0xb3])) {
-    return "video/mpeg";
-  }
-  if (head === "OggS") return "video/ogg";
-  return bytes.length >= 12 ? sniffIsoMedia(bytes) : undefined;
+  const hex = Array.from(bytes.subarray(0, sniffLength), (byte) => byte.toString(16).padStart(2, "0")).join(
+    "",
+  );
+  return signatures.find(([, magic]) => magic.test(hex))?.[0] ?? sniffIsoMedia(bytes);
 }

@@ -108,12 +108,10 @@ export function readJobStatus(body: unknown, fallbackId?: string): JobStatusBody
   if (typeof record.progress === "number" && Number.isFinite(record.progress)) {
     read.progress = Math.min(1, Math.max(0, record.progress));
   }
-  const error = record.error;
-  if (typeof error === "string") read.error = error;
-  else if (typeof error === "object" && error !== null) {
-    const message = (error as { message?: unknown }).message;
-    if (typeof message === "string") read.error = message;
-  }
+  const { error } = record;
+  const message =
+    typeof error === "object" && error !== null ? (error as { message?: unknown }).message : error;
+  if (typeof message === "string") read.error = message;
   if (cancelled) read.cancelled = true;
   return read;
 }

@@ -19,12 +19,8 @@ export interface DecodeOptions {
   onChild?: (child: ChildProcess) => void;
 }
 
-/**
- * Decode a video into raw RGBA frames of exactly `width`×`height` (cover-scaled and centre-cropped) at
- * `fps`, read from ffmpeg's stdout only as fast as the caller consumes them. The yielded buffer is reused:
- * finish with a frame before asking for the next.
- */
-export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator<Uint8Array, number> {
+/** ffmpeg's arguments to decode `options.path` into raw RGBA frames on stdout. */
+function decodeArguments(options: DecodeOptions): string[] {
   const { width, height, fps, maxFrames } = options;
   const filters = [
     `fps=${fps}`,
@@ -33,38 +29,44 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
     `crop=${width}:${height}`,
     "format=rgba",
   ].join(",");
-  const child = spawn(
-    resolveFfmpeg(),
-    [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-nostdin",
-      // One decoding thread: the pipe, not the decoder, sets the pace, and each extra frame thread holds
-      // decoded frames of its own.
-      "-threads",
-      "1",
-      "-i",
-      options.path,
-      "-map",
-      "0:v:0",
-      "-an",
-      "-sn",
-      "-dn",
-      "-vf",
-      filters,
-      "-frames:v",
-      String(maxFrames),
-      "-threads",
-      "1",
-      "-f",
-      "rawvideo",
-      "-pix_fmt",
-      "rgba",
-      "-",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  return [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+    // One decoding thread: the pipe, not the decoder, sets the pace, and each extra frame thread holds
+    // decoded frames of its own.
+    "-threads",
+    "1",
+    "-i",
+    options.path,
+    "-map",
+    "0:v:0",
+    "-an",
+    "-sn",
+    "-dn",
+    "-vf",
+    filters,
+    "-frames:v",
+    String(maxFrames),
+    "-threads",
+    "1",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgba",
+    "-",
+  ];
+}
+
+/**
+ * Decode a video into raw RGBA frames of exactly `width`×`height` (cover-scaled and centre-cropped) at
+ * `fps`, read from ffmpeg's stdout only as fast as the caller consumes them. The yielded buffer is reused:
+ * finish with a frame before asking for the next.
+ */
+export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator<Uint8Array, number> {
+  const { width, height, maxFrames } = options;
+  const child = spawn(resolveFfmpeg(), decodeArguments(options), { stdio: ["ignore", "pipe", "pipe"] });
   options.onChild?.(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

@@ -1,5 +1,6 @@
 import sharp, { type Metadata } from "sharp";
 import { MediaInputError } from "./errors.js";
+import { asBytes, reusableWords } from "./scratch.js";
 
 /** What {@link probeImage} learned about an uploaded image. */
 export interface ImageInfo {
@@ -56,8 +57,9 @@ export async function loadImagePixels(
       .ensureAlpha()
       .raw()
       .toBuffer();
-    const copy = new Uint32Array(width * height);
-    new Uint8Array(copy.buffer).set(data.subarray(0, width * height * 4));
+    // Keyed by field: a render may hold two inputs at once (start and end).
+    const copy = reusableWords(`input-${field}`, width * height);
+    asBytes(copy).set(data.subarray(0, width * height * 4));
     return copy;
   } catch (error) {
     throw new MediaInputError(

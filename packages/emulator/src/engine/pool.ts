@@ -136,7 +136,10 @@ export class WorkerPool {
 
   private async spawn(): Promise<Worker> {
     const entry = await resolveWorkerEntry();
-    const worker = new Worker(entry, this.env === undefined ? {} : { env: this.env });
+    const worker = new Worker(entry, {
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      ...(this.env === undefined ? {} : { env: this.env }),
+    });
     worker.unref();
     worker.on("message", (message: WorkerReply) => this.onMessage(worker, message));
     worker.on("error", (error) => this.onWorkerGone(worker, error));

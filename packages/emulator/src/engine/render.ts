@@ -10,9 +10,9 @@ import { chooseStyle, enhancePrompt } from "./prompt.js";
 import { hashString, mix } from "./random.js";
 import { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";
 import { SceneRenderer } from "./scene.js";
-import { reusableWords } from "./scratch.js";
+import { asBytes, reusableWords } from "./scratch.js";
 import { createStyle, styleInputSize } from "./styles.js";
-import type { RenderJob, RenderResult } from "./types.js";
+import type { RenderJob, RenderResult, RenderTask } from "./types.js";
 
 /** How a render reports to whoever runs it (a worker thread, or a test in-process). */
 export interface RenderContext {
@@ -73,7 +73,7 @@ async function encodeDrawnFrames(
       checkAbort(context);
       const pixels = slots[slot] as Uint32Array;
       draw(index, pixels);
-      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot] = encoder.write(asBytes(pixels));
       pending[slot]?.catch(() => {});
       if (index % 5 === 4) context.onProgress?.((index + 1) / (frames + 2));
     }
@@ -142,7 +142,7 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
       style.apply(frame, pixels);
       tint?.(pixels);
       overlay?.(frames, pixels);
-      pending[slot] = encoder.write(new Uint8Array(pixels.buffer));
+      pending[slot] = encoder.write(asBytes(pixels));
       pending[slot]?.catch(() => {});
       frames++;
       if (frames % 5 === 0) context.onProgress?.(frames / (maxFrames + 2));
@@ -163,10 +163,87 @@ async function styleImage(job: RenderJob): Promise<Uint32Array> {
   const style = createStyle(chooseStyle(prompt), { width: job.width, height: job.height, smoothing: 2 });
   const input = styleInputSize(job.width, job.height, style.scale);
   const pixels = await loadImagePixels(requireInput(job, "data"), "data", input.width, input.height);
-  const out = new Uint32Array(job.width * job.height);
-  style.apply(new Uint8Array(pixels.buffer), out);
+  const out = reusableWords("image-out", job.width * job.height);
+  style.apply(asBytes(pixels), out);
   tint?.(out);
   return out;
+}
+
+/** Draws the frames of one video task and encodes them; resolves with the number of frames written. */
+type VideoRenderer = (job: RenderJob, context: RenderContext, frames: number) => Promise<number>;
+
+const animateStill: VideoRenderer = async (job, context, frames) => {
+  const { width, height } = job;
+  const imageWidth = width + Math.round(width * 0.08);
+  const imageHeight = height + Math.round(height * 0.08);
+  const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
+  const draw = animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job));
+  return encodeDrawnFrames(job, context, frames, draw);
+};
+
+const firstToLast: VideoRenderer = async (job, context, frames) => {
+  const { width, height } = job;
+  const imageWidth = width + Math.round(width * 0.06);
+  const [first, last] = await Promise.all([
+    loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
+    loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
+  ]);
+  return encodeDrawnFrames(job, context, frames, transition(first, last, imageWidth, width, height, frames));
+};
+
+const motion: VideoRenderer = async (job, context, frames) => {
+  const image = await loadImagePixels(requireInput(job, "data"), "data", job.width, job.height);
+  const points =
+    job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
+  return encodeDrawnFrames(job, context, frames, followTrajectory(image, job.width, job.height, points));
+};
+
+const scene: VideoRenderer = (job, context, frames) => {
+  const renderer = new SceneRenderer(job.width, job.height, frames, effectivePrompt(job), jobSeed(job));
+  return encodeDrawnFrames(job, context, frames, (index, out) => renderer.renderFrame(index, out));
+};
+
+/** The renderer of every video task. */
+const videoRenderers: Record<Exclude<RenderTask, "text-to-image" | "image-to-image">, VideoRenderer> = {
+  "text-to-video": scene,
+  "image-to-video": animateStill,
+  "first-last-frame": firstToLast,
+  motion,
+  "video-to-video": (job, context) => styleVideo(job, context),
+  "try-on": (job, context) => styleVideo(job, context),
+};
+
+async function renderImage(job: RenderJob, context: RenderContext): Promise<RenderResult> {
+  const { width, height } = job;
+  let pixels: Uint32Array;
+  if (job.task === "image-to-image") {
+    pixels = await styleImage(job);
+  } else {
+    pixels = reusableWords("image-out", width * height);
+    new SceneRenderer(width, height, 1, effectivePrompt(job), jobSeed(job)).renderFrame(0, pixels);
+  }
+  checkAbort(context);
+  await writePng(pixels, width, height, context.temporaryPath);
+  checkAbort(context);
+  await rename(context.temporaryPath, job.outputPath);
+  context.onProgress?.(1);
+  return { outputPath: job.outputPath, contentType: "image/png", width, height };
+}
+
+async function renderVideo(job: RenderJob, context: RenderContext): Promise<RenderResult> {
+  const frames = Math.round(job.fps * job.maxDurationSeconds);
+  const renderer = videoRenderers[job.task as keyof typeof videoRenderers] ?? scene;
+  const written = await renderer(job, context, frames);
+  checkAbort(context);
+  await rename(context.temporaryPath, job.outputPath);
+  context.onProgress?.(1);
+  return {
+    outputPath: job.outputPath,
+    contentType: "video/mp4",
+    width: job.width,
+    height: job.height,
+    frames: written,
+  };
 }
 
 /**
@@ -174,81 +251,9 @@ async function styleImage(job: RenderJob): Promise<Uint32Array> {
  * thread in production; it is plain async code, so tests can also call it directly.
  */
 export async function renderJob(job: RenderJob, context: RenderContext): Promise<RenderResult> {
-  const { width, height } = job;
   await mkdir(dirname(job.outputPath), { recursive: true });
   try {
-    if (job.kind === "image") {
-      let pixels: Uint32Array;
-      if (job.task === "image-to-image") {
-        pixels = await styleImage(job);
-      } else {
-        pixels = new Uint32Array(width * height);
-        new SceneRenderer(width, height, 1, effectivePrompt(job), jobSeed(job)).renderFrame(0, pixels);
-      }
-      checkAbort(context);
-      await writePng(pixels, width, height, context.temporaryPath);
-      checkAbort(context);
-      await rename(context.temporaryPath, job.outputPath);
-      context.onProgress?.(1);
-      return { outputPath: job.outputPath, contentType: "image/png", width, height };
-    }
-
-    const frames = Math.round(job.fps * job.maxDurationSeconds);
-    let written: number;
-    switch (job.task) {
-      case "video-to-video":
-      case "try-on":
-        written = await styleVideo(job, context);
-        break;
-      case "image-to-video": {
-        const imageWidth = width + Math.round(width * 0.08);
-        const imageHeight = height + Math.round(height * 0.08);
-        const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
-        written = await encodeDrawnFrames(
-          job,
-          context,
-          frames,
-          animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job)),
-        );
-        break;
-      }
-      case "first-last-frame": {
-        const imageWidth = width + Math.round(width * 0.06);
-        const [first, last] = await Promise.all([
-          loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
-          loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
-        ]);
-        written = await encodeDrawnFrames(
-          job,
-          context,
-          frames,
-          transition(first, last, imageWidth, width, height, frames),
-        );
-        break;
-      }
-      case "motion": {
-        const image = await loadImagePixels(requireInput(job, "data"), "data", width, height);
-        const points =
-          job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
-        written = await encodeDrawnFrames(
-          job,
-          context,
-          frames,
-          followTrajectory(image, width, height, points),
-        );
-        break;
-      }
-      default: {
-        const scene = new SceneRenderer(width, height, frames, effectivePrompt(job), jobSeed(job));
-        written = await encodeDrawnFrames(job, context, frames, (index, out) =>
-          scene.renderFrame(index, out),
-        );
-      }
-    }
-    checkAbort(context);
-    await rename(context.temporaryPath, job.outputPath);
-    context.onProgress?.(1);
-    return { outputPath: job.outputPath, contentType: "video/mp4", width, height, frames: written };
+    return job.kind === "image" ? await renderImage(job, context) : await renderVideo(job, context);
   } catch (error) {
     await rm(context.temporaryPath, { force: true });
     throw error;

@@ -1,23 +1,7 @@
 import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor, rgb } from "./canvas.js";
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
-
-/**
- * Scratch buffers kept between renders of one worker (renders in a worker run one at a time), which
- * saves the page faults of fresh multi-megabyte allocations.
- */
-const reusable = {
-  wordBuffer: new Uint32Array(0),
-  byteBuffer: new Uint8Array(0),
-  words(length: number): Uint32Array {
-    if (this.wordBuffer.length < length) this.wordBuffer = new Uint32Array(length);
-    return this.wordBuffer.subarray(0, length);
-  },
-  bytes(length: number): Uint8Array {
-    if (this.byteBuffer.length < length) this.byteBuffer = new Uint8Array(length);
-    return this.byteBuffer.subarray(0, length);
-  },
-};
+import { reusableBytes, reusableWords } from "./scratch.js";
 
 interface Palette {
   skyTop: number;
@@ -154,8 +138,12 @@ export class SceneRenderer {
     this.palette = palettes[time];
     this.pan = frames > 1 ? Math.round(width * 0.12) : 0;
     const panoramaWidth = width + this.pan;
-    this.panorama = { pixels: reusable.words(panoramaWidth * height), width: panoramaWidth, height };
-    this.foreground = reusable.bytes(panoramaWidth * height);
+    this.panorama = {
+      pixels: reusableWords("scene-panorama", panoramaWidth * height),
+      width: panoramaWidth,
+      height,
+    };
+    this.foreground = reusableBytes("scene-foreground", panoramaWidth * height);
     this.foreground.fill(0);
     const hasGround = !features.has("space") || features.size > 1;
     this.horizon = Math.round(height * (hasGround ? random.range(0.55, 0.68) : 1));
@@ -588,16 +576,29 @@ export class SceneRenderer {
       out.set(source.subarray(start, start + width), y * width);
     }
     const frameCanvas: Canvas = { pixels: out, width, height };
+    this.twinkleStars(index, out, offset);
+    this.driftClouds(index, frameCanvas, offset);
+    this.blinkLights(index, frameCanvas, offset);
+    this.sparkleWater(index, frameCanvas);
+    this.fallWeather(index, frameCanvas);
+  }
 
-    // Twinkling stars.
+  /** Twinkling stars. */
+  private twinkleStars(index: number, out: Uint32Array, offset: number): void {
+    const { width } = this;
+    const panoramaWidth = this.panorama.width;
     for (const star of this.stars) {
       const column = (star.index % panoramaWidth) - offset;
       if (column < 0 || column >= width) continue;
       const row = Math.floor(star.index / panoramaWidth);
       if (mix(star.id, Math.floor(index / 4) ^ this.seed) % 7 === 0) out[row * width + column] = star.dim;
     }
+  }
 
-    // Clouds drift behind the foreground.
+  /** Clouds drift behind the foreground. */
+  private driftClouds(index: number, frameCanvas: Canvas, offset: number): void {
+    const { width } = this;
+    const panoramaWidth = this.panorama.width;
     for (const cloud of this.clouds) {
       let cx = (cloud.x + cloud.speed * index) % (panoramaWidth + 300);
       cx -= 150 + offset * 0.6;
@@ -631,8 +632,11 @@ export class SceneRenderer {
         );
       }
     }
+  }
 
-    // Blinking windows and neon signs.
+  /** Blinking windows and neon signs. */
+  private blinkLights(index: number, frameCanvas: Canvas, offset: number): void {
+    const { width } = this;
     for (const lamp of this.lights) {
       const column = lamp.x - offset;
       if (column + lamp.w < 0 || column >= width) continue;
@@ -640,8 +644,11 @@ export class SceneRenderer {
       if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6))
         fillRect(frameCanvas, column, lamp.y, lamp.w, lamp.h, lamp.off);
     }
+  }
 
-    // Sparkles on water.
+  /** Sparkles on water. */
+  private sparkleWater(index: number, frameCanvas: Canvas): void {
+    const { width, height } = this;
     if (this.waterTop < height) {
       const sparkle = mixColor(this.palette.sun, hex("#ffffff"), 0.5);
       for (let spark = 0; spark < 40; spark++) {
@@ -651,8 +658,11 @@ export class SceneRenderer {
         fillRect(frameCanvas, x, y, 3 + (h % 9), 1, sparkle);
       }
     }
+  }
 
-    // Snow or rain.
+  /** Snow or rain. */
+  private fallWeather(index: number, frameCanvas: Canvas): void {
+    const { width, height } = this;
     if (this.flakes.length > 0) {
       const color = this.rain ? rgb(180, 195, 220) : rgb(250, 252, 255);
       for (const flake of this.flakes) {
