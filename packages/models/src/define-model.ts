@@ -6,7 +6,7 @@ import type {
   ModelTask,
   StandardSchemaV1,
 } from "@decart/core";
-import { routes } from "@decart/core/protocol";
+import { routes } from "@decart/core";
 import { fileSchemaKind } from "./file-input";
 import { standardGeometry } from "./geometry";
 import { isZodSchema, withFieldMessages } from "./messages";
