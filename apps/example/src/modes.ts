@@ -62,7 +62,7 @@ function toMode(model: ModelDefinition): Mode {
   };
 }
 
-/** The notes' four modes first (text→video, image→video, video→video, text→image), then the rest. */
+/** The four generation modes first (text→video, image→video, video→video, text→image), then the rest. */
 const order = ["lucy-pro-t2v", "lucy-pro-i2v", "lucy-pro-v2v", "lucy-pro-t2i"];
 
 export const modes: Mode[] = models

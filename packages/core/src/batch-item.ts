@@ -1,18 +1,11 @@
 import { openScope } from "./abort";
 import type { BatchItem, BatchOutcome } from "./batch-types";
 import type { ClientContext } from "./context";
-import { DecartSDKError, isDecartError, RateLimitError } from "./errors";
+import { readControls } from "./controls";
+import { asDecartError, isDecartError, RateLimitError } from "./errors";
 import type { JobInfo, ProgressEvent } from "./job";
-import { createReporter, waitForJob } from "./poll";
-import {
-  fetchResult,
-  jobEndedError,
-  type ProcessOptions,
-  prepareCall,
-  randomId,
-  runProcess,
-  submitJob,
-} from "./process";
+import { jobEndedError, runJob } from "./jobs";
+import { type ProcessOptions, prepareCall, randomId, runProcess } from "./process";
 import { headers } from "./protocol/headers";
 
 /** An item read from the source, with what the batch learnt about it so far. */
@@ -47,7 +40,7 @@ function processOptions(item: BatchItem): ProcessOptions {
   return options as ProcessOptions;
 }
 
-/** Submits (or resumes) the item's job, polls it and downloads the result, with the queue's own functions. */
+/** Submits (or resumes) the item's job, polls it and downloads the result, as `client.process()` does. */
 async function runEntry(
   context: ClientContext,
   entry: BatchEntry,
@@ -55,31 +48,29 @@ async function runEntry(
   signal: AbortSignal | undefined,
   hooks: ItemHooks,
 ): Promise<{ job?: JobInfo; data?: Blob }> {
+  const controls = readControls(options, "a batch item");
   const onProgress = (event: ProgressEvent) => {
     hooks.progress(entry, event);
-    options.onProgress?.(event);
+    controls.onProgress?.(event);
   };
   // Image models answer on the sync endpoint, with no job to track: the same call as `client.process()`.
   if (options.model?.kind === "image") {
     return { data: await runProcess(context, { ...options, onProgress, ...(signal ? { signal } : {}) }) };
   }
-  const call = await prepareCall(context, options, signal);
-  const report = createReporter(context, call.model.name, onProgress);
-  let job: JobInfo;
-  if (entry.jobId === undefined) {
-    hooks.submitting(entry);
-    // The item's own key rides with the body's headers, so a resubmission after a 429 or a crash finds the same job.
-    const keyed = { ...call, headers: { ...call.headers, [headers.idempotencyKey]: entry.idempotencyKey } };
-    job = await submitJob(context, keyed, signal);
-    entry.jobId = job.job_id;
-    hooks.submitted(entry);
-  } else {
-    job = { job_id: entry.jobId, status: "pending" };
-  }
-  report(job.status, job.progress, job.job_id);
-  const final = await waitForJob(context, job, report, signal);
-  if (final.status !== "completed") return { job: final };
-  return { job: final, data: await fetchResult(context, final.job_id, signal) };
+  const prepared = await prepareCall(context, options, signal);
+  // The item's own key rides with the body's headers, so a resubmission after a 429 or a crash finds the same job.
+  const call = {
+    ...prepared,
+    headers: { ...prepared.headers, [headers.idempotencyKey]: entry.idempotencyKey },
+  };
+  return runJob(context, call, signal, onProgress, {
+    jobId: entry.jobId,
+    submitting: () => hooks.submitting(entry),
+    submitted: (jobId) => {
+      entry.jobId = jobId;
+      hooks.submitted(entry);
+    },
+  });
 }
 
 /**
@@ -105,22 +96,12 @@ export async function attemptItem(
   } catch (error) {
     const jobId = entry.jobId === undefined ? {} : { jobId: entry.jobId };
     if (signal.aborted) {
-      return { outcome: { ...base, ...jobId, status: "cancelled", error: toSDKError(signal.reason) } };
+      return { outcome: { ...base, ...jobId, status: "cancelled", error: asDecartError(signal.reason) } };
     }
     if (error instanceof RateLimitError) return { rateLimited: error };
     if (isDecartError(error) && entry.jobId !== undefined) error.jobId ??= entry.jobId;
-    return { outcome: { ...base, ...jobId, status: "failed", error: toSDKError(error) } };
+    return { outcome: { ...base, ...jobId, status: "failed", error: asDecartError(error) } };
   } finally {
     scope.dispose();
   }
-}
-
-/** Any failure as an SDK error (a signal's reason, a callback's exception), the original as `cause`. */
-export function toSDKError(error: unknown): DecartSDKError {
-  if (isDecartError(error)) return error;
-  const aborted = (error as { name?: unknown } | null)?.name === "AbortError";
-  return new DecartSDKError(error instanceof Error ? error.message : String(error), {
-    cause: error,
-    code: aborted ? "ABORTED" : "SDK_ERROR",
-  });
 }

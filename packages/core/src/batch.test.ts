@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { startJobServer } from "../test/job-server";
 import { testImageModel, testVideoModel } from "../test/models";
 import { createBatch } from "./batch";
@@ -116,6 +116,32 @@ describe("createBatch", () => {
     expect(held).toHaveLength(4);
     expect(held.every((job) => job.status === "cancelled")).toBe(true);
     expect([...server.jobs.values()].some((job) => job.prompt.startsWith("after"))).toBe(false);
+  });
+
+  test("an item whose onProgress throws fails with its error as the cause and its job is cancelled on the server", async () => {
+    const broken = new Error("listener bug");
+    const item = {
+      model: testVideoModel,
+      prompt: "hold",
+      key: "throws",
+      onProgress: () => {
+        throw broken;
+      },
+    } as BatchItem;
+    const [outcome] = await collect(createBatch(client(), [item]));
+    expect(outcome?.status).toBe("failed");
+    expect(outcome?.error?.cause).toBe(broken);
+    const job = server.jobs.get(outcome?.jobId ?? "");
+    await vi.waitFor(() => expect(job?.status).toBe("cancelled"));
+  });
+
+  test("an item with a wrong control fails before anything is sent", async () => {
+    const before = server.jobs.size;
+    const item = { model: testVideoModel, prompt: "p", onProgress: "log" } as unknown as BatchItem;
+    const [outcome] = await collect(createBatch(client(), [item]));
+    expect(outcome).toMatchObject({ status: "failed", error: { code: "INVALID_INPUT" } });
+    expect(outcome?.error?.message).toMatch(/onProgress must be a function/);
+    expect(server.jobs.size).toBe(before);
   });
 
   test("an item with a jobId is polled, not submitted again; one with an idempotencyKey finds its job", async () => {

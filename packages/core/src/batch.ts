@@ -1,5 +1,5 @@
 import { abortError, sleep } from "./abort";
-import { attemptItem, type BatchEntry, type ItemHooks, newEntry, toSDKError } from "./batch-item";
+import { attemptItem, type BatchEntry, type ItemHooks, newEntry } from "./batch-item";
 import { batchItemKey } from "./batch-key";
 import type {
   BatchEvent,
@@ -14,6 +14,7 @@ import type { DecartClient } from "./client";
 import { contextOf } from "./client-context";
 import { ConcurrencyLimiter } from "./concurrency";
 import type { ClientContext } from "./context";
+import { asDecartError } from "./errors";
 import type { ModelDefinition } from "./model";
 import { createQueue } from "./queue";
 
@@ -240,7 +241,7 @@ export class BatchRun {
   #cancelled(entry: BatchEntry, reason: unknown): BatchOutcome {
     const outcome: BatchOutcome = { index: entry.index, key: entry.key, status: "cancelled" };
     if (entry.jobId !== undefined) outcome.jobId = entry.jobId;
-    outcome.error = toSDKError(reason);
+    outcome.error = asDecartError(reason);
     return outcome;
   }
 

@@ -29,10 +29,6 @@ export interface DecartClientOptions {
    * Your Decart API key, sent as `X-API-KEY`. Missing, empty or blank is an `InvalidAPIKeyError`, unless
    * `proxy` is set.
    * @default the `DECART_API_KEY` environment variable, where the runtime has one
-   * @example
-   * ```ts
-   * const options = { apiKey: "dk_live_..." };
-   * ```
    */
   apiKey?: string;
   /**
@@ -52,63 +48,35 @@ export interface DecartClientOptions {
   /**
    * The API's origin (and optional path prefix). Must be an http(s) URL.
    * @default "https://api.decart.ai"
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", baseUrl: "http://127.0.0.1:8787" };
-   * ```
    */
   baseUrl?: string;
   /**
    * Send requests to your own server instead, which adds the key (browser use): an absolute URL or a
    * path such as `/api/decart`. No API key is sent; passing `apiKey` as well is an error.
-   * @example
-   * ```ts
-   * const options = { proxy: "/api/decart" };
-   * ```
    */
   proxy?: string;
   /**
    * Time limit for each HTTP request (each attempt), in milliseconds, from sending it until its response
    * body has been read; `false` for none. A whole video job is bounded by `deadline` instead.
    * @default 60000
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", timeout: 120_000 };
-   * ```
    */
   timeout?: number | false;
   /**
    * Retries: a number (the limit) or {@link RetryOptions}; `0` turns them off.
    * @default 2
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", retry: { limit: 3, maxRetryAfter: 10_000 } };
-   * ```
    */
   retry?: number | RetryOptions;
   /**
    * How often a job's status is checked.
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", polling: { maxInterval: 5_000 } };
-   * ```
    */
   polling?: PollingOptions;
   /**
    * A fetch implementation to use instead of the global one (also used to download URL inputs).
    * @default globalThis.fetch
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) };
-   * ```
    */
   fetch?: typeof globalThis.fetch;
   /**
    * Your integration's name and version, appended to the User-Agent.
-   * @example
-   * ```ts
-   * const options = { apiKey: "key", integration: "acme-studio/2.1" };
-   * ```
    */
   integration?: string;
   /**

@@ -1,16 +1,9 @@
 import { describe, expect, test } from "vitest";
+import { useTestClient } from "../test/client";
 import { PNG, testImageModel, testVideoModel } from "../test/models";
-import { useTestServer } from "../test/server";
-import { createDecartClient } from "./client";
 import { DecartSDKError, InvalidInputError } from "./errors";
 
-const server = useTestServer();
-const clientFor = () =>
-  createDecartClient({
-    apiKey: "k",
-    baseUrl: server.url,
-    polling: { initialDelay: 0, interval: 5, maxInterval: 5 },
-  });
+const { server, clientFor, routeJob } = useTestClient();
 
 /** What a call settled with: its error (which must be an SDK error), or the value. */
 async function failure(pending: Promise<unknown>): Promise<DecartSDKError> {
@@ -20,11 +13,6 @@ async function failure(pending: Promise<unknown>): Promise<DecartSDKError> {
   );
   expect(error).toBeInstanceOf(DecartSDKError);
   return error as DecartSDKError;
-}
-
-function routeJob(jobId: string) {
-  server.route("POST /v1/jobs/test-i2v", { body: { job_id: jobId, status: "pending" } });
-  server.route(`GET /v1/jobs/${jobId}`, { body: { job_id: jobId, status: "completed" } });
 }
 
 describe("request controls are checked before anything is sent", () => {

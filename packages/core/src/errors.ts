@@ -196,7 +196,7 @@ export class InvalidInputError extends DecartSDKError {
   }
 
   /**
-   * Builds the notes' message form: `Invalid inputs for <model>: <clause>; <clause>`. Each issue's
+   * Builds the message `Invalid inputs for <model>: <clause>; <clause>`. Each issue's
    * message is used as written when it already starts with the field name (`data is required`);
    * otherwise the field name is put in front (`seed must be an integer`).
    *
@@ -334,4 +334,17 @@ export class TimeoutError extends DecartSDKError {
  */
 export function isDecartError(value: unknown): value is DecartSDKError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Any failure as an SDK error (a signal's reason, a callback's exception), the original as `cause`:
+ * an abort gets the code `ABORTED`, anything else `SDK_ERROR`; an SDK error is returned as it is.
+ */
+export function asDecartError(error: unknown): DecartSDKError {
+  if (isDecartError(error)) return error;
+  const aborted = (error as { name?: unknown } | null)?.name === "AbortError";
+  return new DecartSDKError(error instanceof Error ? error.message : String(error), {
+    cause: error,
+    code: aborted ? "ABORTED" : "SDK_ERROR",
+  });
 }

@@ -1,7 +1,8 @@
 import { DecartSDKError, InvalidInputError } from "./errors";
+import { sniffLength, sniffMediaType } from "./protocol/sniff";
 
 /**
- * Anything a file field (`data`, `start`, `end`) accepts (SPEC 4).
+ * Anything a file field (`data`, `start`, `end`) accepts.
  *
  * - `Blob` / `File` are sent as they are, never read into memory (a disk-backed Blob, such as one from
  *   `fs.openAsBlob` or `fileFromPath`, streams from disk).
@@ -29,25 +30,16 @@ export interface UploadFile {
   filename: string;
 }
 
-/**
- * The media types the client recognises: the extension it names an upload of that type with, and the
- * magic bytes that identify it, matched against the file's first 16 bytes in hex.
- */
-const mediaTypes: ReadonlyArray<readonly [type: string, extension: string, magic: RegExp]> = [
-  ["image/png", "png", /^89504e470d0a1a0a/],
-  ["image/jpeg", "jpg", /^ffd8ff/],
-  ["image/gif", "gif", /^47494638(37|39)61/], // GIF87a, GIF89a
-  ["image/webp", "webp", /^52494646.{8}57454250/], // RIFF, a size, WEBP
-  ["video/webm", "webm", /^1a45dfa3/],
-  ["video/quicktime", "mov", /^.{8}6674797071742020/], // ftyp "qt  "
-  ["video/mp4", "mp4", /^.{8}66747970/], // ftyp, any other brand
-];
-
-/** Names the media type of the first bytes of a file, or `undefined` when they are not one we know. */
-export function sniffMediaType(head: Uint8Array): string | undefined {
-  const hex = Array.from(head.subarray(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return mediaTypes.find(([, , magic]) => magic.test(hex))?.[0];
-}
+/** The extension an upload of a known media type is named with when it has no name of its own. */
+const extensions: Readonly<Record<string, string>> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+  "video/mp4": "mp4",
+  "video/quicktime": "mov",
+  "video/webm": "webm",
+};
 
 function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "size"> & { type?: string } {
   const candidate = value as Partial<Blob> | null;
@@ -62,19 +54,6 @@ function isForeignBlob(value: unknown): value is Pick<Blob, "arrayBuffer" | "siz
 
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);
-}
-
-/** True for values a file field takes as a file rather than a plain form value. */
-export function isFileLike(value: unknown): boolean {
-  return (
-    value instanceof Blob ||
-    isForeignBlob(value) ||
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    value instanceof URL ||
-    (typeof ReadableStream === "function" && value instanceof ReadableStream) ||
-    (typeof value === "string" && isHttpUrl(value))
-  );
 }
 
 interface ResolveContext {
@@ -142,13 +121,13 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   }
   let type = blob.type.split(";", 1)[0]?.trim() ?? "";
   if (type === "" || type === "application/octet-stream") {
-    const sniffed = sniffMediaType(new Uint8Array(await blob.slice(0, 16).arrayBuffer()));
+    const sniffed = sniffMediaType(new Uint8Array(await blob.slice(0, sniffLength).arrayBuffer()));
     if (sniffed) {
       type = sniffed;
       blob = new Blob([blob], { type }); // references the bytes; nothing is copied
     }
   }
-  return { blob, filename: name ?? `${field}.${mediaTypes.find(([known]) => known === type)?.[1] ?? "bin"}` };
+  return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
 }
 
 /** The `InvalidInputError` of one file field: `<field> <clause>`. */

@@ -1,6 +1,6 @@
 import { abortError } from "./abort";
 import type { DecartClient } from "./client";
-import { DecartSDKError, isDecartError } from "./errors";
+import { asDecartError, type DecartSDKError } from "./errors";
 import type { ProgressEvent } from "./job";
 import type { ModelDefinition } from "./model";
 import type { ProcessOptions } from "./process";
@@ -142,7 +142,7 @@ export class GenerationObserver {
       if (controller.signal.aborted && error === controller.signal.reason && !outer?.aborted) {
         this.#set(idle);
       } else {
-        this.#set({ ...this.#snapshot, status: "error", error: toSDKError(error) });
+        this.#set({ ...this.#snapshot, status: "error", error: asDecartError(error) });
       }
     } finally {
       outer?.removeEventListener("abort", onOuterAbort);
@@ -190,15 +190,6 @@ export class GenerationObserver {
     this.#snapshot = next === idle ? idle : Object.freeze(next);
     for (const listener of [...this.#listeners]) listener(this.#snapshot);
   }
-}
-
-function toSDKError(error: unknown): DecartSDKError {
-  if (isDecartError(error)) return error;
-  const aborted = (error as { name?: unknown } | null)?.name === "AbortError";
-  return new DecartSDKError(error instanceof Error ? error.message : String(error), {
-    cause: error,
-    code: aborted ? "ABORTED" : "SDK_ERROR",
-  });
 }
 
 /**

@@ -8,7 +8,7 @@ let kyLoading: Promise<Ky> | undefined;
 
 /**
  * ky is imported when a client is created, not with the SDK: on import it feature-tests request streams
- * by building a `Request`, which in Node loads all of undici (~40 ms of a cold start). Node's first
+ * by building a `Request`, which in Node loads all of undici. Node's first
  * `fetch` pays that anyway; a script that only imports the SDK, or a CLI printing its help, does not.
  */
 export function loadKy(): Promise<Ky> {

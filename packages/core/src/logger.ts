@@ -58,19 +58,11 @@ export interface LoggerPluginOptions {
   /**
    * Where entries go.
    * @default console.debug / console.info / console.warn / console.error by level, printing `message`
-   * @example
-   * ```ts
-   * const options = { log: (entry: { message: string }) => process.stderr.write(`${entry.message}\n`) };
-   * ```
    */
   log?: (entry: LogEntry) => void;
   /**
    * The least severe level logged: `debug` adds job status changes.
    * @default "info"
-   * @example
-   * ```ts
-   * const options = { level: "warn" as const };
-   * ```
    */
   level?: LogLevel;
 }

@@ -1,6 +1,8 @@
 import type { Hooks } from "ky";
 import type { DecartSDKError } from "./errors";
 import type { JobStatus } from "./job";
+import { stateOf } from "./ky-bridge";
+import { now } from "./timer";
 
 /**
  * What `beforeRequest` receives.
@@ -102,7 +104,7 @@ type MaybePromise<T> = T | Promise<T>;
 // value is void, such as `({ request }) => request.headers.set(...)`, be a hook.
 
 /**
- * Hooks into the transport and the job lifecycle (SPEC 3.5). Every hook is optional, receives a state
+ * Hooks into the transport and the job lifecycle. Every hook is optional, receives a state
  * object and may return something or nothing; plugins run in the order given.
  *
  * @example
@@ -121,10 +123,6 @@ type MaybePromise<T> = T | Promise<T>;
 export interface DecartPlugin {
   /**
    * Shown in diagnostics.
-   * @example
-   * ```ts
-   * const plugin = { name: "metrics" };
-   * ```
    */
   name?: string;
   /**
@@ -171,30 +169,6 @@ export interface DecartPlugin {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook may return nothing (see MaybePromise)
   onError?(state: ErrorState): MaybePromise<Error | void>;
-}
-
-/**
- * What the transport knows about one call while ky runs it. It travels to the hooks as the `decart`
- * option (ky hands hooks its options object), so the per-client hooks need no per-call closures.
- */
-export interface CallState {
-  /** When the current attempt was sent (monotonic milliseconds). */
-  startedAt: number;
-  /** Retries before the current attempt. */
-  retryCount: number;
-  /** Attempts handed to fetch so far. */
-  attempts: number;
-  /** Whether the latest failure may be retried; whoever saw it fail sets it. */
-  retryable: boolean;
-  /** The latest failure, rethrown when it may not be retried. */
-  failure: unknown;
-  /** Set when a plugin's hook threw: the failure is the caller's code, not the server's. */
-  hookFailed?: boolean;
-}
-
-/** The call state inside ky's options. */
-export function stateOf(options: object): CallState {
-  return (options as { decart: CallState }).decart;
 }
 
 /** Records a hook's failure as final (a plugin's bug is not worth a retry) and returns it to rethrow. */
@@ -268,9 +242,4 @@ export async function applyErrorHooks(
     if (replaced instanceof Error) current = replaced;
   }
   return current;
-}
-
-/** Milliseconds from a monotonic clock. */
-export function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
 }

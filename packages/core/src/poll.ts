@@ -9,7 +9,7 @@ import { isTerminalStatus, readJobStatus } from "./protocol/statuses";
 import { parseRetryAfter } from "./transport";
 
 /**
- * How often the client asks a job's status (SPEC 3.2). The first poll comes almost at once (a random
+ * How often the client asks a job's status. The first poll comes almost at once (a random
  * wait up to `initialDelay`, so a job the server finishes immediately resolves in milliseconds), then the
  * wait starts at `interval` and doubles up to `maxInterval`, with jitter. A `Retry-After` header on a
  * status response is honoured (up to 30 s).
@@ -25,28 +25,16 @@ export interface PollingOptions {
   /**
    * Longest wait before the first status request, in milliseconds (the actual wait is random below it).
    * @default 25
-   * @example
-   * ```ts
-   * const polling = { initialDelay: 0 };
-   * ```
    */
   initialDelay?: number;
   /**
    * Wait before the second status request, in milliseconds; doubles after each further one.
    * @default 250
-   * @example
-   * ```ts
-   * const polling = { interval: 1_000 };
-   * ```
    */
   interval?: number;
   /**
    * Longest wait between two status requests, in milliseconds.
    * @default 2000
-   * @example
-   * ```ts
-   * const polling = { maxInterval: 10_000 };
-   * ```
    */
   maxInterval?: number;
 }

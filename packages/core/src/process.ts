@@ -1,17 +1,15 @@
 import { openScope } from "./abort";
-import { isCallbackFailure } from "./callback-failure";
 import type { ClientContext } from "./context";
 import { checkModelDefinition, readControls } from "./controls";
-import { DecartSDKError, type InputIssue, InvalidInputError, ProcessingError } from "./errors";
+import { DecartSDKError, type InputIssue, InvalidInputError } from "./errors";
 import { resolveFileInput, type UploadFile } from "./file-input";
-import type { JobInfo, ProgressEvent } from "./job";
+import type { ProgressEvent } from "./job";
+import { jobEndedError, runJob } from "./jobs";
 import type { ModelDefinition, ModelInputs } from "./model";
 import { multipartBody } from "./multipart";
 import { applyErrorHooks } from "./plugins";
-import { createReporter, readJobInfo, waitForJob } from "./poll";
-import { routes } from "./protocol/routes";
+import { createReporter } from "./poll";
 import type { StandardSchemaV1 } from "./standard-schema";
-import { startTimer } from "./timer";
 import { detectRuntime } from "./user-agent";
 
 /**
@@ -28,28 +26,15 @@ export interface RequestControls {
   /**
    * Cancels the call: it rejects with `signal.reason` (a `DOMException` named `AbortError` by default),
    * polling stops, and a running job is cancelled on the server, best effort.
-   * @example
-   * ```ts
-   * const controller = new AbortController();
-   * const controls = { signal: controller.signal };
-   * ```
    */
   signal?: AbortSignal;
   /**
    * Called on every status change and progress update.
-   * @example
-   * ```ts
-   * const controls = { onProgress: (event: { status: string }) => console.log(event.status) };
-   * ```
    */
   onProgress?: (event: ProgressEvent) => void;
   /**
    * Overall time limit for the whole call (upload, queue, polling, download), in milliseconds; past it
    * the call rejects with `TimeoutError` and the job is cancelled. No limit by default.
-   * @example
-   * ```ts
-   * const controls = { deadline: 5 * 60_000 };
-   * ```
    */
   deadline?: number;
 }
@@ -133,127 +118,6 @@ export function randomId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
     byte.toString(16).padStart(2, "0"),
   ).join("");
-}
-
-/**
- * Submits a prepared call to the job queue. It is retried only where the server provably created no
- * job (429, 503, a refused connection), never after the body went out. When the caller
- * aborts while the submission is in flight, the call rejects at once, but the request is given a short
- * grace to answer: the server may already have created the job, and if a job id arrives it is cancelled.
- */
-export async function submitJob(
-  context: ClientContext,
-  call: PreparedCall,
-  signal: AbortSignal | undefined,
-): Promise<JobInfo> {
-  signal?.throwIfAborted();
-  const controller = signal && new AbortController();
-  const submission = context.transport
-    .json<unknown>({
-      method: "POST",
-      path: call.model.endpoints.jobs,
-      body: call.body,
-      headers: call.headers,
-      retry: "write",
-      signal: controller?.signal,
-      model: call.model.name,
-    })
-    .then((data) => readJobInfo(data));
-  if (!signal || !controller) return submission;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => {
-      reject(signal.reason);
-      const timer = startTimer(() => controller.abort(signal.reason), submitGraceMs);
-      submission
-        .then((job) => cancelQuietly(context, job.job_id))
-        .catch(() => undefined)
-        .finally(() => timer.clear());
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([submission, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-  }
-}
-
-/** How long an abandoned job submission may still answer with the id of a job to cancel. */
-const submitGraceMs = 1_000;
-
-/** Asks the server to cancel a job, without waiting and without ever rejecting (404 means: no cancel endpoint). */
-export function cancelQuietly(context: ClientContext, jobId: string): void {
-  context.transport
-    .send({
-      method: "POST",
-      path: routes.cancel(jobId),
-      retry: "none",
-      timeout: 3_000,
-    })
-    .then((response) => response.body?.cancel())
-    .catch(() => undefined);
-}
-
-/** The error for a job that ended without a result. */
-export function jobEndedError(job: JobInfo): ProcessingError {
-  if (job.status === "cancelled") {
-    return new ProcessingError(`Job ${job.job_id} was cancelled on the server`, {
-      code: "JOB_CANCELLED",
-      jobId: job.job_id,
-    });
-  }
-  return new ProcessingError(`Job ${job.job_id} failed${job.error ? `: ${job.error}` : ""}`, {
-    code: "JOB_FAILED",
-    jobId: job.job_id,
-  });
-}
-
-/** Downloads a completed job's result. */
-export function fetchResult(
-  context: ClientContext,
-  jobId: string,
-  signal: AbortSignal | undefined,
-): Promise<Blob> {
-  return context.transport.blob({
-    method: "GET",
-    path: routes.content(jobId),
-    retry: "read",
-    signal,
-  });
-}
-
-/**
- * Submits, polls and settles a job. Resolves with the result, or with the final job when it failed; on
- * abort (or deadline) it cancels the job on the server and rejects with the signal's reason.
- */
-export async function runJob(
-  context: ClientContext,
-  call: PreparedCall,
-  signal: AbortSignal | undefined,
-  onProgress: RequestControls["onProgress"],
-): Promise<{ job: JobInfo; data?: Blob }> {
-  const submitted = await submitJob(context, call, signal);
-  // From here on the job exists. Giving up on it early (the caller's abort, the deadline, an onProgress
-  // that threw, which abandons the scope with its error) aborts this scope; so does, in effect, a plugin
-  // hook that threw (a callback failure). Either way the job is cancelled.
-  const scope = openScope(signal);
-  const report = createReporter(context, call.model.name, onProgress, scope.abandon);
-  try {
-    report(submitted.status, submitted.progress, submitted.job_id);
-    const final = await waitForJob(context, submitted, report, scope.signal);
-    if (final.status !== "completed") return { job: final };
-    return { job: final, data: await fetchResult(context, final.job_id, scope.signal) };
-  } catch (error) {
-    // Abandoned on purpose: stop the server's work too. After a transport failure the job is left
-    // running so `queue.result(jobId)` can fetch it.
-    if (scope.signal.aborted || isCallbackFailure(error)) cancelQuietly(context, submitted.job_id);
-    // Whatever failed after the submission names the job, so the caller can look it up.
-    if (error instanceof DecartSDKError) error.jobId ??= submitted.job_id;
-    throw error;
-  } finally {
-    scope.dispose();
-  }
 }
 
 /** `client.process()`: image models on the sync endpoint, video models through the queue. */

@@ -1,8 +1,7 @@
 import type { RecordedRequest, Reply } from "@decart/test-server";
 import { describe, expect, test } from "vitest";
+import { useTestClient } from "../test/client";
 import { MP4, testVideoModel } from "../test/models";
-import { useTestServer } from "../test/server";
-import { createDecartClient } from "./client";
 import { InvalidInputError, ModelNotFoundError, ProcessingError } from "./errors";
 import type { ProgressEvent } from "./job";
 import { errorBody } from "./protocol/errors-body";
@@ -10,15 +9,7 @@ import { routes } from "./protocol/routes";
 
 // A server that speaks only what the real API is known to speak: `{"detail": ...}` error bodies without
 // `code`, no `progress`, no cancel route, no Idempotency-Key handling. It counts the jobs it creates.
-const server = useTestServer();
-
-const clientFor = () =>
-  createDecartClient({
-    apiKey: "test-key",
-    baseUrl: server.url,
-    polling: { initialDelay: 0, interval: 5, maxInterval: 10 },
-    retry: { limit: 2, baseDelay: 1, maxDelay: 5 },
-  });
+const { server, clientFor } = useTestClient();
 
 const strict = (message: string): object => errorBody({ message }, { extensions: false });
 

@@ -3,17 +3,10 @@ import type { ClientContext } from "./context";
 import { type CheckedControls, readControls } from "./controls";
 import type { DecartSDKError } from "./errors";
 import type { JobInfo } from "./job";
+import { fetchResult, jobEndedError, runJob, submitJob } from "./jobs";
 import type { ModelDefinition } from "./model";
 import { readJobInfo } from "./poll";
-import {
-  fetchResult,
-  jobEndedError,
-  type ProcessOptions,
-  prepareCall,
-  runJob,
-  settleError,
-  submitJob,
-} from "./process";
+import { type ProcessOptions, prepareCall, settleError } from "./process";
 import { routes } from "./protocol/routes";
 
 /**
@@ -29,10 +22,6 @@ import { routes } from "./protocol/routes";
 export interface JobRequestOptions {
   /**
    * Cancels the request; it rejects with `signal.reason`.
-   * @example
-   * ```ts
-   * const options = { signal: new AbortController().signal };
-   * ```
    */
   signal?: AbortSignal;
 }

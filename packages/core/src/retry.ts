@@ -2,7 +2,7 @@ import type { RetryOptions as KyRetryOptions } from "ky";
 import { maxTimerDelay } from "./timer";
 
 /**
- * How the client retries failed requests (SPEC 3.3). Reads (job status, content) retry on network
+ * How the client retries failed requests. Reads (job status, content) retry on network
  * errors, timeouts, 408, 429, 500, 502, 503 and 504, including a failure while the response body is
  * being read (a reset or truncation mid-download). A POST (job submission, sync generation) is retried
  * only where the server provably did no work: 429, 503, or a connection refused before anything was
@@ -23,37 +23,21 @@ export interface RetryOptions {
   /**
    * Retries after the first attempt; `0` turns retries off.
    * @default 2
-   * @example
-   * ```ts
-   * const retry = { limit: 5 };
-   * ```
    */
   limit?: number;
   /**
    * Backoff before the first retry, in milliseconds; it doubles for each further retry (full jitter).
    * @default 500
-   * @example
-   * ```ts
-   * const retry = { baseDelay: 200 };
-   * ```
    */
   baseDelay?: number;
   /**
    * Longest backoff between two attempts, in milliseconds.
    * @default 8000
-   * @example
-   * ```ts
-   * const retry = { maxDelay: 2_000 };
-   * ```
    */
   maxDelay?: number;
   /**
    * Longest wait the client accepts from a `Retry-After` header, in milliseconds.
    * @default 30000
-   * @example
-   * ```ts
-   * const retry = { maxRetryAfter: 5_000 };
-   * ```
    */
   maxRetryAfter?: number;
 }

@@ -27,3 +27,8 @@ export function startTimer(callback: () => void, milliseconds: number): Timer {
     },
   };
 }
+
+/** Milliseconds from a monotonic clock. */
+export function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}

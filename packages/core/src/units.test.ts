@@ -1,35 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { openScope, sleep } from "./abort";
 import { DecartSDKError, InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
-import { sniffMediaType } from "./file-input";
 import { multipartBody } from "./multipart";
 import { normalizePolling, pollDelay } from "./poll";
 import { isConnectionRefused } from "./retry";
 import { parseRetryAfter } from "./transport";
 import { buildUserAgent } from "./user-agent";
-
-const bytes = (...values: Array<number | string>) =>
-  new Uint8Array(
-    values.flatMap((value) =>
-      typeof value === "string" ? Array.from(value, (char) => char.charCodeAt(0)) : [value],
-    ),
-  );
-
-describe("sniffMediaType", () => {
-  test.each([
-    [bytes(0x89, "PNG", 0x0d, 0x0a, 0x1a, 0x0a), "image/png"],
-    [bytes(0xff, 0xd8, 0xff, 0xdb), "image/jpeg"],
-    [bytes("GIF89a"), "image/gif"],
-    [bytes("RIFF", 0, 0, 0, 0, "WEBP"), "image/webp"],
-    [bytes(0, 0, 0, 0x20, "ftypisom"), "video/mp4"],
-    [bytes(0, 0, 0, 0x14, "ftypqt  "), "video/quicktime"],
-    [bytes(0x1a, 0x45, 0xdf, 0xa3), "video/webm"],
-    [bytes("hello world"), undefined],
-    [bytes(), undefined],
-  ])("%#", (head, type) => {
-    expect(sniffMediaType(head)).toBe(type);
-  });
-});
 
 test("a refused connection is recognised in each runtime's form, and nothing else is", () => {
   const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });

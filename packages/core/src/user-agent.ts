@@ -25,7 +25,7 @@ export function detectRuntime(): string {
   return "unknown";
 }
 
-/** `decart-ts-sdk/<version> lang/js [integration] runtime/<runtime>` (SPEC 3.1). */
+/** The User-Agent every request sends: `decart-ts-sdk/<version> lang/js [integration] runtime/<runtime>`. */
 export function buildUserAgent(integration?: string): string {
   const extra = integration?.trim() ? ` ${integration.trim()}` : "";
   return `decart-ts-sdk/${sdkVersion} lang/js${extra} runtime/${detectRuntime()}`;

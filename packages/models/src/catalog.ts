@@ -13,7 +13,7 @@ import {
 import { imageInput, videoInput } from "./file-input";
 import { standardGeometry } from "./geometry";
 
-// The models of the Process API notes (SPEC 5). Each is its own constant so a bundle that imports one
+// The Process API's generation models (text, image and video to video; text to image). Each is its own constant so a bundle that imports one
 // model directly carries only that one; `models.video(name)` looks them up by name and needs them all.
 
 const only720p = { "720p": standardGeometry["720p"] };

@@ -7,9 +7,9 @@ import { standardGeometry } from "./geometry";
 import { aliasModel, deprecatedModel } from "./lifecycle";
 import { promptOrReference } from "./rules";
 
-// The editing models that followed the Process API notes: video and image edits guided by a prompt and an
+// The Process API's editing models: video and image edits guided by a prompt and an
 // optional reference image, a restyle, and virtual try-on; then the server-resolved `*-latest` aliases and
-// the deprecated names. Like the catalog of the notes, each is its own constant so it tree-shakes.
+// the deprecated names. Like the generation catalog, each is its own constant so it tree-shakes.
 
 const referenceImage = /* @__PURE__ */ z.optional(imageInput);
 

@@ -7,7 +7,7 @@ export type Resolution = "720p" | "480p";
 /** Output orientation: landscape is wider than tall, portrait the reverse. */
 export type Orientation = "landscape" | "portrait";
 
-/** A text prompt of 1 to 1000 characters: the notes' models and the image edit models. */
+/** A text prompt of 1 to 1000 characters: the generation models and the image edit models. */
 export const prompt = /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(1000));
 
 /** A prompt that must not be empty, with no upper limit: lucy-clip and the restyle models. */

@@ -2,7 +2,7 @@ import type { FileInput, MediaKind } from "@decart/core";
 import * as z from "zod/mini";
 import { fieldName } from "./messages";
 
-// The file types the client can upload are the core's to define (SPEC 4); the models check against them.
+// The file types the client can upload are the core's to define; the models check against them.
 export type { FileInput } from "@decart/core";
 
 const instanceOf = (value: unknown, type: unknown): boolean =>

@@ -29,8 +29,8 @@ import {
 import { createRegistry } from "./registry";
 
 /**
- * The built-in registry: every Decart model of the Process API — the models of the notes, then the
- * editing models that followed them, the server-resolved `*-latest` aliases and the deprecated names that
+ * The built-in registry: every Decart model of the Process API — the generation models (text, image
+ * and video to video, text to image), then the editing models, the server-resolved `*-latest` aliases and the deprecated names that
  * still work (they warn once). `models.video(name)` and
  * `models.image(name)` autocomplete the names of their kind and return the precise definition, so the
  * inputs of `client.process` are typed per model.

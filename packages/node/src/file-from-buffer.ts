@@ -1,4 +1,5 @@
-import { mediaTypeFromName, sniffMediaType } from "./media-type";
+import { sniffMediaType } from "@decart/core/protocol";
+import { mediaTypeFromName } from "./media-type";
 
 /** Options of {@link fileFromBuffer}. */
 export interface FileFromBufferOptions {

@@ -2,7 +2,8 @@ import { openAsBlob } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { InvalidInputError } from "@decart/core";
-import { mediaTypeFromName, sniffLength, sniffMediaType } from "./media-type";
+import { sniffLength, sniffMediaType } from "@decart/core/protocol";
+import { mediaTypeFromName } from "./media-type";
 
 /** Options of {@link fileFromPath}. */
 export interface FileFromPathOptions {

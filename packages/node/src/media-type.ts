@@ -45,37 +45,9 @@ const extensionsByType: Readonly<Record<string, string>> = {
   "text/plain": ".txt",
 };
 
-/** How many leading bytes {@link sniffMediaType} looks at. */
-export const sniffLength = 16;
-
 /** The MIME type registered for a file name's extension, or `undefined` when the extension is unknown. */
 export function mediaTypeFromName(name: string): string | undefined {
   return typesByExtension[extname(name).toLowerCase()];
-}
-
-const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0) =>
-  bytes.length >= offset + signature.length &&
-  signature.every((byte, index) => bytes[offset + index] === byte);
-
-const ascii = (text: string) => Array.from(text, (character) => character.charCodeAt(0));
-
-/** Recognises common image and video containers from their first bytes (magic numbers). */
-export function sniffMediaType(bytes: Uint8Array): string | undefined {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (startsWith(bytes, ascii("GIF8"))) return "image/gif";
-  if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) return "image/webp";
-  if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("AVI "), 8)) return "video/x-msvideo";
-  if (startsWith(bytes, ascii("BM"))) return "image/bmp";
-  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) return "video/webm";
-  if (startsWith(bytes, ascii("ftyp"), 4)) {
-    const brand = String.fromCharCode(...bytes.subarray(8, 12));
-    if (brand === "qt  ") return "video/quicktime";
-    if (brand === "avif" || brand === "avis") return "image/avif";
-    if (brand.startsWith("hei") || brand === "mif1") return "image/heic";
-    return "video/mp4";
-  }
-  return undefined;
 }
 
 /**

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InvalidInputError } from "@decart/core";
-import { mediaTypeFromName, sniffLength, sniffMediaType } from "./media-type";
+import { sniffLength, sniffMediaType } from "@decart/core/protocol";
+import { mediaTypeFromName } from "./media-type";
 
 let spoolDirectory: string | undefined;
 let spoolCount = 0;

@@ -24,6 +24,7 @@ export {
 export { encodeFormValue, parseFormBoolean, parseFormJson, parseFormNumber } from "./form";
 export { headers } from "./headers";
 export { matchRoute, type RouteMatch, type RouteName, routes } from "./routes";
+export { sniffLength, sniffMediaType } from "./sniff";
 export {
   extensionStatuses,
   isTerminalStatus,

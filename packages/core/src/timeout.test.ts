@@ -1,0 +1,78 @@
+import { describe, expect, test } from "vitest";
+import { useTestClient } from "../test/client";
+import { PNG, testImageModel, testVideoModel } from "../test/models";
+import { TimeoutError } from "./errors";
+
+const { server, clientFor, routeJob } = useTestClient();
+
+describe("timeouts", () => {
+  test("a slow response is a TimeoutError", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, delay: 500 });
+    const started = performance.now();
+    const error = await clientFor({ timeout: 100 })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(400);
+  });
+
+  test("a download that stalls mid-body is a TimeoutError", async () => {
+    server.route("POST /v1/generate/test-t2i", {
+      body: new Uint8Array(64 * 1024),
+      type: "image/png",
+      pauseMidBody: 2_000,
+    });
+    const started = performance.now();
+    const error = await clientFor({ timeout: 150 })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  test("the overall deadline rejects with TimeoutError and cancels the job", async () => {
+    routeJob("job-slow", { status: "processing" });
+    server.route("POST /v1/jobs/job-slow/cancel", { body: { job_id: "job-slow", status: "cancelled" } });
+    const error = await clientFor()
+      .process({ model: testVideoModel, prompt: "x", deadline: 100 })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    await server.waitFor((request) => request.path === "/v1/jobs/job-slow/cancel");
+  });
+});
+
+describe("no leaks", () => {
+  test("no timer outlives a call", async () => {
+    routeJob("job-leak", { status: "processing" }, { status: "completed" });
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
+    const before = timers();
+    await clientFor().process({ model: testVideoModel, prompt: "x", deadline: 60_000 });
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    await clientFor().process({ model: testImageModel, prompt: "x" });
+    const controller = new AbortController();
+    const pending = clientFor().process({
+      model: testVideoModel,
+      prompt: "x",
+      signal: controller.signal,
+      deadline: 60_000,
+    });
+    controller.abort();
+    await pending.catch(() => undefined);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
+
+describe("long deadlines", () => {
+  test("a deadline beyond setTimeout's range (2^31 ms and more) does not fire early", async () => {
+    for (const deadline of [2 ** 31, 30 * 24 * 3_600_000, 2 ** 53]) {
+      server.reset();
+      routeJob("job-long", { status: "processing" }, { status: "processing" }, { status: "completed" });
+      const blob = await clientFor().process({ model: testVideoModel, prompt: "x", deadline });
+      expect(blob.type).toBe("video/mp4");
+      server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png", delay: 20 });
+      await expect(
+        clientFor().process({ model: testImageModel, prompt: "x", deadline }),
+      ).resolves.toBeInstanceOf(Blob);
+    }
+  });
+});
