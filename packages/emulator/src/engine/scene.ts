@@ -2,7 +2,8 @@ import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor,
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
 import { reusableBytes, reusableWords } from "./scratch.js";
-import { fillEllipseBehindYuv, fillRectYuv, type PlanarFrame, packYuv420, planesOf, yuvOf } from "./yuv.js";
+import { fillEllipseBehindYuv, fillRectYuv, planarFrame, setPixelYuv } from "./yuv.js";
+import { YuvPanorama } from "./yuv-panorama.js";
 
 interface Palette {
   skyTop: number;
@@ -145,9 +146,8 @@ export class SceneRenderer {
   private readonly seed: number;
   private readonly rain: boolean;
   private readonly shimmerPhase: number;
-  /** The panorama as YUV planes, and a frame's full-resolution chroma: made by the first YUV frame. */
-  private planes: PlanarFrame | undefined;
-  private chroma: { u: Uint8Array; v: Uint8Array } | undefined;
+  /** The panorama in YUV, made by the first YUV frame. */
+  private yuv: YuvPanorama | undefined;
 
   constructor(width: number, height: number, frames: number, prompt: string, seed: number) {
     this.width = width;
@@ -599,52 +599,24 @@ export class SceneRenderer {
   }
 
   /**
-   * Draw frame `index` as one `yuv420p` picture into `out` (`width * height * 3 / 2` bytes), the same
-   * picture as {@link renderFrame} without an RGBA frame in between: the panorama is converted once.
+   * Draw frame `index` as one `yuv420p` picture into `out` (`width * height * 3 / 2` bytes), the picture of
+   * {@link renderFrame} without an RGBA frame in between: the panorama is converted to YUV once.
    */
   renderFrameYuv(index: number, out: Uint8Array): void {
     const { width, height } = this;
-    const pixels = width * height;
-    const panorama = this.panoramaPlanes();
-    this.chroma ??= { u: reusableBytes("scene-frame-u", pixels), v: reusableBytes("scene-frame-v", pixels) };
-    const frame: PlanarFrame = { y: out.subarray(0, pixels), ...this.chroma, width, height };
+    this.yuv ??= new YuvPanorama(this.panorama.pixels, this.panorama.width, height);
+    const frame = planarFrame(out, width, height);
     const offset = this.panOffset(index);
-    for (let y = 0; y < height; y++) {
-      const start = y * this.panorama.width + this.rowShift(index, y, offset);
-      const end = start + width;
-      frame.y.set(panorama.y.subarray(start, end), y * width);
-      frame.u.set(panorama.u.subarray(start, end), y * width);
-      frame.v.set(panorama.v.subarray(start, end), y * width);
+    for (let pair = 0; pair < height >> 1; pair++) {
+      const first = this.rowShift(index, 2 * pair, offset);
+      this.yuv.copyRowPair(frame, pair, first, this.rowShift(index, 2 * pair + 1, offset));
     }
     this.drawMoving(index, offset, {
-      pixel: (at, color) => {
-        const yuv = yuvOf(color);
-        frame.y[at] = yuv & 255;
-        frame.u[at] = (yuv >>> 8) & 255;
-        frame.v[at] = yuv >>> 16;
-      },
+      pixel: (at, color) => setPixelYuv(frame, at, color),
       rect: (x, y, w, h, color) => fillRectYuv(frame, x, y, w, h, color),
       ellipseBehind: (cx, cy, rx, ry, color, behind, maskOffset, maskStride) =>
         fillEllipseBehindYuv(frame, cx, cy, rx, ry, color, behind, maskOffset, maskStride),
     });
-    packYuv420(frame, out);
-  }
-
-  /** The panorama's YUV planes, converted on first use. */
-  private panoramaPlanes(): PlanarFrame {
-    if (!this.planes) {
-      const { width, height, pixels } = this.panorama;
-      const size = width * height;
-      this.planes = {
-        y: reusableBytes("scene-panorama-y", size),
-        u: reusableBytes("scene-panorama-u", size),
-        v: reusableBytes("scene-panorama-v", size),
-        width,
-        height,
-      };
-      planesOf(pixels, this.planes);
-    }
-    return this.planes;
   }
 
   /** How far the camera has panned at frame `index`, in panorama columns. */

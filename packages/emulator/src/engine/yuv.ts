@@ -5,13 +5,41 @@
  * ffmpeg's own RGB → YUV does by default (BT.601, limited range), so a frame looks the same either way.
  */
 
-/** One frame's planes, each `width`×`height` bytes: luma, then the two chroma planes before subsampling. */
+/**
+ * Full-resolution planes, each `width`×`height` bytes: luma and the two chroma planes before subsampling
+ * (a panorama converted once, or an RGBA frame converted to compare).
+ */
+export interface Planes {
+  y: Uint8Array;
+  u: Uint8Array;
+  v: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * One `yuv420p` picture being drawn: `y` is `width`×`height` bytes, `u` and `v` are `width / 2`×`height / 2`
+ * (views of the encoder's frame buffer). A shape sets the chroma of every 2×2 block it touches.
+ */
 export interface PlanarFrame {
   y: Uint8Array;
   u: Uint8Array;
   v: Uint8Array;
   width: number;
   height: number;
+}
+
+/** The `PlanarFrame` views of one `yuv420p` picture of `width`×`height` in `out`. */
+export function planarFrame(out: Uint8Array, width: number, height: number): PlanarFrame {
+  const pixels = width * height;
+  const quarter = pixels >> 2;
+  return {
+    y: out.subarray(0, pixels),
+    u: out.subarray(pixels, pixels + quarter),
+    v: out.subarray(pixels + quarter, pixels + 2 * quarter),
+    width,
+    height,
+  };
 }
 
 /** A packed RGBA colour as packed YUV: `y | u << 8 | v << 16`. */
@@ -26,7 +54,7 @@ export function yuvOf(color: number): number {
 }
 
 /** Convert packed RGBA `pixels` into the three full-resolution planes of `frame` (same size). */
-export function planesOf(pixels: Uint32Array, frame: PlanarFrame): void {
+export function planesOf(pixels: Uint32Array, frame: Planes): void {
   const { y, u, v } = frame;
   let last = -1;
   let yuv = 0;
@@ -57,11 +85,11 @@ export function fillRectYuv(
   const y1 = Math.min(frame.height, Math.round(y + h));
   if (x0 >= x1) return;
   const yuv = yuvOf(color);
-  for (let row = y0; row < y1; row++) {
-    const base = row * frame.width;
-    frame.y.fill(yuv & 255, base + x0, base + x1);
-    frame.u.fill((yuv >>> 8) & 255, base + x0, base + x1);
-    frame.v.fill(yuv >>> 16, base + x0, base + x1);
+  for (let row = y0; row < y1; row++) frame.y.fill(yuv & 255, row * frame.width + x0, row * frame.width + x1);
+  const half = frame.width >> 1;
+  for (let row = y0 >> 1; row < (y1 + 1) >> 1; row++) {
+    frame.u.fill((yuv >>> 8) & 255, row * half + (x0 >> 1), row * half + ((x1 + 1) >> 1));
+    frame.v.fill(yuv >>> 16, row * half + (x0 >> 1), row * half + ((x1 + 1) >> 1));
   }
 }
 
@@ -90,24 +118,35 @@ export function fillEllipseBehindYuv(
     const x0 = Math.max(0, Math.round(cx - half));
     const x1 = Math.min(width, Math.round(cx + half));
     const base = row * width;
+    const chromaBase = (row >> 1) * (width >> 1);
     const maskBase = row * maskStride + maskOffset;
     for (let x = x0; x < x1; x++) {
       if (behind[maskBase + x] !== 0) continue;
       frame.y[base + x] = luma;
-      frame.u[base + x] = blue;
-      frame.v[base + x] = red;
+      frame.u[chromaBase + (x >> 1)] = blue;
+      frame.v[chromaBase + (x >> 1)] = red;
     }
   }
 }
 
+/** Set one pixel (`at` = row × width + column) and the chroma of its 2×2 block. */
+export function setPixelYuv(frame: PlanarFrame, at: number, color: number): void {
+  const yuv = yuvOf(color);
+  const row = Math.floor(at / frame.width);
+  const chroma = (row >> 1) * (frame.width >> 1) + ((at - row * frame.width) >> 1);
+  frame.y[at] = yuv & 255;
+  frame.u[chroma] = (yuv >>> 8) & 255;
+  frame.v[chroma] = yuv >>> 16;
+}
+
 /**
- * Write `frame` as one `yuv420p` picture into `out` (`width * height * 3 / 2` bytes): the luma plane as it
- * is, each chroma plane as the rounded mean of every 2×2 block. `frame.y` may already be `out`'s luma.
+ * Write full-resolution planes as one `yuv420p` picture into `out` (`width * height * 3 / 2` bytes): the
+ * luma plane as it is, each chroma plane as the rounded mean of every 2×2 block.
  */
-export function packYuv420(frame: PlanarFrame, out: Uint8Array): void {
+export function packYuv420(frame: Planes, out: Uint8Array): void {
   const { width, height } = frame;
   const pixels = width * height;
-  if (frame.y.byteOffset !== out.byteOffset || frame.y.buffer !== out.buffer) out.set(frame.y);
+  out.set(frame.y);
   const half = width >> 1;
   let at = pixels;
   for (const plane of [frame.u, frame.v]) {
