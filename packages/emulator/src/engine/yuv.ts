@@ -119,12 +119,20 @@ export function fillEllipseBehindYuv(
     const x1 = Math.min(width, Math.round(cx + half));
     const base = row * width;
     const chromaBase = (row >> 1) * (width >> 1);
-    const maskBase = row * maskStride + maskOffset;
-    for (let x = x0; x < x1; x++) {
-      if (behind[maskBase + x] !== 0) continue;
-      frame.y[base + x] = luma;
-      frame.u[chromaBase + (x >> 1)] = blue;
-      frame.v[chromaBase + (x >> 1)] = red;
+    const mask = behind.subarray(row * maskStride + maskOffset + x0, row * maskStride + maskOffset + x1);
+    // Each run of uncovered pixels, found by the mask's native indexOf, is filled at once.
+    let from = 0;
+    while (from < mask.length) {
+      if (mask[from] !== 0) {
+        from = mask.indexOf(0, from);
+        if (from < 0) break;
+      }
+      const next = mask.indexOf(1, from);
+      const to = next < 0 ? mask.length : next;
+      frame.y.fill(luma, base + x0 + from, base + x0 + to);
+      frame.u.fill(blue, chromaBase + ((x0 + from) >> 1), chromaBase + ((x0 + to + 1) >> 1));
+      frame.v.fill(red, chromaBase + ((x0 + from) >> 1), chromaBase + ((x0 + to + 1) >> 1));
+      from = to;
     }
   }
 }
