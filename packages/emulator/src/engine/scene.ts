@@ -2,7 +2,7 @@ import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor,
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
 import { reusableBytes, reusableWords } from "./scratch.js";
-import { fillEllipseBehindYuv, fillRectYuv, planarFrame, setPixelYuv } from "./yuv.js";
+import { fillEllipseBehindYuv, fillRectYuv, maskRuns, planarFrame, setPixelYuv } from "./yuv.js";
 import { YuvPanorama } from "./yuv-panorama.js";
 
 interface Palette {
@@ -148,6 +148,7 @@ export class SceneRenderer {
   private readonly shimmerPhase: number;
   /** The panorama in YUV, made by the first YUV frame. */
   private yuv: YuvPanorama | undefined;
+  private foregroundRuns: Int32Array[] | undefined;
 
   constructor(width: number, height: number, frames: number, prompt: string, seed: number) {
     this.width = width;
@@ -605,6 +606,8 @@ export class SceneRenderer {
   renderFrameYuv(index: number, out: Uint8Array): void {
     const { width, height } = this;
     this.yuv ??= new YuvPanorama(this.panorama.pixels, this.panorama.width, height);
+    this.foregroundRuns ??= maskRuns(this.foreground, this.panorama.width, height);
+    const runs = this.foregroundRuns;
     const frame = planarFrame(out, width, height);
     const offset = this.panOffset(index);
     for (let pair = 0; pair < height >> 1; pair++) {
@@ -614,8 +617,8 @@ export class SceneRenderer {
     this.drawMoving(index, offset, {
       pixel: (at, color) => setPixelYuv(frame, at, color),
       rect: (x, y, w, h, color) => fillRectYuv(frame, x, y, w, h, color),
-      ellipseBehind: (cx, cy, rx, ry, color, behind, maskOffset, maskStride) =>
-        fillEllipseBehindYuv(frame, cx, cy, rx, ry, color, behind, maskOffset, maskStride),
+      ellipseBehind: (cx, cy, rx, ry, color, _behind, maskOffset) =>
+        fillEllipseBehindYuv(frame, cx, cy, rx, ry, color, runs, maskOffset),
     });
   }
 

@@ -93,7 +93,33 @@ export function fillRectYuv(
   }
 }
 
-/** Fill an ellipse by spans, leaving alone every pixel whose `behind` mask is set (as `fillEllipse`). */
+/**
+ * The runs of set pixels of each row of a `width`×`height` mask, as `[start, end, start, end…]` columns:
+ * what {@link fillEllipseBehindYuv} skips, without testing the mask pixel by pixel.
+ */
+export function maskRuns(mask: Uint8Array, width: number, height: number): Int32Array[] {
+  const rows: Int32Array[] = [];
+  const bounds: number[] = [];
+  for (let row = 0; row < height; row++) {
+    bounds.length = 0;
+    const base = row * width;
+    let x = mask.subarray(base, base + width).indexOf(1);
+    while (x >= 0 && x < width) {
+      const end = mask.subarray(base + x, base + width).indexOf(0);
+      const stop = end < 0 ? width : x + end;
+      bounds.push(x, stop);
+      const next = stop < width ? mask.subarray(base + stop, base + width).indexOf(1) : -1;
+      x = next < 0 ? -1 : stop + next;
+    }
+    rows.push(Int32Array.from(bounds));
+  }
+  return rows;
+}
+
+/**
+ * Fill an ellipse by spans, leaving alone every pixel the mask sets (as `fillEllipse` with `behind`); the
+ * mask is given as {@link maskRuns}, its column `maskOffset` under the frame's column 0.
+ */
 export function fillEllipseBehindYuv(
   frame: PlanarFrame,
   cx: number,
@@ -101,40 +127,51 @@ export function fillEllipseBehindYuv(
   rx: number,
   ry: number,
   color: number,
-  behind: Uint8Array,
+  runs: readonly Int32Array[],
   maskOffset: number,
-  maskStride: number,
 ): void {
   const y0 = Math.max(0, Math.ceil(cy - ry));
   const y1 = Math.min(frame.height - 1, Math.floor(cy + ry));
-  const { width } = frame;
   const yuv = yuvOf(color);
-  const luma = yuv & 255;
-  const blue = (yuv >>> 8) & 255;
-  const red = yuv >>> 16;
   for (let row = y0; row <= y1; row++) {
     const dy = (row - cy) / ry;
     const half = rx * Math.sqrt(Math.max(0, 1 - dy * dy));
     const x0 = Math.max(0, Math.round(cx - half));
-    const x1 = Math.min(width, Math.round(cx + half));
-    const base = row * width;
-    const chromaBase = (row >> 1) * (width >> 1);
-    const mask = behind.subarray(row * maskStride + maskOffset + x0, row * maskStride + maskOffset + x1);
-    // Each run of uncovered pixels, found by the mask's native indexOf, is filled at once.
-    let from = 0;
-    while (from < mask.length) {
-      if (mask[from] !== 0) {
-        from = mask.indexOf(0, from);
-        if (from < 0) break;
-      }
-      const next = mask.indexOf(1, from);
-      const to = next < 0 ? mask.length : next;
-      frame.y.fill(luma, base + x0 + from, base + x0 + to);
-      frame.u.fill(blue, chromaBase + ((x0 + from) >> 1), chromaBase + ((x0 + to + 1) >> 1));
-      frame.v.fill(red, chromaBase + ((x0 + from) >> 1), chromaBase + ((x0 + to + 1) >> 1));
-      from = to;
+    const x1 = Math.min(frame.width, Math.round(cx + half));
+    if (x0 >= x1) continue;
+    const solid = runs[row] as Int32Array;
+    // The gaps between the mask's runs, in frame columns.
+    let from = x0;
+    let index = firstRunEndingAfter(solid, x0 + maskOffset);
+    for (; index < solid.length && from < x1; index += 2) {
+      const start = (solid[index] as number) - maskOffset;
+      if (start >= x1) break;
+      if (start > from) fillSpanYuv(frame, row, from, start, yuv);
+      from = Math.max(from, (solid[index + 1] as number) - maskOffset);
     }
+    if (from < x1) fillSpanYuv(frame, row, from, x1, yuv);
   }
+}
+
+/** The index (even) of the first run of `runs` that ends after column `column`. */
+function firstRunEndingAfter(runs: Int32Array, column: number): number {
+  let low = 0;
+  let high = runs.length >> 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((runs[2 * middle + 1] as number) > column) high = middle;
+    else low = middle + 1;
+  }
+  return 2 * low;
+}
+
+/** Columns `from`–`to` of one row, and the chroma of every 2×2 block they touch. */
+function fillSpanYuv(frame: PlanarFrame, row: number, from: number, to: number, yuv: number): void {
+  const base = row * frame.width;
+  const chromaBase = (row >> 1) * (frame.width >> 1);
+  frame.y.fill(yuv & 255, base + from, base + to);
+  frame.u.fill((yuv >>> 8) & 255, chromaBase + (from >> 1), chromaBase + ((to + 1) >> 1));
+  frame.v.fill(yuv >>> 16, chromaBase + (from >> 1), chromaBase + ((to + 1) >> 1));
 }
 
 /** Set one pixel (`at` = row × width + column) and the chroma of its 2×2 block. */
