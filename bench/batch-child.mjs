@@ -1,6 +1,8 @@
 // One client run of the batch benchmark, in a fresh process: `node batch-child.mjs <mode> <items>
 // <concurrency> <url> <key>`, mode `batch` (createBatch) or `p-limit` (Promise.all over p-limit with
 // client.process). Prints wall time, CPU, RSS after 1,000 items and at the end, and the outcome counts.
+// Run with --expose-gc, it also prints the heap left after a full collection at both points: what the
+// client really retains, apart from garbage V8 has not collected yet and pages it has not returned.
 import { performance } from "node:perf_hooks";
 import { createBatch, createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
@@ -13,10 +15,17 @@ const client = createDecartClient({ apiKey, baseUrl: url });
 const model = models.video("lucy-pro-t2v");
 const seen = new Uint8Array(count);
 let settled = 0;
-let rssAt1k = 0;
+/** RSS as it stands, then the heap used after a full collection (undefined without --expose-gc). */
+function sampleMemory() {
+  const rss = process.memoryUsage.rss();
+  if (typeof globalThis.gc !== "function") return { rss, heap: undefined };
+  globalThis.gc();
+  return { rss, heap: process.memoryUsage().heapUsed };
+}
+let at1k = { rss: 0, heap: undefined };
 const settle = (index, ok) => {
   seen[index] += ok ? 1 : 0;
-  if (++settled === Math.min(1000, count)) rssAt1k = process.memoryUsage.rss();
+  if (++settled === Math.min(1000, count)) at1k = sampleMemory();
 };
 
 const cpu = process.cpuUsage();
@@ -42,6 +51,7 @@ if (mode === "batch") {
 }
 const wallMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
+const atEnd = sampleMemory();
 let completed = 0;
 let duplicated = 0;
 for (const times of seen) {
@@ -54,8 +64,10 @@ process.stdout.write(
     count,
     wallMs,
     cpuMs: (used.user + used.system) / 1000,
-    rssAt1k,
-    rssEnd: process.memoryUsage.rss(),
+    rssAt1k: at1k.rss,
+    rssEnd: atEnd.rss,
+    heapAt1k: at1k.heap,
+    heapEnd: atEnd.heap,
     completed,
     lost: count - completed,
     duplicated,

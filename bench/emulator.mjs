@@ -3,7 +3,9 @@
 // video-to-video and the throughput of 20 concurrent mixed jobs.
 //
 // The floors use the encoder flags of packages/emulator/src/engine/encoder.ts (encoderArguments and
-// deterministicFlags), replicated below because @decart/emulator does not export them.
+// deterministicFlags), replicated below because @decart/emulator does not export them. Like for like: the
+// t2v floor's testsrc2 hands x264 yuv420p, as the emulator's scenes do (they draw in YUV); the other
+// models hand ffmpeg RGBA, which it converts.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -113,6 +115,63 @@ function printInfo(name, figure, ratio, anchor) {
   console.log(`${name.padEnd(40)} ${figure.padEnd(48)} ${ratio.toFixed(2)}× (no goal)  [${anchor}]`);
 }
 
+/** 720p 5 s testsrc2 through the emulator's encoder flags: the floor of t2v and i2v. */
+const encodeFloor = (directory) =>
+  runFfmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+    ...encoderOutput(join(directory, "floor.mp4")),
+  ]);
+
+/**
+ * t2v 720p alone against its floor, interleaved `runs` times: wall and CPU ratio of each run, then the
+ * median and worst. `node -e 'import("./emulator.mjs").then((m) => m.runT2vBenchmark({ runs: 5 }))'`
+ */
+export async function runT2vBenchmark({ runs = 5 } = {}) {
+  const directory = await mkdtemp(join(tmpdir(), "decart-bench-t2v-"));
+  const emulator = await startEmulator({ limits: { workDir: directory } });
+  const client = createDecartClient({
+    apiKey: emulator.apiKey,
+    baseUrl: emulator.url,
+    polling: { initialDelay: 0, interval: 20, maxInterval: 50 },
+  });
+  const job = {
+    model: models.video("lucy-pro-t2v"),
+    prompt: "A city at night with neon lights by the water",
+    seed: 42,
+    resolution: "720p",
+  };
+  try {
+    await Promise.all([client.process({ ...job, resolution: "480p" }), client.process(job)]);
+    await encodeFloor(directory);
+    const wall = [];
+    const cpu = [];
+    for (let run = 0; run < runs; run++) {
+      const floorCpu = [];
+      const floor = await withCpu(floorCpu, () => encodeFloor(directory));
+      const t2vCpu = [];
+      const t2v = await withCpu(t2vCpu, async () => {
+        const started = performance.now();
+        await (await client.process(job)).arrayBuffer();
+        return performance.now() - started;
+      });
+      wall.push(t2v / floor);
+      cpu.push(t2vCpu[0] / floorCpu[0]);
+      console.log(
+        `run ${run + 1}: t2v ${ms(t2v)} vs floor ${ms(floor)} = ${wall[run].toFixed(2)}×; CPU ${t2vCpu[0]} ms vs ${floorCpu[0]} ms = ${cpu[run].toFixed(2)}×`,
+      );
+    }
+    console.log(
+      `wall: median ${median(wall).toFixed(2)}×, worst ${Math.max(...wall).toFixed(2)}×; CPU: median ${median(cpu).toFixed(2)}×, worst ${Math.max(...cpu).toFixed(2)}×`,
+    );
+  } finally {
+    await emulator.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
 export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
   const directory = await mkdtemp(join(tmpdir(), "decart-bench-emulator-"));
   const emulator = await startEmulator({ limits: { maxQueuedJobs: 32, workDir: directory } });
@@ -184,17 +243,7 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
     const rss = [];
     const cpu = { floor: [], filter: [], t2v: [], i2v: [], v2v: [] };
     for (let run = 0; run < runs; run++) {
-      samples.floor.push(
-        await withCpu(cpu.floor, () =>
-          runFfmpeg([
-            "-f",
-            "lavfi",
-            "-i",
-            `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
-            ...encoderOutput(join(directory, "floor.mp4")),
-          ]),
-        ),
-      );
+      samples.floor.push(await withCpu(cpu.floor, () => encodeFloor(directory)));
       for (const name of ["t2v", "i2v"]) {
         const result = await withCpu(cpu[name], () => time(jobs[name]));
         samples[name].push(result.ms);

@@ -6,17 +6,19 @@ export interface VideoEncoderOptions {
   width: number;
   height: number;
   fps: number;
+  /** What each frame written is: packed RGBA, or planar 4:2:0 YUV (BT.601, limited range). @default "rgba" */
+  pixelFormat?: "rgba" | "yuv420p";
   /** The file ffmpeg writes (a temporary path; the caller renames it). */
   outputPath: string;
   /** Told about every child process, so a supervisor can kill it. */
   onChild?: (child: ChildProcess) => void;
 }
 
-/** The ffmpeg arguments that encode raw RGBA from stdin into an H.264 MP4. */
+/** The ffmpeg arguments that encode raw frames (RGBA unless told otherwise) from stdin into an H.264 MP4. */
 export function encoderArguments(
-  options: Pick<VideoEncoderOptions, "width" | "height" | "fps" | "outputPath">,
+  options: Pick<VideoEncoderOptions, "width" | "height" | "fps" | "outputPath" | "pixelFormat">,
 ): string[] {
-  const { width, height, fps, outputPath } = options;
+  const { width, height, fps, outputPath, pixelFormat = "rgba" } = options;
   return [
     "-hide_banner",
     "-loglevel",
@@ -26,7 +28,7 @@ export function encoderArguments(
     "-f",
     "rawvideo",
     "-pix_fmt",
-    "rgba",
+    pixelFormat,
     "-s",
     `${width}x${height}`,
     "-r",
@@ -64,7 +66,7 @@ export function encoderArguments(
 }
 
 /**
- * An ffmpeg child process that reads raw RGBA frames on stdin. `write` resolves once the frame has been
+ * An ffmpeg child process that reads raw frames on stdin. `write` resolves once the frame has been
  * handed to the pipe, so a caller that awaits it never holds more than a frame or two in flight.
  */
 export class VideoEncoder {

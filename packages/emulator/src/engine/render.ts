@@ -51,29 +51,36 @@ function requireInput(job: RenderJob, field: "data" | "start" | "end"): string {
   return path;
 }
 
-async function encodeDrawnFrames(
+/** Draws frame `index` into a ring slot of `bytes` bytes. */
+type SlotDrawer = (index: number, slot: Uint8Array) => void;
+
+async function encodeFrames(
   job: RenderJob,
   context: RenderContext,
   frames: number,
-  draw: FrameDrawer,
+  format: { pixelFormat: "rgba" | "yuv420p"; bytes: number },
+  draw: SlotDrawer,
 ): Promise<number> {
   const encoder = new VideoEncoder({
     width: job.width,
     height: job.height,
     fps: job.fps,
+    pixelFormat: format.pixelFormat,
     outputPath: context.temporaryPath,
     onChild: context.onChild,
   });
   try {
-    const slots = ringSlots(job.width * job.height);
+    const slots = Array.from({ length: ringSize }, (_, index) =>
+      asBytes(reusableWords(`ring${index}`, Math.ceil(format.bytes / 4))).subarray(0, format.bytes),
+    );
     const pending: (Promise<void> | undefined)[] = new Array(ringSize);
     for (let index = 0; index < frames; index++) {
       const slot = index % ringSize;
       await pending[slot];
       checkAbort(context);
-      const pixels = slots[slot] as Uint32Array;
-      draw(index, pixels);
-      pending[slot] = encoder.write(asBytes(pixels));
+      const bytes = slots[slot] as Uint8Array;
+      draw(index, bytes);
+      pending[slot] = encoder.write(bytes);
       pending[slot]?.catch(() => {});
       if (index % 5 === 4) context.onProgress?.((index + 1) / (frames + 2));
     }
@@ -84,6 +91,19 @@ async function encodeDrawnFrames(
   } finally {
     encoder.kill();
   }
+}
+
+/** Encodes frames drawn as RGBA words. */
+function encodeDrawnFrames(
+  job: RenderJob,
+  context: RenderContext,
+  frames: number,
+  draw: FrameDrawer,
+): Promise<number> {
+  const pixels = job.width * job.height;
+  return encodeFrames(job, context, frames, { pixelFormat: "rgba", bytes: pixels * 4 }, (index, slot) =>
+    draw(index, new Uint32Array(slot.buffer, slot.byteOffset, pixels)),
+  );
 }
 
 /**
@@ -200,7 +220,8 @@ const motion: VideoRenderer = async (job, context, frames) => {
 
 const scene: VideoRenderer = (job, context, frames) => {
   const renderer = new SceneRenderer(job.width, job.height, frames, effectivePrompt(job), jobSeed(job));
-  return encodeDrawnFrames(job, context, frames, (index, out) => renderer.renderFrame(index, out));
+  const format = { pixelFormat: "yuv420p", bytes: (job.width * job.height * 3) / 2 } as const;
+  return encodeFrames(job, context, frames, format, (index, out) => renderer.renderFrameYuv(index, out));
 };
 
 /** The renderer of every video task. */

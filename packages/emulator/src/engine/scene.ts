@@ -2,6 +2,8 @@ import { type Canvas, fillEllipse, fillRect, fillTriangle, hex, light, mixColor,
 import { describeScene, type SceneDescription, type TimeOfDay } from "./prompt.js";
 import { hashString, mix, Random } from "./random.js";
 import { reusableBytes, reusableWords } from "./scratch.js";
+import { fillEllipseBehindYuv, fillRectYuv, maskRuns, planarFrame, setPixelYuv } from "./yuv.js";
+import { YuvPanorama } from "./yuv-panorama.js";
 
 interface Palette {
   skyTop: number;
@@ -94,6 +96,24 @@ interface Light {
   blink: number;
 }
 
+/** How the moving things of a frame are drawn, onto RGBA words or onto YUV planes. */
+interface Painter {
+  /** Set the pixel at `at` (row × width + column). */
+  pixel(at: number, color: number): void;
+  rect(x: number, y: number, w: number, h: number, color: number): void;
+  /** An ellipse behind the panorama's foreground (`fillEllipse` with a mask). */
+  ellipseBehind(
+    cx: number,
+    cy: number,
+    rx: number,
+    ry: number,
+    color: number,
+    behind: Uint8Array,
+    maskOffset: number,
+    maskStride: number,
+  ): void;
+}
+
 interface Flake {
   x: number;
   y: number;
@@ -126,6 +146,9 @@ export class SceneRenderer {
   private readonly seed: number;
   private readonly rain: boolean;
   private readonly shimmerPhase: number;
+  /** The panorama in YUV, made by the first YUV frame. */
+  private yuv: YuvPanorama | undefined;
+  private foregroundRuns: Int32Array[] | undefined;
 
   constructor(width: number, height: number, frames: number, prompt: string, seed: number) {
     this.width = width;
@@ -558,45 +581,88 @@ export class SceneRenderer {
 
   /** Draw frame `index` into `out` (RGBA words, `width`×`height`). */
   renderFrame(index: number, out: Uint32Array): void {
-    const { width, height, pan } = this;
-    const panoramaWidth = this.panorama.width;
+    const { width, height } = this;
     const source = this.panorama.pixels;
-    const t = this.frames > 1 ? index / (this.frames - 1) : 0;
-    const eased = t * t * (3 - 2 * t);
-    const offset = Math.round(pan * eased);
+    const offset = this.panOffset(index);
     for (let y = 0; y < height; y++) {
-      let x = offset;
-      if (y >= this.waterTop) {
-        const depth = (y - this.waterTop) / Math.max(1, height - this.waterTop);
-        const amplitude = 1 + depth * 7 * (height / 704);
-        x += Math.round(amplitude * Math.sin(y * (0.45 - depth * 0.3) + index * 0.32 + this.shimmerPhase));
-        x = x < 0 ? 0 : Math.min(x, pan);
-      }
-      const start = y * panoramaWidth + x;
+      const start = y * this.panorama.width + this.rowShift(index, y, offset);
       out.set(source.subarray(start, start + width), y * width);
     }
-    const frameCanvas: Canvas = { pixels: out, width, height };
-    this.twinkleStars(index, out, offset);
-    this.driftClouds(index, frameCanvas, offset);
-    this.blinkLights(index, frameCanvas, offset);
-    this.sparkleWater(index, frameCanvas);
-    this.fallWeather(index, frameCanvas);
+    const canvas: Canvas = { pixels: out, width, height };
+    this.drawMoving(index, offset, {
+      pixel: (at, color) => {
+        out[at] = color;
+      },
+      rect: (x, y, w, h, color) => fillRect(canvas, x, y, w, h, color),
+      ellipseBehind: (cx, cy, rx, ry, color, behind, maskOffset, maskStride) =>
+        fillEllipse(canvas, cx, cy, rx, ry, color, behind, maskOffset, maskStride),
+    });
+  }
+
+  /**
+   * Draw frame `index` as one `yuv420p` picture into `out` (`width * height * 3 / 2` bytes), the picture of
+   * {@link renderFrame} without an RGBA frame in between: the panorama is converted to YUV once.
+   */
+  renderFrameYuv(index: number, out: Uint8Array): void {
+    const { width, height } = this;
+    this.yuv ??= new YuvPanorama(this.panorama.pixels, this.panorama.width, height);
+    this.foregroundRuns ??= maskRuns(this.foreground, this.panorama.width, height);
+    const runs = this.foregroundRuns;
+    const frame = planarFrame(out, width, height);
+    const offset = this.panOffset(index);
+    for (let pair = 0; pair < height >> 1; pair++) {
+      const first = this.rowShift(index, 2 * pair, offset);
+      this.yuv.copyRowPair(frame, pair, first, this.rowShift(index, 2 * pair + 1, offset));
+    }
+    this.drawMoving(index, offset, {
+      pixel: (at, color) => setPixelYuv(frame, at, color),
+      rect: (x, y, w, h, color) => fillRectYuv(frame, x, y, w, h, color),
+      ellipseBehind: (cx, cy, rx, ry, color, _behind, maskOffset) =>
+        fillEllipseBehindYuv(frame, cx, cy, rx, ry, color, runs, maskOffset),
+    });
+  }
+
+  /** How far the camera has panned at frame `index`, in panorama columns. */
+  private panOffset(index: number): number {
+    const t = this.frames > 1 ? index / (this.frames - 1) : 0;
+    return Math.round(this.pan * t * t * (3 - 2 * t));
+  }
+
+  /** The panorama column row `y` of frame `index` starts at: the pan, plus the water's ripple. */
+  private rowShift(index: number, y: number, offset: number): number {
+    const { height, pan } = this;
+    if (y < this.waterTop) return offset;
+    const depth = (y - this.waterTop) / Math.max(1, height - this.waterTop);
+    const amplitude = 1 + depth * 7 * (height / 704);
+    const x =
+      offset + Math.round(amplitude * Math.sin(y * (0.45 - depth * 0.3) + index * 0.32 + this.shimmerPhase));
+    return x < 0 ? 0 : Math.min(x, pan);
+  }
+
+  /** The moving things of frame `index`, on top of its background. */
+  private drawMoving(index: number, offset: number, painter: Painter): void {
+    this.twinkleStars(index, painter, offset);
+    this.driftClouds(index, painter, offset);
+    this.blinkLights(index, painter, offset);
+    this.sparkleWater(index, painter);
+    this.fallWeather(index, painter);
   }
 
   /** Twinkling stars. */
-  private twinkleStars(index: number, out: Uint32Array, offset: number): void {
+  private twinkleStars(index: number, painter: Painter, offset: number): void {
     const { width } = this;
     const panoramaWidth = this.panorama.width;
     for (const star of this.stars) {
       const column = (star.index % panoramaWidth) - offset;
       if (column < 0 || column >= width) continue;
       const row = Math.floor(star.index / panoramaWidth);
-      if (mix(star.id, Math.floor(index / 4) ^ this.seed) % 7 === 0) out[row * width + column] = star.dim;
+      if (mix(star.id, Math.floor(index / 4) ^ this.seed) % 7 === 0)
+        painter.pixel(row * width + column, star.dim);
     }
   }
 
   /** Clouds drift behind the foreground. */
-  private driftClouds(index: number, frameCanvas: Canvas, offset: number): void {
+  private driftClouds(index: number, painter: Painter, offset: number): void {
     const { width } = this;
     const panoramaWidth = this.panorama.width;
     for (const cloud of this.clouds) {
@@ -608,8 +674,7 @@ export class SceneRenderer {
         const rx = puff.rx * cloud.scale;
         const ry = puff.ry * cloud.scale;
         if (px + rx < 0 || px - rx > width) continue;
-        fillEllipse(
-          frameCanvas,
+        painter.ellipseBehind(
           px,
           py + ry * 0.2,
           rx,
@@ -619,8 +684,7 @@ export class SceneRenderer {
           offset,
           panoramaWidth,
         );
-        fillEllipse(
-          frameCanvas,
+        painter.ellipseBehind(
           px,
           py - ry * 0.1,
           rx * 0.92,
@@ -635,19 +699,18 @@ export class SceneRenderer {
   }
 
   /** Blinking windows and neon signs. */
-  private blinkLights(index: number, frameCanvas: Canvas, offset: number): void {
+  private blinkLights(index: number, painter: Painter, offset: number): void {
     const { width } = this;
     for (const lamp of this.lights) {
       const column = lamp.x - offset;
       if (column + lamp.w < 0 || column >= width) continue;
       const phase = mix(lamp.id ^ this.seed, Math.floor(index * lamp.blink * 10));
-      if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6))
-        fillRect(frameCanvas, column, lamp.y, lamp.w, lamp.h, lamp.off);
+      if (phase % 100 < (lamp.blink > 0.05 ? 18 : 6)) painter.rect(column, lamp.y, lamp.w, lamp.h, lamp.off);
     }
   }
 
   /** Sparkles on water. */
-  private sparkleWater(index: number, frameCanvas: Canvas): void {
+  private sparkleWater(index: number, painter: Painter): void {
     const { width, height } = this;
     if (this.waterTop < height) {
       const sparkle = mixColor(this.palette.sun, hex("#ffffff"), 0.5);
@@ -655,13 +718,13 @@ export class SceneRenderer {
         const h = mix(this.seed ^ spark, Math.floor(index / 3) + spark * 31);
         const y = this.waterTop + 2 + (h % Math.max(1, height - this.waterTop - 4));
         const x = (h >>> 11) % width;
-        fillRect(frameCanvas, x, y, 3 + (h % 9), 1, sparkle);
+        painter.rect(x, y, 3 + (h % 9), 1, sparkle);
       }
     }
   }
 
   /** Snow or rain. */
-  private fallWeather(index: number, frameCanvas: Canvas): void {
+  private fallWeather(index: number, painter: Painter): void {
     const { width, height } = this;
     if (this.flakes.length > 0) {
       const color = this.rain ? rgb(180, 195, 220) : rgb(250, 252, 255);
@@ -670,8 +733,8 @@ export class SceneRenderer {
         const x =
           (((flake.x + flake.drift * index + Math.sin((index + flake.y) * 0.05) * 6) % width) + width) %
           width;
-        if (this.rain) fillRect(frameCanvas, x, y, 1, flake.size, color);
-        else fillRect(frameCanvas, x, y, flake.size, flake.size, color);
+        if (this.rain) painter.rect(x, y, 1, flake.size, color);
+        else painter.rect(x, y, flake.size, flake.size, color);
       }
     }
   }
