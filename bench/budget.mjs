@@ -5,10 +5,11 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 export const goalBytes = 15 * 1024;
-// 22.2 KB today: reading every error body shape, tolerant job statuses, the browser-key and workerd guards,
-// `.withResponse()` and the request-control checks added ~1.9 KB to the 20.3 KB measured before them;
+// 22.7 KB today: reading every error body shape, tolerant job statuses, the browser-key and workerd guards,
+// `.withResponse()`, the request-control checks and the shared media sniffer added ~2.4 KB to the 20.3 KB
+// measured before them;
 // `node bench/bundle-map.mjs` lists what each module weighs.
-export const budgetBytes = Math.round(22.7 * 1024);
+export const budgetBytes = Math.round(23.2 * 1024);
 
 /** The measured program: one `client.process` call through the proxy, as a browser app makes it. */
 export const bundleEntry = `
