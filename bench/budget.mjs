@@ -19,17 +19,20 @@ export const bundleEntry = `
   export const run = (prompt) => client.process({ model: models.image("lucy-pro-t2i"), prompt });
 `;
 
+/** The esbuild options of that bundle, shared with bundle-map.mjs. */
+export const bundleOptions = {
+  stdin: { contents: bundleEntry, resolveDir: import.meta.dirname, loader: "js" },
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  write: false,
+  logLevel: "silent",
+};
+
 export async function measureBundle() {
-  const result = await build({
-    stdin: { contents: bundleEntry, resolveDir: import.meta.dirname, loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
+  const result = await build(bundleOptions);
   const code = result.outputFiles[0].contents;
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
 }

@@ -6,16 +6,11 @@
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { bundleEntry } from "./budget.mjs";
+import { bundleOptions } from "./budget.mjs";
 
 const count = Number(process.argv[2] ?? 30);
 const result = await build({
-  stdin: { contents: bundleEntry, resolveDir: import.meta.dirname, loader: "js" },
-  bundle: true,
-  minify: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
+  ...bundleOptions,
   conditions: ["@decart/source"],
   // As the core's browser build does (packages/core/tsup.config.ts): ky imported with the SDK.
   plugins: [
@@ -29,9 +24,7 @@ const result = await build({
     },
   ],
   define: { __DECART_VERSION__: '"0.0.0"' },
-  write: false,
   metafile: true,
-  logLevel: "silent",
 });
 const code = result.outputFiles[0].contents;
 const gzipped = gzipSync(code, { level: 9 }).byteLength;
