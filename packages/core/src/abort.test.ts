@@ -29,7 +29,7 @@ describe("abort", () => {
     await expect.poll(() => request.aborted, { timeout: 5_000 }).toBe(true);
   });
 
-  test("mid-poll: rejects within milliseconds, stops polling, cancels the job", async () => {
+  test("mid-poll: rejects, stops polling, then cancels the job", async () => {
     routeJob("job-abort", { status: "processing", progress: 0.1 });
     server.route("POST /v1/jobs/job-abort/cancel", { body: { job_id: "job-abort", status: "cancelled" } });
     const controller = new AbortController();
