@@ -253,8 +253,10 @@ const cases: FaultCase[] = [
   },
   {
     name: "status: headers dripped past the timeout once, then answered",
-    routes: (p) => ({ status: [{ ...completed(p.jobId), drip: { headers: 150 } }, completed(p.jobId)] }),
-    timeout: 300,
+    // Header lines 5 s apart against a 2 s timeout: the first attempt cannot finish, while the retry's
+    // prompt answer has ample room on a loaded machine.
+    routes: (p) => ({ status: [{ ...completed(p.jobId), drip: { headers: 5_000 } }, completed(p.jobId)] }),
+    timeout: 2_000,
     expected: "resolved",
   },
   {
@@ -285,8 +287,9 @@ const cases: FaultCase[] = [
   },
   {
     name: "content: stalled mid-body past the timeout once, then whole",
-    routes: () => ({ content: [{ ...video, pauseMidBody: 2_000 }, video] }),
-    timeout: 300,
+    // The rest of the body would come long after the 2 s timeout; the retry's whole body has ample room.
+    routes: () => ({ content: [{ ...video, pauseMidBody: 60_000 }, video] }),
+    timeout: 2_000,
     expected: "resolved",
   },
   {
