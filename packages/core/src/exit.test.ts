@@ -38,9 +38,7 @@ if (mode === "abort") {
 }
 `;
 
-async function run(
-  mode: string,
-): Promise<{ output: string; killed: boolean; code: number | null }> {
+async function run(mode: string): Promise<{ output: string; killed: boolean; code: number | null }> {
   const file = join(core.directory, "run.mjs");
   writeFileSync(file, script);
   // The bound only guards against a hang; a process that exits by itself does so far sooner.
