@@ -1,44 +1,24 @@
 // @vitest-environment happy-dom
 import { type DecartSDKError, InvalidInputError, isDecartError } from "@decart/core";
 import { models } from "@decart/models";
-import { act, cleanup, configure, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { act, configure, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useEffect, useState } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ProcessCallbacks } from "./process-callbacks";
 import { DecartProvider } from "./provider";
-import { startTestSetup, type TestSetup } from "./test-emulator";
+import { useTestSetup } from "./test-emulator";
 import { type UseProcessOptions, useProcess } from "./use-process";
-
-interface HappyDomWindow {
-  happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } };
-}
 
 configure({ asyncUtilTimeout: 10_000 });
 
-let setup: TestSetup;
-beforeAll(async () => {
-  (window as unknown as HappyDomWindow).happyDOM.settings.fetch.disableSameOriginPolicy = true;
-  setup = await startTestSetup();
-});
-afterAll(() => setup.close());
-beforeEach(() => {
-  setup.engine.release(false);
-  setup.engine.renders.length = 0;
-  setup.engine.aborted.length = 0;
-  setup.sent.length = 0;
-});
-afterEach(() => {
-  cleanup();
-  setup.engine.release(false);
-  vi.restoreAllMocks();
-});
+const currentSetup = useTestSetup();
 
 const t2v = models.video("lucy-pro-t2v");
 const t2i = models.image("lucy-pro-t2i");
 const i2v = models.video("lucy-pro-i2v");
 
 function wrapper({ children }: { children: ReactNode }) {
-  return <DecartProvider client={setup.client}>{children}</DecartProvider>;
+  return <DecartProvider client={currentSetup().client}>{children}</DecartProvider>;
 }
 
 /** Callbacks that write what they were called with into `calls`, under `label`. */
@@ -59,7 +39,7 @@ const settle = <T,>(promise: Promise<T>) =>
 
 describe("processAsync", () => {
   it("resolves the result after the hook's callbacks and then the call's", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const calls: string[] = [];
     const { result } = renderHook(() => useProcess(recording("hook", calls)), { wrapper });
     const blob = await act(() =>
@@ -100,7 +80,7 @@ describe("processAsync", () => {
     calls.length = 0;
     expect(await act(() => result.current.process(input, recording("call", calls)))).toBeUndefined();
     expect(calls).toHaveLength(4);
-    expect(setup.sent).toEqual([]);
+    expect(currentSetup().sent).toEqual([]);
   });
 
   it("rejects with an AbortError, not an SDK error, on cancel(), and calls no callback", async () => {
@@ -112,7 +92,7 @@ describe("processAsync", () => {
         result.current.processAsync({ model: t2v, prompt: "to cancel" }, recording("call", calls)),
       );
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     await waitFor(() => expect(result.current.jobId).toBeDefined());
     act(() => result.current.cancel());
     const outcome = await pending;
@@ -122,12 +102,12 @@ describe("processAsync", () => {
     expect(rejected?.message).toBe("The generation was cancelled");
     expect(isDecartError(rejected)).toBe(false);
     expect(result.current.status).toBe("idle");
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["to cancel"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["to cancel"]));
     expect(calls).toEqual([]);
   });
 
   it("rejects a replaced call with an AbortError, coalesced or running, and runs the newer one", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const { result } = renderHook(() => useProcess(), { wrapper });
     let outcomes!: Promise<Array<{ value: Blob } | { rejected: unknown }>>;
     act(() => {
@@ -141,21 +121,21 @@ describe("processAsync", () => {
       rejected: expect.objectContaining({ name: "AbortError", message: "Replaced by a newer call" }),
     });
     expect(two).toEqual({ value: expect.any(Blob) });
-    expect(setup.engine.renders.map((request) => request.prompt)).toEqual(["two"]);
+    expect(currentSetup().engine.renders.map((request) => request.prompt)).toEqual(["two"]);
 
-    setup.engine.release(false);
+    currentSetup().engine.release(false);
     let running!: Promise<{ value: Blob } | { rejected: unknown }>;
     act(() => {
       running = settle(result.current.processAsync({ model: t2v, prompt: "running" }));
     });
-    await setup.engine.started(2);
+    await currentSetup().engine.started(2);
     let newer!: Promise<Blob>;
     act(() => {
       newer = result.current.processAsync({ model: t2v, prompt: "newer" });
     });
     expect(await running).toEqual({ rejected: expect.objectContaining({ name: "AbortError" }) });
-    await setup.engine.started(3);
-    setup.engine.release(true);
+    await currentSetup().engine.started(3);
+    currentSetup().engine.release(true);
     expect(await (await act(() => newer)).text()).toBe("video for newer");
   });
 
@@ -166,7 +146,7 @@ describe("processAsync", () => {
     act(() => {
       reset = settle(result.current.processAsync({ model: t2v, prompt: "reset" }, recording("call", calls)));
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     act(() => result.current.reset());
     expect(await reset).toEqual({
       rejected: expect.objectContaining({ name: "AbortError", message: "The generation was reset" }),
@@ -178,12 +158,12 @@ describe("processAsync", () => {
         result.current.processAsync({ model: t2v, prompt: "unmount" }, recording("call", calls)),
       );
     });
-    await setup.engine.started(2);
+    await currentSetup().engine.started(2);
     unmount();
     expect(await unmounted).toEqual({
       rejected: expect.objectContaining({ name: "AbortError", message: "The component unmounted" }),
     });
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["reset", "unmount"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["reset", "unmount"]));
     expect(calls).toEqual([]);
   });
 });
@@ -199,15 +179,15 @@ describe("callbacks", () => {
     act(() => {
       pending = result.current.processAsync({ model: t2v, prompt: "latest" });
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     rerender(recording("new", calls));
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     await act(() => pending);
     expect(calls).toEqual(["new.onSuccess video/mp4 lucy-pro-t2v", "new.onSettled video/mp4 -"]);
   });
 
   it("a callback that throws leaves the state and the promise alone, and is reported as unhandled", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const unhandled: unknown[] = [];
     const record = (reason: unknown) => unhandled.push(reason);
     const saved = process.listeners("unhandledRejection");
@@ -243,7 +223,7 @@ describe("callbacks", () => {
   });
 
   it("run once under StrictMode, for a call made from a mount effect", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const calls: string[] = [];
     function OnMount() {
       const { processAsync } = useProcess(recording("hook", calls));
@@ -258,14 +238,14 @@ describe("callbacks", () => {
     }
     render(
       <StrictMode>
-        <DecartProvider client={setup.client}>
+        <DecartProvider client={currentSetup().client}>
           <OnMount />
         </DecartProvider>
       </StrictMode>,
     );
     // StrictMode runs the effect twice: the first call is replaced by the second, in the same tick.
     await waitFor(() => expect(screen.getByTestId("shown").textContent).toBe("done image/png"));
-    expect(setup.engine.renders).toHaveLength(1);
+    expect(currentSetup().engine.renders).toHaveLength(1);
     expect(calls).toEqual([
       "hook.onSuccess image/png lucy-pro-t2i",
       "hook.onSettled image/png -",

@@ -1,6 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { createDecartClient, type DecartClient } from "@decart/core";
 import { type Emulator, type Engine, type RenderRequest, startEmulator } from "@decart/emulator";
+import { cleanup } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
 
 /** A 1×1 PNG: enough for a Blob with the right type; these tests are about the lifecycle, not media. */
 const png = Buffer.from(
@@ -123,4 +125,40 @@ export async function startTestSetup(): Promise<TestSetup> {
     await emulator.close();
   };
   return { emulator, engine, client, sent, close };
+}
+
+interface HappyDomWindow {
+  happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } };
+}
+
+/**
+ * Registers the suite hooks every hook test needs: one emulator for the file (the page's origin is
+ * happy-dom's default and the emulator, like the real API, sends no CORS headers), a clean engine and
+ * request log before each test, testing-library's cleanup and released renders after it. Returns a
+ * getter, since the setup exists only once `beforeAll` ran.
+ */
+export function useTestSetup(): () => TestSetup {
+  let setup: TestSetup | undefined;
+  const current = () => {
+    if (!setup) throw new Error("the test setup is used before beforeAll ran");
+    return setup;
+  };
+  beforeAll(async () => {
+    (window as unknown as HappyDomWindow).happyDOM.settings.fetch.disableSameOriginPolicy = true;
+    setup = await startTestSetup();
+  });
+  afterAll(() => setup?.close());
+  beforeEach(() => {
+    const { engine, sent } = current();
+    engine.release(false);
+    engine.renders.length = 0;
+    engine.aborted.length = 0;
+    sent.length = 0;
+  });
+  afterEach(() => {
+    cleanup();
+    current().engine.release(false);
+    vi.restoreAllMocks();
+  });
+  return current;
 }

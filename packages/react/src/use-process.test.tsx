@@ -1,48 +1,27 @@
 // @vitest-environment happy-dom
 import { InvalidInputError } from "@decart/core";
 import { models } from "@decart/models";
-import { act, cleanup, configure, render, renderHook, screen, waitFor } from "@testing-library/react";
+import { act, configure, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { type ReactNode, StrictMode, useEffect, useRef } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DecartProvider } from "./provider";
-import { startTestSetup, type TestSetup } from "./test-emulator";
+import { useTestSetup } from "./test-emulator";
 import { type UseProcessResult, useProcess } from "./use-process";
 
-interface HappyDomWindow {
-  happyDOM: { settings: { fetch: { disableSameOriginPolicy: boolean } } };
-}
-
-// A whole job (submit, polls, download) against the emulator can take over a second on a loaded
-// machine; `waitFor` only waits for what it asserts, so a generous bound costs nothing when it passes.
 configure({ asyncUtilTimeout: 10_000 });
 
-let setup: TestSetup;
-beforeAll(async () => {
-  // The page's origin is happy-dom's default; the emulator, like the real API, sends no CORS headers.
-  (window as unknown as HappyDomWindow).happyDOM.settings.fetch.disableSameOriginPolicy = true;
-  setup = await startTestSetup();
-});
-afterAll(() => setup.close());
-beforeEach(() => {
-  setup.engine.release(false);
-  setup.engine.renders.length = 0;
-  setup.engine.aborted.length = 0;
-  setup.sent.length = 0;
-});
+const currentSetup = useTestSetup();
 afterEach(() => {
-  cleanup();
   probe.latest = undefined;
   probe.renders = 0;
   probe.processes.clear();
-  setup.engine.release(false);
-  vi.restoreAllMocks();
 });
 
 const t2v = models.video("lucy-pro-t2v");
 const t2i = models.image("lucy-pro-t2i");
 
 function wrapper({ children }: { children: ReactNode }) {
-  return <DecartProvider client={setup.client}>{children}</DecartProvider>;
+  return <DecartProvider client={currentSetup().client}>{children}</DecartProvider>;
 }
 
 /** What the components below last rendered with, and how often they rendered. */
@@ -72,8 +51,8 @@ function ProcessIdentity() {
   return null;
 }
 
-const jobSubmissions = () => setup.sent.filter((line) => line.startsWith("POST /v1/jobs/lucy"));
-const jobStatus = async (jobId: string) => (await setup.client.queue.status(jobId)).status;
+const jobSubmissions = () => currentSetup().sent.filter((line) => line.startsWith("POST /v1/jobs/lucy"));
+const jobStatus = async (jobId: string) => (await currentSetup().client.queue.status(jobId)).status;
 
 describe("useProcess", () => {
   it("goes idle → pending → success with the result, its progress and job id", async () => {
@@ -86,12 +65,12 @@ describe("useProcess", () => {
       pending = result.current.process({ model: t2v, prompt: "A lake at dawn", seed: 1 });
     });
     await waitFor(() => expect(result.current.status).toBe("pending"));
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     await waitFor(() => expect(result.current.progress?.status).toBe("processing"));
     expect(result.current.jobId).toMatch(/\S/);
     expect(result.current.progress?.jobId).toBe(result.current.jobId);
 
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const blob = await act(() => pending);
     await waitFor(() => expect(result.current.status).toBe("success"));
     expect(blob).toBeInstanceOf(Blob);
@@ -107,7 +86,7 @@ describe("useProcess", () => {
     act(() => {
       first = result.current.process({ model: t2v, prompt: "first" });
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     await waitFor(() => expect(result.current.jobId).toBeDefined());
     const firstJob = result.current.jobId!;
 
@@ -116,12 +95,12 @@ describe("useProcess", () => {
       second = result.current.process({ model: t2v, prompt: "second" });
     });
     expect(await first).toBeUndefined();
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["first"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["first"]));
     expect(await jobStatus(firstJob)).toBe("cancelled");
-    expect(setup.sent).toContain(`POST /v1/jobs/${firstJob}/cancel`);
+    expect(currentSetup().sent).toContain(`POST /v1/jobs/${firstJob}/cancel`);
 
-    await setup.engine.started(2);
-    setup.engine.release(true);
+    await currentSetup().engine.started(2);
+    currentSetup().engine.release(true);
     const blob = await act(() => second);
     expect(await blob?.text()).toBe("video for second");
     await waitFor(() => expect(result.current.status).toBe("success"));
@@ -135,14 +114,14 @@ describe("useProcess", () => {
     act(() => {
       pending = result.current.process({ model: t2v, prompt: "to cancel" });
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     await waitFor(() => expect(result.current.jobId).toBeDefined());
     const jobId = result.current.jobId!;
     act(() => result.current.cancel());
     expect(result.current.status).toBe("idle");
     expect(result.current.error).toBeUndefined();
     expect(await pending).toBeUndefined();
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["to cancel"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["to cancel"]));
     expect(await jobStatus(jobId)).toBe("cancelled");
   });
 
@@ -151,14 +130,14 @@ describe("useProcess", () => {
     act(() => {
       void probe.latest!.process({ model: t2v, prompt: "unmounted" });
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     await waitFor(() => expect(probe.latest!.jobId).toBeDefined());
     const jobId = probe.latest!.jobId!;
     const error = vi.spyOn(console, "error");
 
     view.unmount();
     const rendersAtUnmount = probe.renders;
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["unmounted"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["unmounted"]));
     expect(await jobStatus(jobId)).toBe("cancelled");
     await new Promise((resolve) => setTimeout(resolve, 150)); // a few polling intervals
     expect(probe.renders).toBe(rendersAtUnmount);
@@ -166,25 +145,25 @@ describe("useProcess", () => {
   });
 
   it("submits once under StrictMode, even from a mount effect", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     render(
       <StrictMode>
-        <DecartProvider client={setup.client}>
+        <DecartProvider client={currentSetup().client}>
           <OnMount />
         </DecartProvider>
       </StrictMode>,
     );
     await waitFor(() => expect(screen.getByTestId("status").textContent).toMatch(/^done/));
     expect(jobSubmissions()).toHaveLength(1);
-    expect(setup.engine.renders).toHaveLength(1);
-    expect(setup.engine.aborted).toEqual([]);
-    expect(setup.sent.some((line) => line.endsWith("/cancel"))).toBe(false);
+    expect(currentSetup().engine.renders).toHaveLength(1);
+    expect(currentSetup().engine.aborted).toEqual([]);
+    expect(currentSetup().sent.some((line) => line.endsWith("/cancel"))).toBe(false);
   });
 
   it("keeps a job running through StrictMode's simulated unmount", async () => {
     render(
       <StrictMode>
-        <DecartProvider client={setup.client}>
+        <DecartProvider client={currentSetup().client}>
           <Generator />
         </DecartProvider>
       </StrictMode>,
@@ -192,19 +171,19 @@ describe("useProcess", () => {
     act(() => {
       void probe.latest!.process({ model: t2i, prompt: "clicked" });
     });
-    await setup.engine.started(1);
+    await currentSetup().engine.started(1);
     // Hold the render a while: a cancel deferred past the remount (a timer rather than the same commit)
     // would abort it now.
     await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(setup.engine.aborted).toEqual([]);
-    setup.engine.release(true);
+    expect(currentSetup().engine.aborted).toEqual([]);
+    currentSetup().engine.release(true);
     await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("success"));
-    expect(setup.sent.filter((line) => line.startsWith("POST /v1/generate/"))).toHaveLength(1);
-    expect(setup.engine.aborted).toEqual([]);
+    expect(currentSetup().sent.filter((line) => line.startsWith("POST /v1/generate/"))).toHaveLength(1);
+    expect(currentSetup().engine.aborted).toEqual([]);
   });
 
   it("coalesces calls made in the same tick into one submission", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const { result } = renderHook(() => useProcess(), { wrapper });
     let outcomes!: Promise<Array<Blob | undefined>>;
     act(() => {
@@ -216,7 +195,7 @@ describe("useProcess", () => {
     const [one, two] = await act(() => outcomes);
     expect(one).toBeUndefined();
     expect(two?.type).toBe("image/png");
-    expect(setup.engine.renders.map((request) => request.prompt)).toEqual(["two"]);
+    expect(currentSetup().engine.renders.map((request) => request.prompt)).toEqual(["two"]);
   });
 
   it("reports invalid inputs as a typed InvalidInputError without a request", async () => {
@@ -230,11 +209,11 @@ describe("useProcess", () => {
     expect(result.current.error).toBeInstanceOf(InvalidInputError);
     expect(result.current.error?.message).toBe("Invalid inputs for lucy-pro-i2v: data is required");
     expect(result.current.error?.code).toBe("INVALID_INPUT");
-    expect(setup.sent).toEqual([]);
+    expect(currentSetup().sent).toEqual([]);
   });
 
   it("reset() cancels, and clears the result and the error", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const { result } = renderHook(() => useProcess(), { wrapper });
     await act(() => result.current.process({ model: t2i, prompt: "kept" }));
     expect(result.current.status).toBe("success");
@@ -248,7 +227,7 @@ describe("useProcess", () => {
 
 describe("object URLs", () => {
   it("creates the URL when a result arrives, never by reading it, and revokes it when replaced, reset and unmounted", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const create = vi.spyOn(URL, "createObjectURL");
     const revoke = vi.spyOn(URL, "revokeObjectURL");
     const { result, unmount } = renderHook(() => useProcess(), { wrapper });
@@ -285,12 +264,12 @@ describe("object URLs", () => {
   });
 
   it("revokes the previous URL as soon as a new generation starts", async () => {
-    setup.engine.release(true);
+    currentSetup().engine.release(true);
     const revoke = vi.spyOn(URL, "revokeObjectURL");
     const { result } = renderHook(() => useProcess(), { wrapper });
     await act(() => result.current.process({ model: t2i, prompt: "shown" }));
     const shown = result.current.url;
-    setup.engine.release(false);
+    currentSetup().engine.release(false);
     act(() => {
       void result.current.process({ model: t2v, prompt: "next" });
     });
@@ -298,7 +277,7 @@ describe("object URLs", () => {
     expect(result.current.url).toBeUndefined();
     expect(revoke).toHaveBeenCalledWith(shown);
     act(() => result.current.cancel());
-    await waitFor(() => expect(setup.engine.aborted).toEqual(["next"]));
+    await waitFor(() => expect(currentSetup().engine.aborted).toEqual(["next"]));
   });
 });
 
