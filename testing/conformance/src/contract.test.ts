@@ -149,17 +149,21 @@ for (const target of targets) {
     describe.skipIf(target.live)("cancelling", () => {
       const editor = () =>
         firstModel("edits a video", (model) => Object.values(model.fileFields).includes("video"));
+      /** Submits a job of `model` and asks to cancel it at once; the cancel answer is the mode's to judge. */
+      const submitAndCancel = async (model: ReturnType<typeof editor>) => {
+        const submitted = await call(server, `/v1/jobs/${model.name}`, {
+          method: "POST",
+          body: jsForm(sampleCall(model, media).inputs),
+        });
+        const { job_id } = (await submitted.json()) as { job_id: string };
+        const response = await call(server, `/v1/jobs/${encodeURIComponent(job_id)}/cancel`, {
+          method: "POST",
+        });
+        return { job_id, response };
+      };
       if (target.strict) {
         it("strict: there is no cancel route (404)", async () => {
-          const model = editor();
-          const submitted = await call(server, `/v1/jobs/${model.name}`, {
-            method: "POST",
-            body: jsForm(sampleCall(model, media).inputs),
-          });
-          const { job_id } = (await submitted.json()) as { job_id: string };
-          const response = await call(server, `/v1/jobs/${encodeURIComponent(job_id)}/cancel`, {
-            method: "POST",
-          });
+          const { job_id, response } = await submitAndCancel(editor());
           expect(response.status).toBe(404);
           await expectDetail(response, true);
           const seen = await pollJob(server, job_id);
@@ -167,15 +171,7 @@ for (const target of targets) {
         });
       } else {
         it("faithful: a cancelled job reads as failed with cancelled: true", async () => {
-          const model = editor();
-          const submitted = await call(server, `/v1/jobs/${model.name}`, {
-            method: "POST",
-            body: jsForm(sampleCall(model, media).inputs),
-          });
-          const { job_id } = (await submitted.json()) as { job_id: string };
-          const response = await call(server, `/v1/jobs/${encodeURIComponent(job_id)}/cancel`, {
-            method: "POST",
-          });
+          const { job_id, response } = await submitAndCancel(editor());
           expect(response.status).toBeLessThan(300);
           const seen = await pollJob(server, job_id);
           for (const { body } of seen) expect(knownStatuses).toContain(body.status);
