@@ -1,8 +1,9 @@
 import { defineConfig, type ViteUserConfig } from "vitest/config";
+import { runErrorsReporter } from "./vitest.reporters";
 
 /**
  * Shared test settings: resolve workspace packages to their sources through the `@decart/source`
- * export condition, and write a JSON report that `.ci/run` totals.
+ * export condition, and write the JSON reports that `.ci/run` totals.
  */
 export function packageTests(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
   return defineConfig({
@@ -10,7 +11,7 @@ export function packageTests(overrides: ViteUserConfig["test"] = {}): ViteUserCo
     ssr: { resolve: { conditions: ["@decart/source"] } },
     define: { __DECART_VERSION__: JSON.stringify("0.0.0-test") },
     test: {
-      reporters: ["default", ["json", { outputFile: ".reports/vitest.json" }]],
+      reporters: ["default", ["json", { outputFile: ".reports/vitest.json" }], runErrorsReporter()],
       typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] },
       testTimeout: 30_000,
       ...overrides,

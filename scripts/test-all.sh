@@ -26,7 +26,8 @@ check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
 check "package checks (publint, attw)" pnpm exec turbo run check:package --output-logs=errors-only
 check "bundle budget" pnpm --filter @decart/bench run budget
 # One package suite at a time: the media and browser suites each use both cores of a small machine.
-pnpm exec turbo run test --continue --concurrency=1 --output-logs=full
+rm -rf .turbo/runs
+pnpm exec turbo run test --continue --concurrency=1 --output-logs=full --summarize
 tests_status=$?
 
 totals=$(node scripts/test-totals.mjs "$checks_passed" "$checks_failed" "$tests_status")
