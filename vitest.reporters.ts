@@ -4,7 +4,8 @@ import type { Reporter } from "vitest/reporters";
 
 /**
  * The JSON reporter leaves out what fails a run without failing a test: errors thrown outside any
- * test (an unhandled rejection, a socket's 'error' event) and a run that ends early. This reporter
+ * test (an unhandled rejection, a socket's 'error' event, a hook that throws) and a run that ends
+ * early. This reporter
  * writes them, with the names of the failed tests, to `.reports/run-errors.json`, which
  * `scripts/test-totals.mjs` counts and prints at the end of the run.
  */
@@ -13,13 +14,13 @@ export function runErrorsReporter(outputFile = ".reports/run-errors.json"): Repo
     onTestRunEnd(testModules, unhandledErrors, reason) {
       const failedTests: string[] = [];
       for (const module of testModules) {
-        if (module.state() === "failed" && [...module.children.allTests()].length === 0) {
-          failedTests.push(`${module.relativeModuleId}: ${module.errors()[0]?.message ?? "failed to load"}`);
+        // A module fails without a failed test when it cannot load or a hook (afterAll…) throws.
+        for (const error of module.errors()) {
+          failedTests.push(`${module.relativeModuleId}: ${error.message}`);
         }
         for (const test of module.children.allTests("failed")) {
-          failedTests.push(
-            `${module.relativeModuleId} › ${test.fullName}: ${test.result().errors?.[0]?.message ?? ""}`,
-          );
+          const message = test.result().errors?.[0]?.message ?? "";
+          failedTests.push(`${module.relativeModuleId} › ${test.fullName}: ${message}`);
         }
       }
       const errors = unhandledErrors.map((error) => ({

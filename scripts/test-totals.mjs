@@ -35,9 +35,10 @@ for (const group of ["packages", "apps", "testing", "."]) {
     passed += report.numPassedTests ?? 0;
     failed += (report.numFailedTests ?? 0) + (report.numRuntimeErrorSuites ?? 0);
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-    // A suite that failed to load has no tests of its own: count it once.
+    // A suite that failed with no failed test of its own (it did not load, a hook threw): count it once.
     for (const suite of report.testResults ?? []) {
-      if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0) failed += 1;
+      const tests = suite.assertionResults ?? [];
+      if (suite.status === "failed" && !tests.some((t) => t.status === "failed")) failed += 1;
     }
   }
 }

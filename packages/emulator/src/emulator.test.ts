@@ -466,7 +466,9 @@ describe("emulator server (fake engine)", () => {
     await expect(
       wrongKey.process({ model: models.image("lucy-pro-t2i"), prompt: "x" }),
     ).rejects.toBeInstanceOf(InvalidAPIKeyError);
-    const huge = new Blob([new Uint8Array(20 * 1024 * 1024)], { type: "image/png" });
+    // Past the 1 MiB limit but within what a refusal reads and discards (16 MiB), so the client hears
+    // the 413 rather than a connection closed mid-upload.
+    const huge = new Blob([new Uint8Array(3 * 1024 * 1024)], { type: "image/png" });
     const tooLarge = await client
       .process({ model: models.image("lucy-pro-i2i"), prompt: "x", data: huge })
       .catch((error: unknown) => error);
