@@ -117,9 +117,12 @@ async function drip(
 ): Promise<void> {
   const socket = incoming.socket;
   let closed = false;
-  socket.once("close", () => {
+  const onClose = () => {
     closed = true;
-  });
+  };
+  socket.once("close", onClose);
+  // A kept-alive socket outlives this response: its listener goes with the response.
+  outgoing.once("close", () => socket.off("close", onClose));
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const chunks = (bytes: Buffer) =>
     Array.from({ length: Math.ceil(bytes.length / 16) }, (_, index) =>
@@ -200,7 +203,10 @@ export async function startTestServer(): Promise<TestServer> {
     const onClose = () => {
       if (!outgoing.writableFinished) recorded.aborted = true;
     };
-    outgoing.on("close", onClose);
+    outgoing.once("close", () => {
+      onClose();
+      incoming.socket.off("close", onClose);
+    });
     incoming.socket.once("close", onClose);
     const queue = routes.get(`${recorded.method} ${recorded.path}`);
     const peek = queue?.[0];
@@ -208,11 +214,12 @@ export async function startTestServer(): Promise<TestServer> {
       if (queue && queue.length > 1) queue.shift();
       notify(recorded);
       // Read a trickle (so a dropped connection is noticed) and never answer.
+      let timer: ReturnType<typeof setTimeout> | undefined;
       incoming.on("data", () => {
         incoming.pause();
-        const timer = setTimeout(() => incoming.resume(), 20);
-        incoming.once("close", () => clearTimeout(timer));
+        timer = setTimeout(() => incoming.resume(), 20);
       });
+      incoming.once("close", () => clearTimeout(timer));
       return;
     }
     const chunks: Buffer[] = [];
