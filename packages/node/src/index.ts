@@ -3,12 +3,8 @@ export { type FileFromPathOptions, fileFromPath } from "./file-from-path";
 export { type FileFromReadableOptions, fileFromReadable } from "./file-from-readable";
 export { type FileFromUrlOptions, fileFromUrl } from "./file-from-url";
 export { extensionForType } from "./media-type";
-export {
-  createProxyHandler,
-  type ProxyForwardEvent,
-  type ProxyHandler,
-  type ProxyOptions,
-} from "./proxy";
+export { createProxyHandler, type ProxyHandler, type ProxyOptions } from "./proxy";
+export type { ProxyForwardEvent, ProxyRefusalEvent } from "./proxy-audit";
 export type { ProxyAuthorize, ProxyContext, ProxyVerdict } from "./proxy-authorize";
 export { ProxyConfigurationError } from "./proxy-errors";
 export { type ExpressMiddleware, toExpressMiddleware } from "./proxy-express";

@@ -11,10 +11,20 @@ export function proxyError(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(JSON.stringify(errorBody({ message, code })), {
+  const response = new Response(JSON.stringify(errorBody({ message, code })), {
     status,
     headers: { "content-type": "application/json", ...headers },
   });
+  codes.set(response, code);
+  return response;
+}
+
+/** The code of each answer the proxy made itself, for `onRefuse`; the API's answers are never in it. */
+const codes = new WeakMap<Response, string>();
+
+/** The `code` of an answer {@link proxyError} made, or `undefined` for any other response. */
+export function refusalCode(response: Response): string | undefined {
+  return codes.get(response);
 }
 
 /** The same 404 for a job that does not exist and a job of someone else: existence is not revealed. */

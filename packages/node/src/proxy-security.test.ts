@@ -5,7 +5,8 @@ import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createProxyHandler, type ProxyForwardEvent, type ProxyHandler, type ProxyOptions } from "./proxy";
+import { createProxyHandler, type ProxyHandler, type ProxyOptions } from "./proxy";
+import type { ProxyForwardEvent, ProxyRefusalEvent } from "./proxy-audit";
 import type { ProxyAuthorize } from "./proxy-authorize";
 import { toNodeHandler } from "./proxy-node";
 
@@ -406,4 +407,57 @@ describe("limits in memory", () => {
     const third = await submitVideo(proxyUrl, "dave");
     await call(`${proxyUrl}/v1/jobs/${third}/cancel`, { method: "POST", user: "dave" });
   }, 60_000);
+});
+
+describe("the audit hooks", () => {
+  it("report each refusal to onRefuse and each forwarded answer to onForward, never both", async () => {
+    const refused: ProxyRefusalEvent[] = [];
+    const forwarded: ProxyForwardEvent[] = [];
+    const proxyUrl = await serve(
+      proxyHandler({
+        models: ["lucy-pro-t2i"],
+        limits: { requests: { points: 5, duration: 600 }, concurrentJobs: false },
+        onRefuse: (event) => {
+          refused.push(event);
+          throw new Error("a broken audit log");
+        },
+        onForward: (event) => void forwarded.push(event),
+      }),
+    );
+    const generated = await call(`${proxyUrl}/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      user: "alice",
+      body: form({ prompt: "A red kite", resolution: "480p" }),
+    });
+    expect(generated.status).toBe(200);
+    const answers = [
+      await call(`${proxyUrl}/v1/generate/lucy-pro-t2i`, { method: "POST", body: form({ prompt: "x" }) }),
+      await call(`${proxyUrl}/v1/jobs/lucy-pro-t2v`, { method: "POST", user: "alice", body: form({}) }),
+      await call(`${proxyUrl}/v1/jobs/not-a-job`, { user: "alice" }),
+      await call(`${proxyUrl}/v1/models`, { user: "alice" }),
+      await call(`${proxyUrl}/v1/jobs/not-a-job`, { method: "DELETE", user: "alice" }),
+    ];
+    // Five requests for alice, the generation included; the route refusals (404, 405) are not counted.
+    for (let index = 0; index < 3; index += 1)
+      answers.push(await call(`${proxyUrl}/v1/jobs/x`, { user: "alice" }));
+    expect(answers.map((response) => response.status)).toEqual([403, 403, 404, 404, 405, 404, 404, 429]);
+
+    await expect.poll(() => refused.length).toBe(answers.length);
+    expect(refused.map(({ ms, ...event }) => event)).toEqual([
+      { subject: undefined, model: "lucy-pro-t2i", route: "generate", status: 403, code: "FORBIDDEN" },
+      { subject: "alice", model: "lucy-pro-t2v", route: "submit", status: 403, code: "MODEL_NOT_ALLOWED" },
+      { subject: "alice", model: undefined, route: "status", status: 404, code: "JOB_NOT_FOUND" },
+      { subject: undefined, model: undefined, route: undefined, status: 404, code: "NOT_FOUND" },
+      { subject: undefined, model: undefined, route: undefined, status: 405, code: "METHOD_NOT_ALLOWED" },
+      { subject: "alice", model: undefined, route: "status", status: 404, code: "JOB_NOT_FOUND" },
+      { subject: "alice", model: undefined, route: "status", status: 404, code: "JOB_NOT_FOUND" },
+      { subject: "alice", model: undefined, route: "status", status: 429, code: "RATE_LIMITED" },
+    ]);
+    expect(refused.every(({ ms }) => ms >= 0)).toBe(true);
+    expect(forwarded).toMatchObject([
+      { subject: "alice", model: "lucy-pro-t2i", route: "generate", status: 200 },
+    ]);
+    // Only the generation reached the API.
+    expect(upstreamCalls).toEqual(["POST /v1/generate/lucy-pro-t2i"]);
+  });
 });

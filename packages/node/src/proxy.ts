@@ -1,5 +1,6 @@
 import { InvalidAPIKeyError, InvalidBaseURLError } from "@decart/core";
 import { type RouteName, routes } from "@decart/core/protocol";
+import { type AuditTrail, callHook, type ProxyForwardEvent, type ProxyRefusalEvent } from "./proxy-audit";
 import {
   type AuthorizeSettings,
   decide,
@@ -8,29 +9,13 @@ import {
   type ProxyContext,
   type ProxyIdentity,
 } from "./proxy-authorize";
-import { jobNotFound, ProxyConfigurationError, proxyError } from "./proxy-errors";
+import { jobNotFound, ProxyConfigurationError, proxyError, refusalCode } from "./proxy-errors";
 import { countBytes, limitUpload, sendUpstream, toBrowserResponse } from "./proxy-forward";
 import { createJobIdSealer, type JobIdSealer } from "./proxy-job-ids";
 import { rewriteJobBody } from "./proxy-job-response";
 import { createProxyLimiter, type LimitRefusal, type ProxyLimiter, type ProxyLimits } from "./proxy-limits";
 import { allowedByName, type ProxyModelPolicy, parseInputs, readLimited } from "./proxy-models";
 import { matchProxyRoute } from "./proxy-routes";
-
-/** One forwarded request, as {@link ProxyOptions.onForward} reports it: never the key, never the media. */
-export interface ProxyForwardEvent {
-  /** The subject `authorize` named; `undefined` for `true` or anonymous requests. */
-  subject: string | undefined;
-  /** The model, on `generate` and `submit`. */
-  model: string | undefined;
-  /** Which Process API route was forwarded. */
-  route: RouteName;
-  /** The status the browser got. */
-  status: number;
-  /** Bytes of the response body sent to the browser. */
-  bytes: number;
-  /** Milliseconds from the request's arrival to the end of its response body. */
-  ms: number;
-}
 
 /** Options of {@link createProxyHandler}. */
 export interface ProxyOptions {
@@ -72,6 +57,12 @@ export interface ProxyOptions {
   clientAddress?: (request: Request, context: ProxyContext) => string | undefined;
   /** Called after each forwarded request has been answered, for logs and metrics. Errors are ignored. */
   onForward?: (event: ProxyForwardEvent) => void | Promise<void>;
+  /**
+   * Called for each request the proxy answers itself instead of forwarding: refused by `authorize`, a
+   * model not allowed, another subject's job, over a limit, too large, not a Process API route. For
+   * audit logs and alerts; errors are ignored.
+   */
+  onRefuse?: (event: ProxyRefusalEvent) => void | Promise<void>;
   /** The fetch used to reach the API. @default globalThis.fetch */
   fetch?: typeof fetch;
 }
@@ -94,6 +85,7 @@ interface ProxyState {
   sealer: JobIdSealer;
   limiter: ProxyLimiter;
   onForward: ProxyOptions["onForward"];
+  onRefuse: ProxyOptions["onRefuse"];
 }
 
 /**
@@ -136,22 +128,50 @@ interface ProxyState {
 export function createProxyHandler(options: ProxyOptions = {}): ProxyHandler {
   const state = createState(options);
   return async (request, context = {}) => {
-    const started = Date.now();
-    const match = matchProxyRoute(request.method, new URL(request.url).pathname, state.mountPath);
-    if (match.kind === "not-found") return proxyError(404, "NOT_FOUND", "Not a Process API route");
-    if (match.kind === "wrong-method") {
-      return proxyError(405, "METHOD_NOT_ALLOWED", `Use ${match.allow.join(" or ")} for this route`, {
-        allow: match.allow.join(", "),
-      });
+    const trail: AuditTrail = { started: Date.now() };
+    const response = await answer(state, request, context, trail);
+    const code = trail.forwarded ? undefined : refusalCode(response);
+    if (code !== undefined) {
+      callHook(
+        state.onRefuse,
+        (): ProxyRefusalEvent => ({
+          subject: trail.subject,
+          model: trail.model,
+          route: trail.route,
+          status: response.status,
+          code,
+          ms: Date.now() - trail.started,
+        }),
+      );
     }
-    const identity = await decide(state.authorization, request, context);
-    if (identity instanceof Response) return refuse(request, identity);
-    const limited = await state.limiter.takeRequest(identity.scope);
-    if (limited) return refuse(request, limitResponse(limited));
-    const forward: Forward = { state, request, identity, started, route: match.route };
-    if (match.model !== undefined) return forwardGeneration(forward, match.model);
-    return forwardJobRoute(forward, match.jobId ?? "");
+    return response;
   };
+}
+
+async function answer(
+  state: ProxyState,
+  request: Request,
+  context: ProxyContext,
+  trail: AuditTrail,
+): Promise<Response> {
+  const match = matchProxyRoute(request.method, new URL(request.url).pathname, state.mountPath);
+  if (match.kind === "not-found")
+    return refuse(request, proxyError(404, "NOT_FOUND", "Not a Process API route"));
+  if (match.kind === "wrong-method") {
+    const allow = match.allow.join(", ");
+    const message = `Use ${match.allow.join(" or ")} for this route`;
+    return refuse(request, proxyError(405, "METHOD_NOT_ALLOWED", message, { allow }));
+  }
+  trail.route = match.route;
+  trail.model = match.model;
+  const identity = await decide(state.authorization, request, context);
+  if (identity instanceof Response) return refuse(request, identity);
+  trail.subject = identity.subject;
+  const limited = await state.limiter.takeRequest(identity.scope);
+  if (limited) return refuse(request, limitResponse(limited));
+  const forward: Forward = { state, request, identity, trail, route: match.route };
+  if (match.model !== undefined) return forwardGeneration(forward, match.model);
+  return forwardJobRoute(forward, match.jobId ?? "");
 }
 
 function env(name: string): string | undefined {
@@ -194,6 +214,7 @@ function createState(options: ProxyOptions): ProxyState {
     sealer: createJobIdSealer(secret),
     limiter: createProxyLimiter(options.limits),
     onForward: options.onForward,
+    onRefuse: options.onRefuse,
   };
 }
 
@@ -202,7 +223,7 @@ interface Forward {
   state: ProxyState;
   request: Request;
   identity: ProxyIdentity;
-  started: number;
+  trail: AuditTrail;
   route: RouteName;
 }
 
@@ -290,6 +311,7 @@ function streamBack(
   model: string | undefined,
   onEnd: () => void = () => {},
 ): Response {
+  forward.trail.forwarded = true;
   const response = toBrowserResponse(upstream);
   if (!response.body) {
     onEnd();
@@ -313,25 +335,24 @@ function sendBack(
   body: Uint8Array<ArrayBuffer>,
   model: string | undefined,
 ) {
+  forward.trail.forwarded = true;
   const response = toBrowserResponse(upstream, body);
   report(forward, model, response.status, response.body ? body.byteLength : 0);
   return response;
 }
 
 function report(forward: Forward, model: string | undefined, status: number, bytes: number): void {
-  const hook = forward.state.onForward;
-  if (!hook) return;
-  const event: ProxyForwardEvent = {
-    subject: forward.identity.subject,
-    model,
-    route: forward.route,
-    status,
-    bytes,
-    ms: Date.now() - forward.started,
-  };
-  void Promise.resolve()
-    .then(() => hook(event))
-    .catch(() => {});
+  callHook(
+    forward.state.onForward,
+    (): ProxyForwardEvent => ({
+      subject: forward.identity.subject,
+      model,
+      route: forward.route,
+      status,
+      bytes,
+      ms: Date.now() - forward.trail.started,
+    }),
+  );
 }
 
 /** A refusal, after letting go of the upload it will never read. */
