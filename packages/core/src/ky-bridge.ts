@@ -1,15 +1,10 @@
 import type { Options, RetryOptions } from "ky";
 
 /**
- * What ky 1.9.1 cannot be told through its public options, in one place:
- *
- * - Per-call state for the hooks and the fetch adapter. ky has no per-request context option; it hands
- *   its options object to every hook and passes options it does not know on to `fetch`, so the call's
- *   state rides there as `decart`. The hooks stay per client (no closures per call).
- * - Stopping retries by what failed. ky's `retry` has no predicate: it retries by method and status
- *   only, and a `beforeRetry` hook runs after the backoff wait (its `ky.stop` resolves the call with
- *   `undefined`). The `delay` callback is the one point ky consults before it waits, so throwing there ends
- *   the retries with the failure marked final.
+ * How the transport's per-call state reaches ky's hooks and the fetch adapter, in one place. ky's own
+ * `context` option reaches the hooks but not `fetch`; ky passes options it does not know on to `fetch`
+ * and hands its options object to every hook, so the call's state rides there as `decart`. The hooks
+ * stay per client (no closures per call).
  */
 
 /** What the transport knows about one call while ky runs it. */
@@ -47,10 +42,8 @@ export function retryUnlessFinal(
   if (retry.limit === 0) return retry;
   return {
     ...retry,
-    // Called for every failure ky would retry, except an HTTP status answered with `Retry-After`.
-    delay: (count) => {
-      if (!state.retryable) throw state.failure;
-      return backoff(count);
-    },
+    // `false` ends the retries with the failure as it is; `undefined` leaves the rest to ky's rules.
+    shouldRetry: () => (state.retryable ? undefined : false),
+    delay: backoff,
   };
 }
