@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { models as builtInModels } from "@decart/models";
@@ -11,6 +11,7 @@ import { createProceduralEngine } from "./engine/index";
 import { InFlight } from "./in-flight";
 import { JobService } from "./job-service";
 import { type Emulator, type EmulatorOptions, resolveSettings } from "./options";
+import { removeTree } from "./remove-tree";
 import { listen } from "./server";
 import { WorkQueue } from "./work-queue";
 
@@ -92,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await inFlight.settle();
     await stopped;
     if (ownsEngine) await engine.close?.();
-    await rm(workRoot, { recursive: true, force: true });
+    await removeTree(workRoot);
   };
   return {
     url: server.url,

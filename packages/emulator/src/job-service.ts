@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ModelDefinition } from "@decart/core";
 import type { Engine } from "./engine/index";
@@ -8,6 +7,7 @@ import { isActive, type Job, JobStore } from "./jobs";
 import { mediaInputError } from "./media-error";
 import { quote } from "./quote";
 import { outputExtension, type RequestPlan } from "./read-plan";
+import { removeTree } from "./remove-tree";
 import { renderPlan } from "./render-call";
 import type { WorkQueue } from "./work-queue";
 
@@ -102,14 +102,14 @@ export class JobService {
       work
         .then(
           async (result) => {
-            if (job.status === "cancelled") return rm(outputPath, { force: true });
+            if (job.status === "cancelled") return removeTree(outputPath);
             job.resultPath = result.outputPath;
             job.contentType = result.contentType;
             this.store.finish(job, "completed");
           },
           (error: unknown) => this.fail(job, model, error),
         )
-        .finally(() => rm(directory, { recursive: true, force: true })),
+        .finally(() => removeTree(directory)),
     );
     return job;
   }

@@ -114,8 +114,19 @@ export class WorkerPool {
     while (this.queue.length > 0) {
       let slot = this.slots.find((candidate) => !candidate.task);
       if (!slot && this.slots.length < this.size) {
-        slot = { worker: await this.spawn() };
-        if (this.closed) return;
+        let worker: Worker;
+        try {
+          worker = await this.spawn();
+        } catch (error) {
+          // No worker, no render: the queued ones fail now rather than wait for ever.
+          for (const task of this.queue.splice(0)) this.settle(task, error);
+          return;
+        }
+        if (this.closed) {
+          await worker.terminate();
+          return;
+        }
+        slot = { worker };
         this.slots.push(slot);
         continue;
       }
@@ -229,10 +240,11 @@ export class WorkerPool {
       if (index >= 0) this.slots.splice(index, 1);
       slot.worker.removeAllListeners("exit");
       slot.worker.removeAllListeners("error");
-      void slot.worker.terminate();
       for (const pid of task.pids) killPid(pid);
       task.slot = undefined;
       void this.dispatch();
+      // Gone before its file is removed: a thread still running could write it again.
+      await slot.worker.terminate().catch(() => undefined);
     }
     await rm(task.temporaryPath, { force: true });
     this.settle(task, task.signal.reason);

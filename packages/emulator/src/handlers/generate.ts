@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { HandlerContext } from "../context";
@@ -6,6 +6,7 @@ import type { RenderResult } from "../engine/index";
 import { mediaInputError } from "../media-error";
 import { ClientGoneError } from "../multipart";
 import { outputExtension, readPlan } from "../read-plan";
+import { removeTree } from "../remove-tree";
 import { renderPlan } from "../render-call";
 import { sendFile } from "../send-file";
 
@@ -52,6 +53,6 @@ export async function handleGenerate(
   } finally {
     response.off("close", onClose);
     context.syncRequests.delete(controller);
-    await rm(directory, { recursive: true, force: true });
+    await removeTree(directory);
   }
 }

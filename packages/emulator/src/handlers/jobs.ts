@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { headers as protocolHeaders } from "@decart/core/protocol";
@@ -6,6 +6,7 @@ import type { HandlerContext } from "../context";
 import { HttpError, notFound, sendJson } from "../http-error";
 import { type Job, jobBody } from "../jobs";
 import { readPlan } from "../read-plan";
+import { removeTree } from "../remove-tree";
 import { sendFile } from "../send-file";
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
@@ -67,7 +68,7 @@ export async function handleSubmit(
     job = jobs.start(model, plan, key, directory);
     sendJson(response, 200, submitted(job));
   } catch (error) {
-    await rm(directory, { recursive: true, force: true });
+    await removeTree(directory);
     throw error;
   } finally {
     reservation?.release(job);
