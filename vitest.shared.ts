@@ -14,6 +14,8 @@ export function packageTests(overrides: ViteUserConfig["test"] = {}): ViteUserCo
       reporters: ["default", ["json", { outputFile: ".reports/vitest.json" }], runErrorsReporter()],
       typecheck: { enabled: true, include: ["src/**/*.test-d.ts"] },
       testTimeout: 30_000,
+      // Setup hooks bundle CLIs, start emulators and browsers: on a loaded 2-core machine that can take a while.
+      hookTimeout: 60_000,
       ...overrides,
     },
   });

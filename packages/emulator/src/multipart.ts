@@ -58,6 +58,8 @@ export class ClientGoneError extends Error {
   override name = "AbortError";
 }
 
+const clientGone = () => new ClientGoneError("The client closed the connection");
+
 const emptyForm = (): UploadedForm => ({ fields: new Map(), files: new Map() });
 
 /**
@@ -95,6 +97,8 @@ function readText(stream: Readable): Promise<string | undefined> {
     stream.on("end", () =>
       resolve(size > fieldAllowance ? undefined : Buffer.concat(chunks).toString("utf8")),
     );
+    // Destroyed before its end, when the read failed: nothing to keep.
+    stream.on("close", () => resolve(undefined));
   });
 }
 
@@ -108,6 +112,7 @@ class FormReader {
   readonly files = new Map<string, UploadedFile>();
   private readonly seenFiles = new Set<string>();
   private readonly writes: Promise<void>[] = [];
+  private readonly inputs: Readable[] = [];
   private readonly outputs: WriteStream[] = [];
   private total = 0;
   private settled = false;
@@ -132,6 +137,7 @@ class FormReader {
     if (this.settled) return;
     this.settled = true;
     this.hooks.stop();
+    for (const input of this.inputs) input.destroy();
     for (const output of this.outputs) output.destroy();
     Promise.allSettled(this.writes).then(() => this.settle(error));
   }
@@ -160,8 +166,9 @@ class FormReader {
       stream.resume();
       return;
     }
+    this.inputs.push(stream);
     if (!this.fileFields.has(name)) {
-      this.writes.push(
+      this.track(
         readText(stream).then((value) => {
           if (value === undefined) this.fail(tooLarge(this.maxUploadBytes));
           else if (!this.settled) this.fields.set(name, value);
@@ -175,7 +182,13 @@ class FormReader {
       return;
     }
     this.seenFiles.add(name);
-    this.writes.push(this.writeFile(name, stream, info));
+    this.track(this.writeFile(name, stream, info));
+  }
+
+  /** A part's work, awaited when the parser closes; a failure before then is not left unhandled. */
+  private track(work: Promise<void>): void {
+    work.catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))));
+    this.writes.push(work);
   }
 
   private writeFile(name: string, stream: Readable, info: busboy.FileInfo): Promise<void> {
@@ -239,6 +252,8 @@ export function readForm(
   if (decided) return Promise.resolve(decided);
   const parser = createParser(request, limits.maxUploadBytes);
   if (parser instanceof HttpError) return Promise.reject(parser);
+  // Gone before the read began (while the handler prepared its folder): nothing will come.
+  if (request.destroyed && !request.complete) return Promise.reject(clientGone());
 
   return new Promise<UploadedForm>((resolve, reject) => {
     let idle: NodeJS.Timeout | undefined;
@@ -271,7 +286,10 @@ export function readForm(
     parser.on("fieldsLimit", () => reader.fail(malformed("too many fields")));
     parser.on("error", (error: Error) => reader.fail(malformed(error.message)));
     parser.on("close", () => reader.parserClosed());
-    request.on("aborted", () => reader.fail(new ClientGoneError("The client closed the connection")));
+    request.on("aborted", () => reader.fail(clientGone()));
+    request.on("close", () => {
+      if (!request.complete) reader.fail(clientGone());
+    });
     request.on("error", (error) => reader.fail(new ClientGoneError(error.message)));
     request.on("data", watch);
     request.once("end", unwatch);

@@ -61,6 +61,34 @@ describe("hostile clients: slow headers and bodies", () => {
     expect((await normalRequest(emulator)).status).toBe(200);
   });
 
+  it("answers 408 to a text field dressed as a file that stops mid-part, and closes cleanly after", async () => {
+    // Its own emulator, whose only way to answer is the upload's idle timeout, closed by the test itself.
+    const own = await startEmulator({
+      engine: quickEngine(),
+      limits: { requestTimeoutMs: 120_000, uploadIdleTimeoutMs: 400 },
+    });
+    const dressed = multipart("s", [
+      [
+        'Content-Disposition: form-data; name="prompt"; filename="prompt.txt"\r\nContent-Type: text/plain',
+        "A lake at dawn",
+      ],
+    ]);
+    const answer = await rawExchange(own, async (write) => {
+      await write(
+        postHead(own, "/v1/generate/lucy-pro-t2i", {
+          "content-type": "multipart/form-data; boundary=s",
+          "content-length": dressed.length,
+        }),
+      );
+      // The part's headers and a few bytes of its text: the part never ends.
+      await write(dressed.subarray(0, dressed.indexOf("A lake") + 3));
+    });
+    expect(answer.status).toBe(408);
+    expect(readErrorBody(answer.body, "application/json").code).toBe("REQUEST_TIMEOUT");
+    expect((await normalRequest(own)).status).toBe(200);
+    await own.close();
+  });
+
   it("answers 408 to a body that trickles in just fast enough never to stall, once the request timeout is up", async () => {
     const padded = multipart("s", [
       ['Content-Disposition: form-data; name="prompt"', "A lake at dawn"],
