@@ -48,6 +48,14 @@ function killPid(pid: number): void {
   }
 }
 
+/** A worker about to be terminated: its exit is expected, and a last error it reports is dropped. */
+function retire(worker: Worker): void {
+  worker
+    .removeAllListeners("exit")
+    .removeAllListeners("error")
+    .on("error", () => {});
+}
+
 /**
  * A fixed set of worker threads running renders, at most one per worker; later renders wait in order.
  * An abort flips a shared flag the worker checks between frames; a worker that does not stop within
@@ -56,6 +64,8 @@ function killPid(pid: number): void {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
+  /** Workers being terminated after an abort, with the task they ran, until they are gone. */
+  private readonly retiring = new Map<Worker, Task>();
   private readonly size: number;
   private closed = false;
 
@@ -99,12 +109,15 @@ export class WorkerPool {
     for (const task of this.queue.splice(0)) this.settle(task, new Error("The engine was closed"));
     await Promise.all(
       this.slots.map(async (slot) => {
-        if (slot.task) {
-          for (const pid of slot.task.pids) killPid(pid);
-          this.settle(slot.task, new Error("The engine was closed"));
-          await rm(slot.task.temporaryPath, { force: true });
-        }
+        const task = slot.task;
+        // The thread first, then the processes it started (none can start after), then their file.
+        retire(slot.worker);
         await slot.worker.terminate();
+        if (task) {
+          for (const pid of task.pids) killPid(pid);
+          await rm(task.temporaryPath, { force: true });
+          this.settle(task, new Error("The engine was closed"));
+        }
       }),
     );
     this.slots.length = 0;
@@ -162,14 +175,15 @@ export class WorkerPool {
 
   private onMessage(worker: Worker, message: WorkerReply): void {
     const slot = this.slots.find((candidate) => candidate.worker === worker);
+    if (message.type === "child") {
+      this.adoptChild(slot?.task ?? this.retiring.get(worker), message.id, message.pid);
+      return;
+    }
     const task = slot?.task;
     if (!slot || !task || task.id !== message.id) return;
     switch (message.type) {
       case "progress":
         task.onProgress?.(message.fraction);
-        return;
-      case "child":
-        task.pids.add(message.pid);
         return;
       case "done":
         this.finish(slot, task);
@@ -191,6 +205,12 @@ export class WorkerPool {
         return;
       }
     }
+  }
+
+  /** An ffmpeg process a worker started: its task's, or killed when no live task wants it. */
+  private adoptChild(owner: Task | undefined, id: number, pid: number): void {
+    if (owner?.id === id) owner.pids.add(pid);
+    if (!owner || owner.id !== id || owner.settled || owner.signal.aborted || this.closed) killPid(pid);
   }
 
   private onWorkerGone(worker: Worker, error: Error): void {
@@ -235,16 +255,18 @@ export class WorkerPool {
     for (const pid of task.pids) killPid(pid);
     await new Promise((resolve) => setTimeout(resolve, abortGraceMs));
     if (slot.task === task) {
-      // The worker did not stop in time: replace it.
+      // The worker did not stop in time: replace it. Until it is gone, what it reports still counts.
+      this.retiring.set(slot.worker, task);
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots.splice(index, 1);
-      slot.worker.removeAllListeners("exit");
-      slot.worker.removeAllListeners("error");
+      retire(slot.worker);
       for (const pid of task.pids) killPid(pid);
       task.slot = undefined;
       void this.dispatch();
       // Gone before its file is removed: a thread still running could write it again.
       await slot.worker.terminate().catch(() => undefined);
+      this.retiring.delete(slot.worker);
+      for (const pid of task.pids) killPid(pid);
     }
     await rm(task.temporaryPath, { force: true });
     this.settle(task, task.signal.reason);
