@@ -127,7 +127,8 @@ export class BatchRun {
 
   /**
    * Calls `listener` with every event and the snapshot after it; returns the function that stops it.
-   * Starts the run if it has not started.
+   * Starts the run if it has not started. A listener that throws does not disturb the run or the other
+   * listeners: its error is reported as an uncaught exception, as an `EventTarget` listener's is.
    * @example
    * ```ts
    * declare const batch: import("@decart/core").BatchRun;
@@ -420,7 +421,15 @@ export class BatchRun {
     }
     if (this.#listeners.size === 0) return;
     this.#update();
-    for (const listener of [...this.#listeners]) listener(event, this.#snapshot);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event, this.#snapshot);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   #makeSnapshot(): BatchSnapshot {

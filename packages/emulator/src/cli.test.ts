@@ -34,7 +34,10 @@ describe("decart-emulator", () => {
     let output = "";
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.on("exit", (code) => resolve(code));
+      child.on("error", reject);
+    });
     return { child, output: () => output, exited };
   };
 

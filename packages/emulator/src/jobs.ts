@@ -54,7 +54,11 @@ export class JobStore {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly ttlMs: number) {
-    this.timer = setInterval(() => void this.sweep(), Math.max(50, Math.min(ttlMs / 2, 60_000)));
+    // A result file that cannot be removed now goes with the work folder when the emulator closes.
+    this.timer = setInterval(
+      () => void this.sweep().catch(() => undefined),
+      Math.max(50, Math.min(ttlMs / 2, 60_000)),
+    );
     this.timer.unref();
   }
 

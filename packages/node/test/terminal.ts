@@ -24,6 +24,9 @@ export function inTerminal(
   child.stdout?.setEncoding("utf8").on("data", (text: string) => {
     output += text;
   });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on("exit", (code) => resolve(code ?? -1));
+    child.on("error", reject);
+  });
   return { child, output: () => output, exited };
 }
