@@ -16,6 +16,8 @@ export function packageTests(overrides: ViteUserConfig["test"] = {}): ViteUserCo
       testTimeout: 30_000,
       // Setup hooks bundle CLIs, start emulators and browsers: on a loaded 2-core machine that can take a while.
       hookTimeout: 60_000,
+      // What a test polls for (a cleanup, an abort seen by the server) may take more than a second there too.
+      expect: { poll: { timeout: 10_000 } },
       ...overrides,
     },
   });

@@ -254,13 +254,13 @@ describe("emulator server (fake engine)", () => {
     request.write(Buffer.alloc(300_000, 1));
     const [root] = await readdir(workDir);
     // The server is writing the upload into its per-request folder…
-    const during = Date.now() + 2000;
+    const during = Date.now() + 10_000;
     while ((await readdir(join(workDir, root!))).length < 2 && Date.now() < during) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect((await readdir(join(workDir, root!))).length).toBe(2);
     request.destroy();
-    const deadline = Date.now() + 2000;
+    const deadline = Date.now() + 10_000;
     let entries = await readdir(join(workDir, root!));
     while (entries.length > 1 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -356,7 +356,7 @@ describe("emulator server (fake engine)", () => {
     ).json()) as { job_id: string };
     expect(again.job_id).toBe(job.job_id);
     await expectError(await get(`/v1/jobs/${job.job_id}/content`), 409, "JOB_NOT_COMPLETED");
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     let status = "";
     while (status !== "completed" && Date.now() < deadline) {
       status = ((await (await get(`/v1/jobs/${job.job_id}`)).json()) as { status: string }).status;

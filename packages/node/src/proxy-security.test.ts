@@ -442,7 +442,7 @@ describe("the audit hooks", () => {
       answers.push(await call(`${proxyUrl}/v1/jobs/x`, { user: "alice" }));
     expect(answers.map((response) => response.status)).toEqual([403, 403, 404, 404, 405, 404, 404, 429]);
 
-    await expect.poll(() => refused.length).toBe(answers.length);
+    await expect.poll(() => refused.length, { timeout: 10_000 }).toBe(answers.length);
     expect(refused.map(({ ms, ...event }) => event)).toEqual([
       { subject: undefined, model: "lucy-pro-t2i", route: "generate", status: 403, code: "FORBIDDEN" },
       { subject: "alice", model: "lucy-pro-t2v", route: "submit", status: 403, code: "MODEL_NOT_ALLOWED" },
