@@ -33,13 +33,16 @@ export function stateOf<State extends CallState = CallState>(options: object): S
   return (options as { decart: State }).decart;
 }
 
-/** ky's retry options, with retries ended as soon as the state marks a failure final. */
+/**
+ * ky's retry options, with retries ended as soon as the state marks a failure final. With no retries,
+ * just the limit: ky then has no options object to normalise.
+ */
 export function retryUnlessFinal(
   retry: RetryOptions,
   backoff: (count: number) => number,
   state: CallState,
-): RetryOptions {
-  if (retry.limit === 0) return retry;
+): RetryOptions | number {
+  if (retry.limit === 0) return 0;
   return {
     ...retry,
     // `false` ends the retries with the failure as it is; `undefined` leaves the rest to ky's rules.

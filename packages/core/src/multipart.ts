@@ -15,10 +15,11 @@ export interface MultipartBody {
  *
  * The body is encoded here rather than by FormData, which rewrites every line break in a text value as
  * CRLF: a prompt is sent byte for byte as it was validated, so the server counts what the client did.
- * It is one Blob of parts with an explicit boundary (lowercase: a Blob's type is lowercased), which
- * browsers and Node send alike. With `stream`, it is sent as a fixed-length stream with its
- * Content-Length instead (Node only): Node reads a Blob body ahead of the socket, and its chunks raise
- * the peak memory of a large upload (see `blobViewStream`).
+ * With a file part it is one Blob of parts with an explicit boundary (lowercase: a Blob's type is
+ * lowercased), which browsers and Node send alike; with text parts only, it is their bytes. With
+ * `stream`, it is sent as a fixed-length stream with its Content-Length instead (Node only): Node reads
+ * a Blob body ahead of the socket, and its chunks raise the peak memory of a large upload (see
+ * `blobViewStream`).
  */
 export function multipartBody(
   values: Readonly<Record<string, unknown>>,
@@ -37,9 +38,17 @@ export function multipartBody(
   while (fields.some(([, value]) => value.includes(boundary))) boundary = newBoundary();
   // `"`, CR and LF in names and filenames are percent-encoded, as browsers and undici do.
   const quoted = (text: string) => text.replace(/["\r\n]/g, encodeURIComponent);
-  const parts: BlobPart[] = [];
+  let text = "";
   for (const [key, value] of fields)
-    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${quoted(key)}"\r\n\r\n${value}\r\n`);
+    text += `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(key)}"\r\n\r\n${value}\r\n`;
+  const type = `multipart/form-data; boundary=${boundary}`;
+  if (files.size === 0 && !stream) {
+    // Text only: the bytes, encoded once. fetch copies a byte body as it takes it, so every attempt
+    // can send the same one, and it costs less per request than a Blob read as a stream.
+    const bytes = new TextEncoder().encode(`${text}--${boundary}--\r\n`);
+    return { headers: { "content-type": type }, body: () => bytes };
+  }
+  const parts: BlobPart[] = [text];
   for (const [key, file] of files) {
     parts.push(
       `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(key)}"; filename="${quoted(file.filename)}"\r\nContent-Type: ${file.blob.type || "application/octet-stream"}\r\n\r\n`,
@@ -48,7 +57,6 @@ export function multipartBody(
     );
   }
   parts.push(`--${boundary}--\r\n`);
-  const type = `multipart/form-data; boundary=${boundary}`;
   // One Blob of references: the file parts stay unread (file-backed in Node) until the body is sent.
   const whole = new Blob(parts, { type });
   if (!stream) return { headers: { "content-type": type }, body: () => whole };

@@ -125,8 +125,10 @@ export async function runProcess(context: ClientContext, options: ProcessOptions
   let scope: ReturnType<typeof openScope> | undefined;
   try {
     const controls = readControls(options, "client.process()");
-    scope = openScope(controls.signal, controls.deadline);
-    const signal = scope.signal;
+    // With neither a signal nor a deadline nothing can end the call early: no scope, no signal to follow.
+    if (controls.signal || controls.deadline !== undefined)
+      scope = openScope(controls.signal, controls.deadline);
+    const signal = scope?.signal;
     const call = await prepareCall(context, options, signal);
     if (call.model.kind === "image") {
       const report = createReporter(context, call.model.name, controls.onProgress);

@@ -12,6 +12,11 @@ export interface TransportState extends CallState {
   call: TransportCall;
   /** Whether the attempt reads the body of a successful response before it returns. */
   buffered: boolean;
+  /**
+   * Whether a body read in the attempt is handed on in a fresh Response over it. Not for a Blob read
+   * that no `afterResponse` hook sees: the Blob is the result, and nothing reads the response again.
+   */
+  rewrap: boolean;
   timeout: number | false;
   /** The current attempt's timer: it runs until the response body has been read. */
   timer: Timer | undefined;
@@ -27,11 +32,13 @@ export interface TransportState extends CallState {
 export function newTransportState(
   call: TransportCall,
   buffered: boolean,
+  rewrap: boolean,
   timeout: number | false,
 ): TransportState {
   return {
     call,
     buffered,
+    rewrap,
     timeout,
     startedAt: now(),
     retryCount: 0,
@@ -129,9 +136,13 @@ function attemptSignal(state: TransportState, request: Request, hooked: boolean)
   return controller.signal;
 }
 
-/** Reads a successful response's body into memory and returns a response over it. */
+/**
+ * Reads a successful response's body into memory and returns a response over it, or the response
+ * itself, its body used, when nothing reads it again (its status and headers stay readable).
+ */
 async function bufferBody(state: TransportState, response: Response): Promise<Response> {
   state.body = await response.blob();
+  if (!state.rewrap) return response;
   return new Response(state.body, {
     status: response.status,
     statusText: response.statusText,

@@ -1,4 +1,4 @@
-import type { Hooks } from "ky";
+import type { Hooks, Options } from "ky";
 import { withCrossOriginHint } from "./browser";
 import { InvalidBaseURLError } from "./errors";
 import { retryUnlessFinal, withCallState } from "./ky-bridge";
@@ -61,6 +61,12 @@ export interface Transport {
 
 const readBody = (response: Response) => response;
 
+/**
+ * How a call takes its response: as it arrives (`send`), with the body read into it (`buffer`), or as
+ * the Blob read (`blob`), which then needs no response around it.
+ */
+type ReadMode = "send" | "buffer" | "blob";
+
 /** What a call makes of its successful response; `body` is the Blob already read when there is one. */
 type ReadResponse<T> = (response: Response, body: Blob | undefined) => T | Promise<T>;
 
@@ -74,23 +80,23 @@ export function createTransport(config: TransportConfig): Transport {
   const attempt = createAttempt(fetchImpl, config.retry, hooks);
   const urlFor = urlResolver(config.base);
 
-  async function run<T>(call: TransportCall, buffered: boolean, read: ReadResponse<T>): Promise<T> {
+  async function run<T>(call: TransportCall, mode: ReadMode, read: ReadResponse<T>): Promise<T> {
     const rule = config.retry[call.retry];
-    const state = newTransportState(call, buffered, call.timeout ?? config.timeout);
+    const rewrap = mode === "buffer" || hooks?.afterResponse !== undefined;
+    const state = newTransportState(call, mode !== "send", rewrap, call.timeout ?? config.timeout);
     try {
       const { default: ky } = loadedKy() ?? (await loadKy());
-      const options = withCallState(
-        {
-          method: call.method,
-          headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
-          signal: call.signal,
-          timeout: false,
-          retry: retryUnlessFinal(rule.ky, rule.backoff, state),
-          fetch: attempt,
-          hooks,
-        },
-        state,
-      );
+      const options: Options = {
+        method: call.method,
+        headers: call.headers ? { ...config.headers, ...call.headers } : config.headers,
+        timeout: false,
+        retry: retryUnlessFinal(rule.ky, rule.backoff, state),
+        fetch: attempt,
+      };
+      // ky merges every key it is given, present or not: absent ones are left out.
+      if (call.signal) options.signal = call.signal;
+      if (hooks) options.hooks = hooks;
+      withCallState(options, state);
       const response = await ky(urlFor(call.path), options);
       // A plugin's `afterResponse` may have replaced the response; then its own body is read.
       return await read(response, response === state.response ? state.body : undefined);
@@ -102,11 +108,11 @@ export function createTransport(config: TransportConfig): Transport {
   }
 
   return {
-    send: (call) => run(call, false, readBody),
-    read: (call) => run(call, true, readBody),
-    json: <T>(call: TransportCall) => run(call, true, (response) => response.json() as Promise<T>),
+    send: (call) => run(call, "send", readBody),
+    read: (call) => run(call, "buffer", readBody),
+    json: <T>(call: TransportCall) => run(call, "buffer", (response) => response.json() as Promise<T>),
     blob: (call, onResponse) =>
-      run(call, true, (response, body) => {
+      run(call, "blob", (response, body) => {
         onResponse?.(response);
         return body ?? response.blob();
       }),

@@ -154,6 +154,24 @@ describe("multipartBody", () => {
     }
   });
 
+  test("a body of text parts only is the same multipart, byte for byte, for every attempt", async () => {
+    const boundary = () => "----decart-1234";
+    const text = { prompt: 'A "quoted"\nline\r\nand é ✓', seed: 42, tags: ["a", "b"] };
+    const textOnly = multipartBody(text, new Map(), boundary);
+    expect(textOnly.headers).toEqual({ "content-type": "multipart/form-data; boundary=----decart-1234" });
+    const part = (name: string, value: string) =>
+      `------decart-1234\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const expected = `${part("prompt", text.prompt)}${part("seed", "42")}${part("tags", '["a","b"]')}------decart-1234--\r\n`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(await new Response(textOnly.body()).text()).toBe(expected);
+    }
+    expect(await parse(textOnly.body(), textOnly.headers)).toEqual([
+      ["prompt", 'A "quoted"\nline\r\nand é ✓'],
+      ["seed", "42"],
+      ["tags", '["a","b"]'],
+    ]);
+  });
+
   test("a boundary that a text value contains is drawn again", async () => {
     const drawn = ["----decart-a", "----decart-b"];
     const body = multipartBody({ prompt: "x ----decart-a y" }, new Map(), () => drawn.shift() ?? "");
