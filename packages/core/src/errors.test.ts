@@ -90,6 +90,19 @@ describe("errors from real responses", () => {
     expect(error.message).not.toMatch(/<|undefined|\[object/);
   });
 
+  test("a printed error shows the response that caused it, never the API key", async () => {
+    const { inspect } = await import("node:util");
+    server.route("POST /v1/generate/test-t2i", { status: 401, body: { detail: "bad key" } });
+    const error = await clientFor({ apiKey: "key-that-must-not-print" })
+      .process({ model: testImageModel, prompt: "x" })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(InvalidAPIKeyError);
+    expect(error.cause).toBeInstanceOf(Response);
+    expect(error.cause.status).toBe(401);
+    const printed = [inspect(error, { depth: 8, showHidden: true }), JSON.stringify(error), String(error)];
+    for (const text of printed) expect(text).not.toContain("key-that-must-not-print");
+  });
+
   test("messages carry the server's words, once", async () => {
     server.route("POST /v1/generate/test-t2i", {
       status: 400,

@@ -52,7 +52,9 @@ export async function errorFromFailure(error: unknown, call: TransportCall): Pro
     return errorForStatus(response.status, readErrorBody(text, response.headers.get("content-type")), {
       requestId: response.headers.get(protocolHeaders.requestId) ?? undefined,
       retryAfter: parseRetryAfter(response.headers.get(protocolHeaders.retryAfter)),
-      cause: error,
+      // The response, not ky's HTTPError: that one holds the request and its options, API key included,
+      // and printing the error (console.log, a logger) would print them.
+      cause: response,
       call,
     });
   }
