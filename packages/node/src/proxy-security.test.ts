@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
@@ -70,7 +71,14 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     },
     (reason: unknown) => reason as Error,
   );
-  seenText.push(String(error), error.stack ?? "", JSON.stringify(error), String(error.cause ?? ""));
+  seenText.push(
+    String(error),
+    error.stack ?? "",
+    JSON.stringify(error),
+    String(error.cause ?? ""),
+    // What console.log(error) prints: the error and everything its cause holds.
+    inspect(error, { depth: 8, showHidden: true }),
+  );
   return error;
 }
 
