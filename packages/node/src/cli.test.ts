@@ -4,7 +4,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDecartClient } from "@decart/core";
-import { type Emulator, startEmulator } from "@decart/emulator";
+import { createProceduralEngine, type Emulator, type Engine, startEmulator } from "@decart/emulator";
 import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
@@ -18,11 +18,25 @@ let cliWithoutEmulator: string;
 let folder: string;
 let emulator: Emulator;
 
+/** A prompt the emulator renders until its job is cancelled, so a cancel never races the job's end. */
+const heldPrompt = "Held until cancelled";
+const procedural = createProceduralEngine();
+const engine: Engine = {
+  render: (request) =>
+    request.prompt === heldPrompt
+      ? new Promise((_resolve, reject) => {
+          const stop = () => reject(request.signal.reason);
+          if (request.signal.aborted) stop();
+          else request.signal.addEventListener("abort", stop, { once: true });
+        })
+      : procedural.render(request),
+};
+
 beforeAll(async () => {
   [cli, cliWithoutEmulator, emulator] = await Promise.all([
     bundleForNode("src/cli.ts", "cli"),
     bundleForNode("src/cli.ts", "cli-without-emulator", { unavailable: ["@decart/emulator"] }),
-    startEmulator({}),
+    startEmulator({ engine }),
   ]);
   folder = mkdtempSync(join(tmpdir(), "decart-cli-"));
   const server = createServer().listen(0, "127.0.0.1");
@@ -44,6 +58,7 @@ beforeAll(async () => {
 const inputClipFrames = 10;
 afterAll(async () => {
   await emulator.close();
+  await procedural.close?.();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -230,8 +245,7 @@ describe("decart (child process, no TTY)", () => {
   it("reads DECART_API_KEY and drives jobs status, result and cancel", async () => {
     const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
     const [submitted, image] = await Promise.all([
-      // 720p, so it is still running when the cancel arrives.
-      client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "Slow fog", resolution: "720p" }),
+      client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: heldPrompt, resolution: "720p" }),
       client.queue.submit({ model: models.image("lucy-pro-t2i"), prompt: "Rain", resolution: "480p" }),
     ]);
 
@@ -289,7 +303,7 @@ describe("decart in a terminal", () => {
       "generate",
       "lucy-pro-t2v",
       "--prompt",
-      "A long storm",
+      heldPrompt,
       "--resolution",
       "720p",
       "-o",
