@@ -1,21 +1,16 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { startTestServer, type TestServer } from "@decart/test-server";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BundledCore, bundleCore, runChild } from "../test/child";
+import { useChildScript } from "../test/child";
 import { PNG } from "../test/models";
 
 // In a process of its own: the listener's error must surface there as an uncaught exception.
 let server: TestServer;
-let core: BundledCore;
 
 beforeAll(async () => {
   server = await startTestServer();
-  core = await bundleCore("decart-core-batch-listener-");
 });
 afterAll(async () => {
   await server.close();
-  core.remove();
 });
 
 const script = `
@@ -39,11 +34,11 @@ await new Promise((resolve) => setTimeout(resolve, 0));
 console.log(JSON.stringify({ completed: summary.completed, seen, reported }));
 `;
 
+const child = useChildScript("decart-core-batch-listener-", script);
+
 test("a listener that throws neither stops the batch nor the other listeners, and its error is reported", async () => {
   server.route("POST /v1/generate/i", ...[1, 2, 3].map(() => ({ body: PNG, type: "image/png" })));
-  const file = join(core.directory, "run.mjs");
-  writeFileSync(file, script);
-  const result = await runChild(file, [], { BASE_URL: server.url }, 20_000);
+  const result = await child.run([], { BASE_URL: server.url }, 20_000);
   expect(result.killed).toBe(false);
   expect(JSON.parse(result.stdout.trim())).toEqual({
     completed: 3,

@@ -1,19 +1,14 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BundledCore, bundleCore, runChild } from "../test/child";
+import { useChildScript } from "../test/child";
 import { startJobServer } from "../test/job-server";
 
 let server: Awaited<ReturnType<typeof startJobServer>>;
-let core: BundledCore;
 
 beforeAll(async () => {
   server = await startJobServer();
-  core = await bundleCore("decart-core-batch-memory-");
 });
 afterAll(async () => {
   await server.close();
-  core.remove();
 });
 
 // Holds a weak reference to every item, outcome and result, keeps the finished batch (and a listener on
@@ -55,10 +50,10 @@ console.log(JSON.stringify({ completed, total: summary.total, items: alive(refs.
   outcomes: alive(refs.outcomes), results: alive(refs.results), snapshot: batch.getSnapshot().state }));
 `;
 
+const child = useChildScript("decart-core-batch-memory-", script);
+
 test("a finished batch keeps none of its items, outcomes or results once the caller has let them go", async () => {
-  const file = join(core.directory, "batch-memory.mjs");
-  writeFileSync(file, script);
-  const result = await runChild(file, ["300"], { BASE_URL: server.url, NODE_OPTIONS: "--expose-gc" }, 25_000);
+  const result = await child.run(["300"], { BASE_URL: server.url, NODE_OPTIONS: "--expose-gc" }, 25_000);
   expect(result.stderr).toBe("");
   expect(JSON.parse(result.stdout)).toEqual({
     completed: 300,

@@ -1,20 +1,15 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { startTestServer, type TestServer } from "@decart/test-server";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type BundledCore, bundleCore, runChild } from "../test/child";
+import { useChildScript } from "../test/child";
 import { MP4, PNG } from "../test/models";
 
 let server: TestServer;
-let core: BundledCore;
 
 beforeAll(async () => {
   server = await startTestServer();
-  core = await bundleCore("decart-core-exit-");
 });
 afterAll(async () => {
   await server.close();
-  core.remove();
 });
 
 const script = `
@@ -38,11 +33,11 @@ if (mode === "abort") {
 }
 `;
 
+const child = useChildScript("decart-core-exit-", script);
+
 async function run(mode: string): Promise<{ output: string; killed: boolean; code: number | null }> {
-  const file = join(core.directory, "run.mjs");
-  writeFileSync(file, script);
   // The bound only guards against a hang; a process that exits by itself does so far sooner.
-  const result = await runChild(file, [mode], { BASE_URL: server.url }, 20_000);
+  const result = await child.run([mode], { BASE_URL: server.url }, 20_000);
   const output = [result.stdout, result.stderr].filter(Boolean).join("\n");
   return { output, killed: result.killed, code: result.code };
 }

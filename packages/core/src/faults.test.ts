@@ -5,16 +5,12 @@
  * itself (a leaked timer or socket would hold it until the bound). The parent checks the outcome: a
  * result, or an SDK error of the expected class, and that no job was submitted twice.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Reply, type Script, startTestServer, type TestServer } from "@decart/test-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type BundledCore, bundleCore, runChild } from "../test/child";
+import { useChildScript } from "../test/child";
 import { MP4, PNG } from "../test/models";
 
 let server: TestServer;
-let core: BundledCore;
-let script: string;
 
 const child = `
 import * as core from "./core.mjs";
@@ -39,16 +35,13 @@ try {
     message: String(error?.message).slice(0, 300) }));
 }
 `;
+const faultChild = useChildScript("decart-core-faults-", child);
 
 beforeAll(async () => {
   server = await startTestServer();
-  core = await bundleCore("decart-core-faults-");
-  script = join(core.directory, "fault.mjs");
-  writeFileSync(script, child);
 });
 afterAll(async () => {
   await server?.close();
-  core?.remove();
 });
 
 /** Where a case's requests go: a model and job of its own, so cases can share one server. */
@@ -373,7 +366,7 @@ describe.concurrent("fault injection, one child process per case", () => {
       for (const [route, scripts] of Object.entries(routes))
         server.route(paths[route as keyof Paths], ...scripts);
       const spec = { model, kind: fault.kind ?? "video", deadline: fault.deadline, timeout: fault.timeout };
-      const run = await runChild(script, [JSON.stringify(spec)], { BASE_URL: server.url }, 15_000);
+      const run = await faultChild.run([JSON.stringify(spec)], { BASE_URL: server.url }, 15_000);
       expect(run.killed, `the child did not exit by itself: ${run.stdout} ${run.stderr}`).toBe(false);
       expect(run.code, run.stderr).toBe(0);
       const outcome = JSON.parse(run.stdout.split("\n").pop() ?? "{}");

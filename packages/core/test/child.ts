@@ -1,17 +1,18 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { afterAll, beforeAll } from "vitest";
 
 /** A directory holding the core's sources bundled as `core.mjs`, the way a user's build would bundle them. */
-export interface BundledCore {
+interface BundledCore {
   directory: string;
   remove(): void;
 }
 
 /** Bundles `src/index.ts` into a fresh temporary directory, for scripts run in a plain Node process. */
-export async function bundleCore(prefix: string): Promise<BundledCore> {
+async function bundleCore(prefix: string): Promise<BundledCore> {
   const directory = mkdtempSync(join(tmpdir(), prefix));
   await build({
     entryPoints: [join(import.meta.dirname, "../src/index.ts")],
@@ -73,4 +74,26 @@ export function runChild(
       });
     });
   });
+}
+
+/** A script beside the bundled core, run in fresh Node processes. */
+export interface ChildScript {
+  /** Runs `node script ...args` with `env` added, killed past `boundMs` (see {@link runChild}). */
+  run(args: readonly string[], env: Record<string, string>, boundMs: number): Promise<ChildRun>;
+}
+
+/**
+ * For one test file: bundles the core and writes `script` beside it (importing `./core.mjs`) before the
+ * file's tests, and removes both after them.
+ */
+export function useChildScript(prefix: string, script: string): ChildScript {
+  let core: BundledCore | undefined;
+  let file = "";
+  beforeAll(async () => {
+    core = await bundleCore(prefix);
+    file = join(core.directory, "run.mjs");
+    writeFileSync(file, script);
+  });
+  afterAll(() => core?.remove());
+  return { run: (args, env, boundMs) => runChild(file, args, env, boundMs) };
 }
