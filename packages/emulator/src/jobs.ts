@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { removeTree } from "./remove-tree";
 
 /**
  * Where a job is in its life, as the server tracks it. `cancelled` never reaches the wire as a status:
@@ -54,11 +54,7 @@ export class JobStore {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly ttlMs: number) {
-    // A result file that cannot be removed now goes with the work folder when the emulator closes.
-    this.timer = setInterval(
-      () => void this.sweep().catch(() => undefined),
-      Math.max(50, Math.min(ttlMs / 2, 60_000)),
-    );
+    this.timer = setInterval(() => void this.sweep(), Math.max(50, Math.min(ttlMs / 2, 60_000)));
     this.timer.unref();
   }
 
@@ -122,7 +118,8 @@ export class JobStore {
     );
     for (const job of expired) this.discard(job);
     await Promise.all(
-      expired.map((job) => (job.resultPath ? rm(job.resultPath, { force: true }) : undefined)),
+      // A file that cannot be removed now goes with the work folder when the emulator closes.
+      expired.map((job) => (job.resultPath ? removeTree(job.resultPath) : undefined)),
     );
   }
 

@@ -286,7 +286,7 @@ export function readForm(
     parser.on("fieldsLimit", () => reader.fail(malformed("too many fields")));
     parser.on("error", (error: Error) => reader.fail(malformed(error.message)));
     parser.on("close", () => reader.parserClosed());
-    request.on("aborted", () => reader.fail(clientGone()));
+    // Also when the client goes mid-body: the request closes before it is complete.
     request.on("close", () => {
       if (!request.complete) reader.fail(clientGone());
     });
