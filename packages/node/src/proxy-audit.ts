@@ -60,8 +60,6 @@ export interface AuditTrail {
   subject?: string | undefined;
   model?: string | undefined;
   route?: RouteName | undefined;
-  /** Set once the request's answer came from the API: `onForward` reports it, `onRefuse` does not. */
-  forwarded?: boolean;
 }
 
 /** Calls an audit hook after the answer has gone, never letting it throw into the request. */

@@ -19,7 +19,10 @@ export function proxyError(
   return response;
 }
 
-/** The code of each answer the proxy made itself, for `onRefuse`; the API's answers are never in it. */
+/**
+ * The code of each answer the proxy made itself, for `onRefuse`. The API's answers are never in it: the
+ * browser gets each one as a new `Response` (`toBrowserResponse`), a 502 the proxy made for it included.
+ */
 const codes = new WeakMap<Response, string>();
 
 /** The `code` of an answer {@link proxyError} made, or `undefined` for any other response. */

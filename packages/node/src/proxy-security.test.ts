@@ -468,4 +468,25 @@ describe("the audit hooks", () => {
     // Only the generation reached the API.
     expect(upstreamCalls).toEqual(["POST /v1/generate/lucy-pro-t2i"]);
   });
+
+  it("report an API it cannot reach to onForward (its 502), not to onRefuse", async () => {
+    const refused: ProxyRefusalEvent[] = [];
+    const forwarded: ProxyForwardEvent[] = [];
+    const unreachable = await serve(
+      proxyHandler({
+        baseUrl: "http://127.0.0.1:9",
+        onRefuse: (event) => void refused.push(event),
+        onForward: (event) => void forwarded.push(event),
+      }),
+    );
+    const answer = await call(`${unreachable}/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      user: "alice",
+      body: form({ prompt: "A red kite" }),
+    });
+    expect(answer.status).toBe(502);
+    await expect.poll(() => forwarded.length, { timeout: 10_000 }).toBe(1);
+    expect(forwarded[0]).toMatchObject({ subject: "alice", route: "generate", status: 502 });
+    expect(refused).toEqual([]);
+  });
 });

@@ -130,7 +130,7 @@ export function createProxyHandler(options: ProxyOptions = {}): ProxyHandler {
   return async (request, context = {}) => {
     const trail: AuditTrail = { started: Date.now() };
     const response = await answer(state, request, context, trail);
-    const code = trail.forwarded ? undefined : refusalCode(response);
+    const code = refusalCode(response);
     if (code !== undefined) {
       callHook(
         state.onRefuse,
@@ -311,7 +311,6 @@ function streamBack(
   model: string | undefined,
   onEnd: () => void = () => {},
 ): Response {
-  forward.trail.forwarded = true;
   const response = toBrowserResponse(upstream);
   if (!response.body) {
     onEnd();
@@ -335,7 +334,6 @@ function sendBack(
   body: Uint8Array<ArrayBuffer>,
   model: string | undefined,
 ) {
-  forward.trail.forwarded = true;
   const response = toBrowserResponse(upstream, body);
   report(forward, model, response.status, response.body ? body.byteLength : 0);
   return response;
