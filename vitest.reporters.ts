@@ -5,9 +5,8 @@ import type { Reporter } from "vitest/reporters";
 /**
  * The JSON reporter leaves out what fails a run without failing a test: errors thrown outside any
  * test (an unhandled rejection, a socket's 'error' event, a hook that throws) and a run that ends
- * early. This reporter
- * writes them, with the names of the failed tests, to `.reports/run-errors.json`, which
- * `scripts/test-totals.mjs` counts and prints at the end of the run.
+ * early. This reporter writes them, with the names of the failed tests, to `.reports/run-errors.json`,
+ * which `scripts/test-totals.mjs` counts and prints at the end of the run.
  */
 export function runErrorsReporter(outputFile = ".reports/run-errors.json"): Reporter {
   return {
