@@ -92,4 +92,39 @@ describe("client.queue", () => {
       expect(failed.error.message).toContain("out of memory");
     }
   });
+
+  test("poll follows an existing job without submitting, and its abort leaves the job running", async () => {
+    server.route(
+      "GET /v1/jobs/q9",
+      { body: { job_id: "q9", status: "pending" } },
+      { body: { job_id: "q9", status: "processing", progress: 0.5 } },
+      { body: { job_id: "q9", status: "completed" } },
+    );
+    server.route("GET /v1/jobs/q9/content", { body: MP4, type: "video/mp4" });
+    const events: unknown[] = [];
+    const outcome = await client().queue.poll("q9", { onProgress: (event) => events.push(event) });
+    expect(outcome.status).toBe("completed");
+    if (outcome.status === "completed") expect(outcome.data.type).toBe("video/mp4");
+    expect(events).toEqual([
+      { status: "pending", jobId: "q9" },
+      { status: "processing", progress: 0.5, jobId: "q9" },
+      { status: "completed", jobId: "q9" },
+    ]);
+    expect(server.requests.filter((request) => request.method === "POST")).toHaveLength(0);
+
+    server.route("GET /v1/jobs/q10", { body: { job_id: "q10", status: "processing" } });
+    const controller = new AbortController();
+    const watching = client().queue.poll("q10", { signal: controller.signal });
+    await expect.poll(() => server.requestsTo("GET /v1/jobs/q10").length).toBeGreaterThan(1);
+    controller.abort();
+    await expect(watching).rejects.toMatchObject({ name: "AbortError" });
+    expect(server.requestsTo("POST /v1/jobs/q10/cancel")).toHaveLength(0);
+  });
+
+  test("poll of a job that failed resolves with its error", async () => {
+    server.route("GET /v1/jobs/q11", { body: { job_id: "q11", status: "failed", error: "no GPU" } });
+    const outcome = await client().queue.poll("q11");
+    expect(outcome).toMatchObject({ status: "failed", jobId: "q11" });
+    if (outcome.status === "failed") expect(outcome.error).toBeInstanceOf(ProcessingError);
+  });
 });

@@ -2,10 +2,10 @@ import { openScope } from "./abort";
 import type { ClientContext } from "./context";
 import { type CheckedControls, readControls } from "./controls";
 import type { DecartSDKError } from "./errors";
-import type { JobInfo } from "./job";
+import type { JobInfo, ProgressEvent } from "./job";
 import { fetchResult, jobEndedError, runJob, submitJob } from "./jobs";
 import type { ModelDefinition } from "./model";
-import { readJobInfo } from "./poll";
+import { createReporter, readJobInfo, waitForJob } from "./poll";
 import { type ProcessOptions, prepareCall, settleError } from "./process";
 import { routes } from "./protocol/routes";
 
@@ -70,6 +70,25 @@ export type SubmitAndPollResult =
  * if (info.status === "completed") await client.queue.result(job_id);
  * ```
  */
+/**
+ * Options of `client.queue.poll()`: how long to follow the job, and what to tell along the way.
+ *
+ * @example
+ * ```ts
+ * import type { JobPollOptions } from "@decart/core";
+ *
+ * const options: JobPollOptions = { deadline: 600_000, onProgress: (event) => console.log(event.status) };
+ * ```
+ */
+export interface JobPollOptions extends JobRequestOptions {
+  /** Called on every status change and progress update. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Longest time to follow the job, in milliseconds; past it the call rejects with a `TimeoutError`. */
+  deadline?: number;
+  /** The job's model, named to plugins' `onStatusChange`. */
+  model?: Pick<ModelDefinition, "name">;
+}
+
 export interface QueueClient {
   /**
    * Validates the inputs and submits a job. It is retried only where the server provably did no work
@@ -122,6 +141,18 @@ export interface QueueClient {
    * ```
    */
   submitAndPoll<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<SubmitAndPollResult>;
+  /**
+   * Follows a job that was submitted earlier (by this process or another one) until it ends, and downloads
+   * its result: `submitAndPoll` without the submission, for resuming after a restart. Stopping it (its
+   * signal, its deadline) only stops watching: the job itself is left to run, unlike a `process()` call.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const outcome = await client.queue.poll("job_123", { deadline: 600_000 });
+   * if (outcome.status === "completed") console.log(outcome.data.size);
+   * ```
+   */
+  poll(jobId: string, options?: JobPollOptions): Promise<SubmitAndPollResult>;
 }
 
 export function createQueue(context: ClientContext): QueueClient {
@@ -182,6 +213,13 @@ export function createQueue(context: ClientContext): QueueClient {
         const { job, data } = await runJob(context, call, signal, controls.onProgress);
         if (data) return { status: "completed", jobId: job.job_id, data };
         return { status: "failed", jobId: job.job_id, error: jobEndedError(job) };
+      }),
+    poll: (jobId, options) =>
+      guarded("queue.poll", options, async (signal, controls) => {
+        const report = createReporter(context, options?.model?.name ?? "", controls.onProgress);
+        const job = await waitForJob(context, { job_id: jobId, status: "pending" }, report, signal);
+        if (job.status !== "completed") return { status: "failed", jobId, error: jobEndedError(job) };
+        return { status: "completed", jobId, data: await fetchResult(context, jobId, signal) };
       }),
   };
 }

@@ -3,7 +3,15 @@ import { CommanderError } from "commander";
 
 /**
  * The `decart` exit codes, in the spirit of gh and npm: 0 done, 1 anything else, then one code per kind of
- * failure a script may want to tell apart, and 130 for Ctrl-C as shells expect.
+ * failure a script may want to tell apart, and 130 for Ctrl-C as shells expect. Commands that other
+ * packages add to `decart` (such as `decart queue` from `@decart/queue`) exit with the same codes.
+ *
+ * @example
+ * ```ts
+ * import { exitCodes } from "@decart/node";
+ *
+ * if (process.exitCode === exitCodes.auth) console.error("check DECART_API_KEY");
+ * ```
  */
 export const exitCodes = {
   ok: 0,
@@ -49,7 +57,18 @@ const codeByErrorCode: Readonly<Record<string, number>> = {
   JOURNAL_FAILED: exitCodes.usage,
 };
 
-/** The exit code an error stands for. */
+/**
+ * The exit code of `decart` for an error: by the SDK error's code or HTTP status (3 for a rejected key,
+ * 4 for refused inputs, 5 for server and network failures), 2 for a usage error, else 1.
+ *
+ * @example
+ * ```ts
+ * import { InvalidInputError } from "@decart/core";
+ * import { exitCodeFor } from "@decart/node";
+ *
+ * exitCodeFor(new InvalidInputError("Invalid inputs for lucy-pro-t2v: prompt is required")); // 4
+ * ```
+ */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CliFailure) return error.exitCode;
   if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
@@ -67,6 +86,14 @@ export function exitCodeFor(error: unknown): number {
 /**
  * The exit code of a run of many items from the exit codes of those that failed: 0 when none did, the
  * code they share when all failed the same way (every item rejected for a bad key exits 3), else 1.
+ *
+ * @example
+ * ```ts
+ * import { combinedExitCode, exitCodes } from "@decart/node";
+ *
+ * combinedExitCode([exitCodes.input, exitCodes.input]); // 4
+ * combinedExitCode([exitCodes.input, exitCodes.server]); // 1
+ * ```
  */
 export function combinedExitCode(failures: Iterable<number>): number {
   const codes = new Set(failures);

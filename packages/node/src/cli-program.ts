@@ -8,6 +8,7 @@ import { registerGenerate } from "./cli-generate";
 import { allInputFlags } from "./cli-input-flags";
 import { registerJobs } from "./cli-jobs";
 import { registerModels } from "./cli-models";
+import { registerQueue } from "./cli-queue";
 
 declare const __DECART_VERSION__: string;
 
@@ -17,6 +18,7 @@ const subcommands: readonly RegisterSubcommand[] = [
   registerBatchCommand,
   registerModels,
   registerJobs,
+  registerQueue,
 ];
 
 const programHelp = `

@@ -1,3 +1,4 @@
+export { combinedExitCode, exitCodeFor, exitCodes } from "./cli-exit-codes";
 export { type FileFromBufferOptions, fileFromBuffer } from "./file-from-buffer";
 export { type FileFromPathOptions, fileFromPath } from "./file-from-path";
 export { type FileFromReadableOptions, fileFromReadable } from "./file-from-readable";
