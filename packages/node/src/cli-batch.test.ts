@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
-import { startCountingProxy } from "../test/counting-proxy";
-import { createFastEngine } from "../test/fast-engine";
-import { decodeVideo } from "../test/media";
+import { startCountingProxy } from "@decart/test-server/counting-proxy";
+import { createFastEngine } from "@decart/test-media/fast-engine";
+import { decodeVideo } from "@decart/test-media";
 import { runCliScript } from "../test/run-cli";
 import { inTerminal } from "../test/terminal";
 

@@ -8,7 +8,7 @@ import { createProceduralEngine, type Emulator, type Engine, startEmulator } fro
 import { inputJsonSchema, models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
-import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "../test/media";
+import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "@decart/test-media";
 import { type CliRun, runCliScript } from "../test/run-cli";
 import { inTerminal as runInTerminal } from "../test/terminal";
 import { hideCursor, showCursor } from "./cli-terminal";

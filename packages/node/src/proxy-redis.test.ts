@@ -1,9 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Emulator, startEmulator } from "@decart/emulator";
+import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProxyHandler, type ProxyHandler } from "./proxy";
@@ -11,44 +7,14 @@ import type { ProxyLimits } from "./proxy-limits";
 
 const secret = "redis-test-secret-0123456789abcdef";
 let emulator: Emulator;
-let redisServer: ChildProcess;
-let redisPort: number;
-let folder: string;
+let redisServer: RedisServer;
 const clients: Redis[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts Debian's redis-server on a loopback port, in a temporary folder, persisting nothing. */
-async function startRedis(): Promise<ChildProcess> {
-  redisPort = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(redisPort), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) resolve();
-    });
-  });
-  return child;
-}
 
 async function redisClient(): Promise<Redis> {
   // No offline queue: a command while Redis is down fails at once instead of waiting for a reconnect.
   const client = new Redis({
     host: "127.0.0.1",
-    port: redisPort,
+    port: redisServer.port,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     lazyConnect: true,
@@ -88,19 +54,13 @@ function submit(handler: ProxyHandler, user: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "decart-proxy-redis-"));
-  redisServer = await startRedis();
+  redisServer = await startRedisServer();
   emulator = await startEmulator();
 }, 30_000);
 afterAll(async () => {
   for (const client of clients) client.disconnect();
-  if (redisServer.exitCode === null) {
-    const exited = new Promise((resolve) => redisServer.once("exit", resolve));
-    redisServer.kill("SIGTERM");
-    await exited;
-  }
+  await redisServer.close();
   await emulator.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 describe("limits kept in Redis", () => {
@@ -154,9 +114,7 @@ describe("limits kept in Redis", () => {
 
   it("refuses with 503 rather than letting requests through when Redis is down", async () => {
     const handler = await instance({ requests: { points: 100, duration: 60 }, keyPrefix: "down-test" });
-    const exited = new Promise((resolve) => redisServer.once("exit", resolve));
-    redisServer.kill("SIGTERM");
-    await exited;
+    await redisServer.kill("SIGTERM");
     const response = await statusOf(handler, "alice");
     expect(response.status).toBe(503);
     expect(((await response.json()) as { code: string }).code).toBe("LIMITER_UNAVAILABLE");

@@ -7,9 +7,9 @@ import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
-import { startCountingProxy } from "../test/counting-proxy";
-import { createFastEngine } from "../test/fast-engine";
-import { decodeVideo } from "../test/media";
+import { startCountingProxy } from "@decart/test-server/counting-proxy";
+import { createFastEngine } from "@decart/test-media/fast-engine";
+import { decodeVideo } from "@decart/test-media";
 import { BatchJournal } from "./batch-journal";
 import { type NodeBatchOutcome, runBatch } from "./run-batch";
 

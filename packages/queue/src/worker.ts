@@ -22,7 +22,7 @@ export interface DecartJobResult {
   key: string;
   /** The saved result: an absolute path or an `s3://` URI. */
   output: string;
-  /** The Decart job that made it. */
+  /** The Decart job that made it; `""` for an image, which the API makes in one synchronous call. */
   decartJobId: string;
   bytes: number;
 }
@@ -164,23 +164,44 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     }
   };
 
-  async function submit(model: ModelDefinition, data: DecartJobData): Promise<string> {
+  /** Opens the item's files for one call, and releases them (temporary S3 downloads) after it. */
+  async function withInputs<T>(
+    model: ModelDefinition,
+    data: DecartJobData,
+    call: (inputs: Record<string, unknown>) => Promise<T>,
+  ): Promise<T> {
+    if ((await redis.pttl(pauseKey(options.name))) > 0) throw Worker.RateLimitError();
     const opened = await openInputs(model, data.inputs, s3Client);
     try {
-      // Not under the stop signal: a submission that went out is seen through, so its id is recorded.
-      const job = await options.client.queue.submit({ model, ...opened.inputs } as never);
-      return job.job_id;
+      return await call(opened.inputs);
     } finally {
       await opened.release();
     }
   }
 
+  async function save(data: DecartJobData, result: Blob, decartJobId: string): Promise<DecartJobResult> {
+    const names = { name: data.name, key: data.key, ext: extensionOf(result.type) };
+    const saved = await store.save(result, names);
+    await redis.hset(doneKey(options.name), data.key, saved.location);
+    return { key: data.key, output: saved.location, decartJobId, bytes: saved.bytes };
+  }
+
   async function run(job: Job<DecartJobData, DecartJobResult>, data: DecartJobData): Promise<DecartJobResult> {
     const model = modelNamed(data.model, options.models);
+    if (model.kind === "image") {
+      // Image models answer synchronously (POST /v1/generate): there is no job to record or resume.
+      const image = await withInputs(model, data, (inputs) =>
+        options.client.process({ model, ...inputs } as never),
+      );
+      return save(data, image, "");
+    }
     let decartJobId = data.decartJobId;
     if (decartJobId === undefined) {
-      if ((await redis.pttl(pauseKey(options.name))) > 0) throw Worker.RateLimitError();
-      decartJobId = await submit(model, data);
+      // Not under the stop signal: a submission that went out is seen through, so its id is recorded.
+      decartJobId = await withInputs(model, data, async (inputs) => {
+        const submitted = await options.client.queue.submit({ model, ...inputs } as never);
+        return submitted.job_id;
+      });
       data.decartJobId = decartJobId;
       await job.updateData(data);
       tell({ type: "submitted", key: data.key, decartJobId });
@@ -203,10 +224,7 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       await job.updateData(data);
       throw outcome.error;
     }
-    const names = { name: data.name, key: data.key, ext: extensionOf(outcome.data.type) };
-    const saved = await store.save(outcome.data, names);
-    await redis.hset(doneKey(options.name), data.key, saved.location);
-    return { key: data.key, output: saved.location, decartJobId, bytes: saved.bytes };
+    return save(data, outcome.data, decartJobId);
   }
 
   async function processJob(job: Job<DecartJobData, DecartJobResult>, token?: string) {

@@ -1,38 +1,71 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** One job submission the proxy saw, answered by the server or refused by the proxy itself. */
+export interface Submission {
+  /** When it arrived (`performance.now()` of this process). */
+  at: number;
+  prompt: string;
+  /** The status it was answered with. */
+  status: number;
+}
+
+/** Options of {@link startCountingProxy}. */
+export interface CountingProxyOptions {
+  /**
+   * Called for each submission (numbered from 0) before it is forwarded: a number of seconds makes the
+   * proxy answer it `429` with that `Retry-After` itself, as a rate-limited API would.
+   */
+  refuse?: (index: number) => number | undefined;
+}
+
+const promptOf = (body: Buffer) =>
+  /name="prompt"\r\n(?:[^\r]*\r\n)*?\r\n([^\r]*)/.exec(body.toString("latin1"))?.[1] ?? "";
+
 /**
  * A loopback proxy in front of a server that counts job submissions: for each prompt, the distinct job
- * ids the server answered with. A submission that the client abandoned (killed mid-request) still
- * counts, because the proxy reads the server's answer whether or not the client is still there.
+ * ids the server answered with, and every submission with its time and answer. A submission that the
+ * client abandoned (killed mid-request) still counts, because the proxy reads the server's answer whether
+ * or not the client is still there.
  */
-export async function startCountingProxy(target: string) {
+export async function startCountingProxy(target: string, options: CountingProxyOptions = {}) {
   const jobsByPrompt = new Map<string, Set<string>>();
   const counts = { submissions: 0, refused: 0 };
+  const submissions: Submission[] = [];
   async function forward(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    const at = performance.now();
+    const method = request.method ?? "GET";
+    const isSubmission =
+      method === "POST" && /^\/v1\/jobs\/[^/]+$/.test(new URL(request.url ?? "/", target).pathname);
+    const refusal = isSubmission ? options.refuse?.(submissions.length) : undefined;
+    if (refusal !== undefined) {
+      counts.submissions++;
+      counts.refused++;
+      submissions.push({ at, prompt: promptOf(body), status: 429 });
+      response.writeHead(429, { "content-type": "application/json", "retry-after": String(refusal) });
+      response.end(JSON.stringify({ detail: "Rate limit exceeded" }));
+      return;
+    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(request.headers)) {
       if (typeof value === "string" && !["host", "connection", "content-length"].includes(name))
         headers.set(name, value);
     }
-    const method = request.method ?? "GET";
     const answer = await fetch(new URL(request.url ?? "/", target), {
       method,
       headers,
       ...(method === "GET" || method === "HEAD" ? {} : { body }),
     });
     const bytes = Buffer.from(await answer.arrayBuffer());
-    const isSubmission =
-      method === "POST" && /^\/v1\/jobs\/[^/]+$/.test(new URL(request.url ?? "/", target).pathname);
     if (isSubmission) {
       counts.submissions++;
       if (answer.status === 429) counts.refused++;
+      const prompt = promptOf(body);
+      submissions.push({ at, prompt, status: answer.status });
       if (answer.ok) {
-        const prompt =
-          /name="prompt"\r\n(?:[^\r]*\r\n)*?\r\n([^\r]*)/.exec(body.toString("latin1"))?.[1] ?? "";
         const { job_id: jobId } = JSON.parse(bytes.toString("utf8")) as { job_id: string };
         const jobs = jobsByPrompt.get(prompt) ?? new Set<string>();
         jobs.add(jobId);
@@ -55,6 +88,7 @@ export async function startCountingProxy(target: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     jobsByPrompt,
     counts,
+    submissions,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
