@@ -17,6 +17,8 @@ export async function createFastEngine(folder: string): Promise<{
   renders: () => number;
   /** While true, a render whose prompt contains "hold" waits until it is aborted (or released). */
   hold: { enabled: boolean; aborted: number; release: () => void };
+  /** Renders whose prompt contains a key fail, as a GPU fault would, that many more times. */
+  failures: Map<string, number>;
 }> {
   const video = join(folder, "fast-engine.mp4");
   const image = join(folder, "fast-engine.png");
@@ -50,8 +52,15 @@ export async function createFastEngine(folder: string): Promise<{
       for (const resume of waiting) resume();
     },
   };
+  const failures = new Map<string, number>();
   const engine: Engine = {
     async render(request) {
+      for (const [text, left] of failures) {
+        if (left > 0 && request.prompt.includes(text)) {
+          failures.set(text, left - 1);
+          throw new Error(`render failed for "${text}"`);
+        }
+      }
       if (hold.enabled && request.prompt.includes("hold")) {
         await new Promise<void>((resolve, reject) => {
           const resume = () => {
@@ -79,5 +88,5 @@ export async function createFastEngine(folder: string): Promise<{
       };
     },
   };
-  return { engine, renders: () => renders, hold };
+  return { engine, renders: () => renders, hold, failures };
 }

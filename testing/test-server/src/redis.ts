@@ -13,7 +13,7 @@ export interface RedisServer {
   readonly running: boolean;
   /** Kills the server (SIGKILL by default) and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, or with its data when persisted. */
   restart(): Promise<void>;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
@@ -28,10 +28,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function launch(port: number, folder: string): Promise<ChildProcess> {
+function launch(port: number, folder: string, persist: boolean): Promise<ChildProcess> {
+  // Persisted: every write to the append-only file before it is acknowledged, so a SIGKILL loses nothing.
+  const durability = persist ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no"],
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", ...durability],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   return new Promise((resolve, reject) => {
@@ -45,11 +47,15 @@ function launch(port: number, folder: string): Promise<ChildProcess> {
   });
 }
 
-/** Starts Debian's redis-server on a free loopback port, in a temporary folder. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * Starts Debian's redis-server on a free loopback port, in a temporary folder. With `persist`, it keeps
+ * an append-only file there, so a restart (even after SIGKILL) comes back with the data.
+ */
+export async function startRedisServer(options: { persist?: boolean } = {}): Promise<RedisServer> {
   const folder = mkdtempSync(join(tmpdir(), "decart-redis-"));
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, folder);
+  const persist = options.persist ?? false;
+  let child: ChildProcess | undefined = await launch(port, folder, persist);
   const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
     const running = child;
     child = undefined;
@@ -67,7 +73,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     kill,
     async restart() {
       await kill();
-      child = await launch(port, folder);
+      child = await launch(port, folder, persist);
     },
     async close() {
       await kill("SIGTERM");

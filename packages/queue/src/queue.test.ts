@@ -1,0 +1,98 @@
+import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshQueue } from "../test/fleet";
+import { doneKey } from "./connection";
+import { createDecartQueue, type DecartQueue } from "./queue";
+
+let redis: RedisServer;
+const opened: DecartQueue[] = [];
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  for (const queue of opened) await queue.close();
+  await redis.close();
+});
+
+function open(name: string) {
+  const queue = createDecartQueue({ name, connection: redis.url });
+  opened.push(queue);
+  return queue;
+}
+
+function* prompts(count: number, from = 0) {
+  for (let index = from; index < from + count; index++) yield { model: "lucy-pro-t2v", prompt: `item ${index}` };
+}
+
+describe("createDecartQueue", () => {
+  it("adds each item once by key: the same list again adds nothing, and says so", async () => {
+    const queue = open(freshQueue("add"));
+    expect(await queue.add(prompts(25), { chunkSize: 7 })).toEqual({ total: 25, added: 25, existing: 0, invalid: 0 });
+    expect(await queue.add(prompts(30), { chunkSize: 7 })).toEqual({ total: 30, added: 5, existing: 25, invalid: 0 });
+    expect(await queue.queue.getWaitingCount()).toBe(30);
+    const [job] = await queue.queue.getWaiting(0, 0);
+    expect(job?.id).toBe(job?.data.key);
+    expect(job?.data).toMatchObject({ model: "lucy-pro-t2v", inputs: { prompt: expect.stringMatching(/^item /) } });
+  });
+
+  it("counts a repeated item within one chunk once", async () => {
+    const queue = open(freshQueue("twice"));
+    const item = { model: "lucy-pro-t2v", prompt: "same" };
+    expect(await queue.add([item, item, { ...item }])).toMatchObject({ added: 1, existing: 2 });
+  });
+
+  it("a dry run checks and counts, and adds nothing", async () => {
+    const queue = open(freshQueue("dry"));
+    await queue.add(prompts(3));
+    expect(await queue.add(prompts(5), { dryRun: true })).toMatchObject({ added: 2, existing: 3 });
+    expect(await queue.queue.getWaitingCount()).toBe(3);
+  });
+
+  it("rejects at an invalid item, or skips it for onInvalid", async () => {
+    const queue = open(freshQueue("invalid"));
+    const items = [{ model: "lucy-pro-t2v", prompt: "fine" }, { model: "lucy-pro-i2v", prompt: "no data" }];
+    await expect(queue.add(items, { chunkSize: 10 })).rejects.toThrow("Invalid inputs for lucy-pro-i2v: data is required");
+    expect(await queue.queue.getWaitingCount()).toBe(0);
+    const invalid: number[] = [];
+    const summary = await queue.add(items, { onInvalid: ({ index }) => invalid.push(index) });
+    expect(summary).toEqual({ total: 2, added: 1, existing: 0, invalid: 1 });
+    expect(invalid).toEqual([1]);
+  });
+
+  it("an item finished and trimmed from the history is still known, and listed in results()", async () => {
+    const name = freshQueue("done");
+    const queue = open(name);
+    const [first] = [...prompts(1)];
+    await queue.add([first as never]);
+    const [job] = await queue.queue.getWaiting(0, 0);
+    const key = job?.data.key as string;
+    await queue.queue.obliterate({ force: true });
+    const client = new Redis(redis.url);
+    await client.hset(doneKey(name), key, "/out/item.mp4");
+    await client.quit();
+    expect(await queue.add([first as never])).toMatchObject({ added: 0, existing: 1 });
+    const results = [];
+    for await (const result of queue.results()) results.push(result);
+    expect(results).toEqual([{ key, output: "/out/item.mp4" }]);
+    expect((await queue.status()).completed).toBe(1);
+  });
+
+  it("streams a large source in bounded chunks", async () => {
+    const queue = open(freshQueue("large"));
+    let pulled = 0;
+    let peakAhead = 0;
+    async function* source() {
+      for (const item of prompts(5_000)) {
+        pulled++;
+        const stored = await queue.queue.count();
+        peakAhead = Math.max(peakAhead, pulled - stored);
+        yield item;
+      }
+    }
+    const summary = await queue.add(source(), { chunkSize: 250 });
+    expect(summary.added).toBe(5_000);
+    // Never more than one chunk read ahead of what Redis holds.
+    expect(peakAhead).toBeLessThanOrEqual(251);
+  });
+});
