@@ -55,6 +55,12 @@ export type { ProcessPromise } from "./process-promise";
 export type { ProcessResponse, ProcessTimings } from "./process-response";
 // The paths also ship from the main entry, so a model registry built on them shares the client's copy.
 export { routes } from "./protocol/routes";
-export type { JobPollOptions, JobRequestOptions, QueueClient, SubmitAndPollResult } from "./queue";
+export type {
+  JobPollOptions,
+  JobRequestOptions,
+  QueueClient,
+  SubmitAndPollResult,
+  SubmitOptions,
+} from "./queue";
 export type { RetryOptions } from "./retry";
 export type { StandardSchemaV1 } from "./standard-schema";

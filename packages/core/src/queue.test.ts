@@ -127,4 +127,12 @@ describe("client.queue", () => {
     expect(outcome).toMatchObject({ status: "failed", jobId: "q11" });
     if (outcome.status === "failed") expect(outcome.error).toBeInstanceOf(ProcessingError);
   });
+
+  test("submit sends an idempotencyKey as the Idempotency-Key header, not as an input", async () => {
+    server.route("POST /v1/jobs/test-i2v", { body: { job_id: "q12", status: "pending" } });
+    await client().queue.submit({ model: testVideoModel, prompt: "x", idempotencyKey: "item-7" });
+    const [request] = server.requestsTo("POST /v1/jobs/test-i2v");
+    expect(request?.headers["idempotency-key"]).toBe("item-7");
+    expect(request?.form?.has("idempotencyKey")).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import { fetchResult, jobEndedError, runJob, submitJob } from "./jobs";
 import type { ModelDefinition } from "./model";
 import { createReporter, readJobInfo, waitForJob } from "./poll";
 import { type ProcessOptions, prepareCall, settleError } from "./process";
+import { headers } from "./protocol/headers";
 import { routes } from "./protocol/routes";
 
 /**
@@ -89,6 +90,25 @@ export interface JobPollOptions extends JobRequestOptions {
   model?: Pick<ModelDefinition, "name">;
 }
 
+/**
+ * What `client.queue.submit()` takes besides the model's inputs and the request controls.
+ *
+ * @example
+ * ```ts
+ * import type { SubmitOptions } from "@decart/core";
+ *
+ * const options: SubmitOptions = { idempotencyKey: "catalogue-item-42" };
+ * ```
+ */
+export interface SubmitOptions {
+  /**
+   * Sent as the `Idempotency-Key` header: a server that honours it (the emulator does) answers a
+   * resubmission with the same key with the same job. The real API is not known to honour it, so a
+   * resubmission may still start a second job there.
+   */
+  idempotencyKey?: string;
+}
+
 export interface QueueClient {
   /**
    * Validates the inputs and submits a job. It is retried only where the server provably did no work
@@ -100,7 +120,7 @@ export interface QueueClient {
    * const { job_id, status } = await client.queue.submit({ model });
    * ```
    */
-  submit<M extends ModelDefinition>(options: ProcessOptions<M>): Promise<JobInfo>;
+  submit<M extends ModelDefinition>(options: ProcessOptions<M> & SubmitOptions): Promise<JobInfo>;
   /**
    * The job's current status (`progress` and `error` when the server reports them).
    * @example
@@ -174,9 +194,12 @@ export function createQueue(context: ClientContext): QueueClient {
   }
   return {
     submit: (options) =>
-      guarded("queue.submit", options, async (signal) =>
-        submitJob(context, await prepareCall(context, options as ProcessOptions, signal), signal),
-      ),
+      guarded("queue.submit", options, async (signal) => {
+        const { idempotencyKey, ...inputs } = options as ProcessOptions & SubmitOptions;
+        const call = await prepareCall(context, inputs as ProcessOptions, signal);
+        if (idempotencyKey !== undefined) call.headers = { ...call.headers, [headers.idempotencyKey]: idempotencyKey };
+        return submitJob(context, call, signal);
+      }),
     status: (jobId, options) =>
       guarded("queue.status", options, async (signal) =>
         readJobInfo(

@@ -48,6 +48,8 @@ export interface DecartJobData {
   inputs: Record<string, unknown>;
   /** The Decart job this item was submitted as, recorded before it is polled. */
   decartJobId?: string;
+  /** Jobs of this item known to be over without a result (failed on the server): each retry submits anew. */
+  submissions?: number;
   /** Why the item failed for good: the SDK error's class name, code, status, message and request id. */
   error?: FailureRecord;
 }

@@ -120,6 +120,15 @@ export interface DecartWorker {
 }
 
 
+/**
+ * The `Idempotency-Key` of an item's submission: the same for a resend after a crash between the
+ * submission's answer and the write of its job id, so a server that honours the header (the emulator)
+ * answers with the job it already made; a new one once a job of the item is known to be over.
+ */
+function idempotencyKeyOf(queue: string, data: DecartJobData): string {
+  return `decart-queue:${queue}:${data.key}:${data.submissions ?? 0}`;
+}
+
 /** A limiter so high it never binds: BullMQ honours `worker.rateLimit()` only when the worker has one. */
 const unboundedLimiter = { max: Number.MAX_SAFE_INTEGER - 1, duration: 1_000 };
 
@@ -199,7 +208,11 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     if (decartJobId === undefined) {
       // Not under the stop signal: a submission that went out is seen through, so its id is recorded.
       decartJobId = await withInputs(model, data, async (inputs) => {
-        const submitted = await options.client.queue.submit({ model, ...inputs } as never);
+        const submitted = await options.client.queue.submit({
+          model,
+          ...inputs,
+          idempotencyKey: idempotencyKeyOf(options.name, data),
+        } as never);
         return submitted.job_id;
       });
       data.decartJobId = decartJobId;
@@ -219,8 +232,9 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       onProgress,
     });
     if (outcome.status === "failed") {
-      // The job is over on the server: a retry submits the item afresh.
+      // The job is over on the server: a retry submits the item afresh, under a new idempotency key.
       delete data.decartJobId;
+      data.submissions = (data.submissions ?? 0) + 1;
       await job.updateData(data);
       throw outcome.error;
     }
@@ -256,6 +270,7 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       ) {
         // The server no longer knows the recorded job: the next attempt submits the item afresh.
         delete data.decartJobId;
+        data.submissions = (data.submissions ?? 0) + 1;
       }
       const final = verdict.kind === "final";
       data.error = failureRecord(error, final);
