@@ -205,4 +205,19 @@ describe("retries", () => {
     expect(error.retryAfter).toBe(0);
     expect(server.requestsTo("POST /v1/generate/test-t2i")).toHaveLength(3);
   });
+
+  test("retry.rateLimited: false hands a 429 back at once, and still retries the rest", async () => {
+    server.route("POST /v1/jobs/test-i2v", { status: 429, headers: { "retry-after": "30" }, body: { detail: "slow down" } });
+    server.route("GET /v1/jobs/r1", { status: 503 }, { status: 429, headers: { "retry-after": "7" } });
+    const client = clientFor({ retry: { rateLimited: false, baseDelay: 1 } });
+    const submit = await client.queue.submit({ model: testVideoModel, prompt: "x" }).catch((caught) => caught);
+    expect(submit).toBeInstanceOf(RateLimitError);
+    expect(submit.retryAfter).toBe(30);
+    expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(1);
+    const status = await client.queue.status("r1").catch((caught) => caught);
+    expect(status).toBeInstanceOf(RateLimitError);
+    expect(status.retryAfter).toBe(7);
+    // The 503 was retried; the 429 after it was not.
+    expect(server.requestsTo("GET /v1/jobs/r1")).toHaveLength(2);
+  });
 });

@@ -40,6 +40,13 @@ export interface RetryOptions {
    * @default 30000
    */
   maxRetryAfter?: number;
+  /**
+   * Whether a 429 is retried (after its `Retry-After`). `false` hands it back at once as a
+   * `RateLimitError`, for a caller that coordinates the wait itself, such as a fleet of queue workers
+   * that pause together.
+   * @default true
+   */
+  rateLimited?: boolean;
 }
 
 /** Which retry rules a request follows: a read (GET), a write (POST), or none. */
@@ -111,10 +118,11 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
     retriesFailure,
     backoff,
   });
+  const statuses = (codes: number[]) => (settings.rateLimited === false ? codes.filter((code) => code !== 429) : codes);
   return {
-    read: rule(["get"], retryableStatuses, () => true),
+    read: rule(["get"], statuses(retryableStatuses), () => true),
     // The server may have done the work once the request went out; only a refusal is safe to repeat.
-    write: rule(["post"], [429, 503], (error, phase) => phase === "request" && isConnectionRefused(error)),
+    write: rule(["post"], statuses([429, 503]), (error, phase) => phase === "request" && isConnectionRefused(error)),
     none: { ky: { limit: 0, methods: [] }, retriesFailure: () => false, backoff },
   };
 }

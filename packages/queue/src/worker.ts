@@ -56,7 +56,7 @@ export type WorkerEvent =
  *
  * const options: DecartWorkerOptions = {
  *   name: "restyle",
- *   client: createDecartClient({ apiKey: process.env.DECART_API_KEY, retry: { maxRetryAfter: 0 } }),
+ *   client: createDecartClient({ apiKey: process.env.DECART_API_KEY, retry: { rateLimited: false } }),
  *   output: "s3://studio-renders/anime/",
  *   concurrency: 4,
  * };
@@ -69,7 +69,7 @@ export interface DecartWorkerOptions {
   connection?: RedisConnection;
   /**
    * The client that talks to the API. For one pause across the fleet on a 429, give it
-   * `retry: { maxRetryAfter: 0 }`, so a rate limit comes back to the worker at once instead of being
+   * `retry: { rateLimited: false }`, so a rate limit comes back to the worker at once instead of being
    * waited out inside one process while the other workers keep submitting.
    */
   client: DecartClient;
@@ -147,7 +147,7 @@ const unboundedLimiter = { max: Number.MAX_SAFE_INTEGER - 1, duration: 1_000 };
  * const worker = startDecartWorker({
  *   name: "restyle",
  *   connection: process.env.REDIS_URL,
- *   client: createDecartClient({ apiKey: process.env.DECART_API_KEY, retry: { maxRetryAfter: 0 } }),
+ *   client: createDecartClient({ apiKey: process.env.DECART_API_KEY, retry: { rateLimited: false } }),
  *   output: "s3://studio-renders/anime/",
  *   concurrency: 4,
  * });

@@ -50,7 +50,7 @@ export function useFleet(
       createDecartClient({
         apiKey: fleet.emulator.apiKey,
         baseUrl: fleet.proxy.url,
-        retry: { maxRetryAfter: 0, baseDelay: 50 },
+        retry: { rateLimited: false, baseDelay: 50 },
         polling: { initialDelay: 20, interval: 50, maxInterval: 200 },
       });
   });

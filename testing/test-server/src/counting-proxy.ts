@@ -13,7 +13,7 @@ export interface Submission {
 /** Options of {@link startCountingProxy}. */
 export interface CountingProxyOptions {
   /**
-   * Called for each submission (numbered from 0) before it is forwarded: a number of seconds makes the
+   * Called for each submission (numbered from 0 in order of arrival) before it is forwarded: a number of seconds makes the
    * proxy answer it `429` with that `Retry-After` itself, as a rate-limited API would.
    */
   refuse?: (index: number) => number | undefined;
@@ -32,6 +32,7 @@ export async function startCountingProxy(target: string, options: CountingProxyO
   const jobsByPrompt = new Map<string, Set<string>>();
   const counts = { submissions: 0, refused: 0 };
   const submissions: Submission[] = [];
+  let arrivals = 0;
   async function forward(request: IncomingMessage, response: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -40,7 +41,7 @@ export async function startCountingProxy(target: string, options: CountingProxyO
     const method = request.method ?? "GET";
     const isSubmission =
       method === "POST" && /^\/v1\/jobs\/[^/]+$/.test(new URL(request.url ?? "/", target).pathname);
-    const refusal = isSubmission ? options.refuse?.(submissions.length) : undefined;
+    const refusal = isSubmission ? options.refuse?.(arrivals++) : undefined;
     if (refusal !== undefined) {
       counts.submissions++;
       counts.refused++;

@@ -97,7 +97,7 @@ export function registerWork(queue: Command, setExitCode: (code: number) => void
     const client = createDecartClient({
       apiKey,
       integration: "decart-queue",
-      retry: { maxRetryAfter: 0 },
+      retry: { rateLimited: false },
       ...(baseUrl ? { baseUrl } : {}),
     });
     const reporter = createReporter(flags.queue);
