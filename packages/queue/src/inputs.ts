@@ -1,4 +1,4 @@
-import type { FileInput, ModelDefinition } from "@decart/core";
+import { type FileInput, InvalidInputError, type ModelDefinition } from "@decart/core";
 import { fileFromPath } from "@decart/node";
 import { isLocalPath } from "./items";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -29,15 +29,19 @@ export async function openInputs(
     for (const field of Object.keys(model.fileFields)) {
       const reference = inputs[field];
       if (typeof reference !== "string") continue;
-      if (isS3Uri(reference)) {
-        const download = await downloadS3Object(await s3(), reference, signal);
-        cleanups.push(download.remove);
-        opened[field] = (await fileFromPath(
-          download.path,
-          download.type ? { type: download.type } : {},
-        )) satisfies FileInput;
-      } else if (isLocalPath(reference)) {
-        opened[field] = await fileFromPath(reference);
+      try {
+        if (isS3Uri(reference)) {
+          const download = await downloadS3Object(await s3(), reference, signal);
+          cleanups.push(download.remove);
+          opened[field] = (await fileFromPath(
+            download.path,
+            download.type ? { type: download.type } : {},
+          )) satisfies FileInput;
+        } else if (isLocalPath(reference)) {
+          opened[field] = await fileFromPath(reference);
+        }
+      } catch (error) {
+        throw missingInput(model.name, field, reference, error);
       }
     }
     return { inputs: opened, release };
@@ -45,4 +49,30 @@ export async function openInputs(
     await release();
     throw error;
   }
+}
+
+/**
+ * A file that is not there (no such path, no such S3 object, or no right to read it) fails the item for
+ * good, as refused inputs do; any other failure (a storage hiccup) is left to be retried.
+ */
+function missingInput(model: string, field: string, reference: string, error: unknown): unknown {
+  const { code, name, $metadata } = error as {
+    code?: string;
+    name?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const status = $metadata?.httpStatusCode;
+  const gone =
+    code === "ENOENT" ||
+    code === "EACCES" ||
+    code === "EISDIR" ||
+    name === "NoSuchKey" ||
+    name === "NoSuchBucket" ||
+    status === 403 ||
+    status === 404;
+  if (!gone) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new InvalidInputError(`Invalid inputs for ${model}: ${field}: cannot read ${reference}: ${name && name !== "Error" ? `${name}: ` : ""}${reason}`, {
+    cause: error,
+  });
 }
