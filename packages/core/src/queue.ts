@@ -197,7 +197,8 @@ export function createQueue(context: ClientContext): QueueClient {
       guarded("queue.submit", options, async (signal) => {
         const { idempotencyKey, ...inputs } = options as ProcessOptions & SubmitOptions;
         const call = await prepareCall(context, inputs as ProcessOptions, signal);
-        if (idempotencyKey !== undefined) call.headers = { ...call.headers, [headers.idempotencyKey]: idempotencyKey };
+        if (idempotencyKey !== undefined)
+          call.headers = { ...call.headers, [headers.idempotencyKey]: idempotencyKey };
         return submitJob(context, call, signal);
       }),
     status: (jobId, options) =>

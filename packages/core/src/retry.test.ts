@@ -207,10 +207,16 @@ describe("retries", () => {
   });
 
   test("retry.rateLimited: false hands a 429 back at once, and still retries the rest", async () => {
-    server.route("POST /v1/jobs/test-i2v", { status: 429, headers: { "retry-after": "30" }, body: { detail: "slow down" } });
+    server.route("POST /v1/jobs/test-i2v", {
+      status: 429,
+      headers: { "retry-after": "30" },
+      body: { detail: "slow down" },
+    });
     server.route("GET /v1/jobs/r1", { status: 503 }, { status: 429, headers: { "retry-after": "7" } });
     const client = clientFor({ retry: { rateLimited: false, baseDelay: 1 } });
-    const submit = await client.queue.submit({ model: testVideoModel, prompt: "x" }).catch((caught) => caught);
+    const submit = await client.queue
+      .submit({ model: testVideoModel, prompt: "x" })
+      .catch((caught) => caught);
     expect(submit).toBeInstanceOf(RateLimitError);
     expect(submit.retryAfter).toBe(30);
     expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(1);

@@ -118,11 +118,16 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
     retriesFailure,
     backoff,
   });
-  const statuses = (codes: number[]) => (settings.rateLimited === false ? codes.filter((code) => code !== 429) : codes);
+  const statuses = (codes: number[]) =>
+    settings.rateLimited === false ? codes.filter((code) => code !== 429) : codes;
   return {
     read: rule(["get"], statuses(retryableStatuses), () => true),
     // The server may have done the work once the request went out; only a refusal is safe to repeat.
-    write: rule(["post"], statuses([429, 503]), (error, phase) => phase === "request" && isConnectionRefused(error)),
+    write: rule(
+      ["post"],
+      statuses([429, 503]),
+      (error, phase) => phase === "request" && isConnectionRefused(error),
+    ),
     none: { ky: { limit: 0, methods: [] }, retriesFailure: () => false, backoff },
   };
 }

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { type BatchItem, createBatch, createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFastEngine } from "@decart/test-media/fast-engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // 10,000 items run in bench/batch.mjs (`node bench/run.mjs batch`); here a count that keeps CI short.
 const count = 500;

@@ -12,11 +12,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "@decart/emulator";
+import { decodeVideo } from "@decart/test-media";
+import { createFastEngine } from "@decart/test-media/fast-engine";
+import { startCountingProxy } from "@decart/test-server/counting-proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
-import { startCountingProxy } from "@decart/test-server/counting-proxy";
-import { createFastEngine } from "@decart/test-media/fast-engine";
-import { decodeVideo } from "@decart/test-media";
 import { runCliScript } from "../test/run-cli";
 import { inTerminal } from "../test/terminal";
 

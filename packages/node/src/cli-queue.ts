@@ -42,7 +42,9 @@ async function loadQueueCli(): Promise<QueueCliModule> {
 export function registerQueue(program: Command, context: CliContext): void {
   program
     .command("queue")
-    .description("run a batch on many machines through Redis: add, work, status, retry-failed, dashboard (needs @decart/queue)")
+    .description(
+      "run a batch on many machines through Redis: add, work, status, retry-failed, dashboard (needs @decart/queue)",
+    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

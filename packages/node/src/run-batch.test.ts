@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { createDecartClient } from "@decart/core";
 import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
+import { decodeVideo } from "@decart/test-media";
+import { createFastEngine } from "@decart/test-media/fast-engine";
+import { startCountingProxy } from "@decart/test-server/counting-proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test/bundle";
-import { startCountingProxy } from "@decart/test-server/counting-proxy";
-import { createFastEngine } from "@decart/test-media/fast-engine";
-import { decodeVideo } from "@decart/test-media";
 import { BatchJournal } from "./batch-journal";
 import { type NodeBatchOutcome, runBatch } from "./run-batch";
 

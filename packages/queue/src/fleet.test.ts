@@ -2,7 +2,14 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeVideo } from "@decart/test-media";
 import { describe, expect, it } from "vitest";
-import { type CliProcess, freshQueue, runQueueCli, spawnQueueCli, useFleet, workerFlags } from "../test/fleet";
+import {
+  type CliProcess,
+  freshQueue,
+  runQueueCli,
+  spawnQueueCli,
+  useFleet,
+  workerFlags,
+} from "../test/fleet";
 import { createDecartQueue } from "./queue";
 
 const fleet = useFleet({ persist: true });
@@ -20,7 +27,9 @@ function jobsFile(label: string, count: number): string {
 async function waitForCompleted(queue: string, count: number, timeout = 90_000): Promise<void> {
   const watcher = createDecartQueue({ name: queue, connection: fleet.redis.url });
   try {
-    await expect.poll(async () => (await watcher.status()).completed, { timeout, interval: 200 }).toBeGreaterThanOrEqual(count);
+    await expect
+      .poll(async () => (await watcher.status()).completed, { timeout, interval: 200 })
+      .toBeGreaterThanOrEqual(count);
   } finally {
     await watcher.close();
   }
@@ -34,7 +43,8 @@ function expectOneJobPerItem(label: string, count: number): void {
 }
 
 async function stopAll(workers: CliProcess[]): Promise<void> {
-  for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
+  for (const worker of workers)
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
   await Promise.all(workers.map((worker) => worker.exited));
 }
 
@@ -42,7 +52,15 @@ describe("decart queue work, as separate processes", () => {
   it("three workers over 200 items, one killed with SIGKILL mid-run and started again: one decodable output and one job per item", async () => {
     const queue = freshQueue("fleet");
     const out = join(fleet.folder, queue);
-    const added = await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", jobsFile(queue, 200)]);
+    const added = await runQueueCli([
+      "add",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--input",
+      jobsFile(queue, 200),
+    ]);
     expect(added).toMatchObject({ code: 0, stdout: `added 200, 0 already in queue ${queue}\n` });
     const flags = [...workerFlags(fleet, queue, out), "-c", "4", "--lock-duration", "2000"];
     const workers = [0, 1, 2].map(() => spawnQueueCli(flags));
@@ -73,8 +91,19 @@ describe("decart queue work, as separate processes", () => {
   it("a worker SIGTERMed mid-job finishes it within the grace period and exits 0", async () => {
     const queue = freshQueue("term");
     const out = join(fleet.folder, queue);
-    writeFileSync(join(fleet.folder, `${queue}.jsonl`), `${JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} hold` })}\n`);
-    await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", join(fleet.folder, `${queue}.jsonl`)]);
+    writeFileSync(
+      join(fleet.folder, `${queue}.jsonl`),
+      `${JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} hold` })}\n`,
+    );
+    await runQueueCli([
+      "add",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--input",
+      join(fleet.folder, `${queue}.jsonl`),
+    ]);
     const worker = spawnQueueCli([...workerFlags(fleet, queue, out), "--grace", "20000"]);
     try {
       await expect.poll(() => fleet.proxy.jobsByPrompt.get(`${queue} hold`)?.size ?? 0).toBe(1);

@@ -1,4 +1,4 @@
-export { type OpenedConnection, type RedisConnection } from "./connection";
+export type { OpenedConnection, RedisConnection } from "./connection";
 export type { DecartJobData, FailureRecord, QueueItem } from "./items";
 export { prepareItem } from "./items";
 export {

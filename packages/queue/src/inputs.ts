@@ -1,7 +1,7 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { type FileInput, InvalidInputError, type ModelDefinition } from "@decart/core";
 import { fileFromPath } from "@decart/node";
 import { isLocalPath } from "./items";
-import type { S3Client } from "@aws-sdk/client-s3";
 import { downloadS3Object, isS3Uri } from "./s3";
 
 /** An item's inputs opened for a submission, and what to clean up after it. */
@@ -72,7 +72,10 @@ function missingInput(model: string, field: string, reference: string, error: un
     status === 404;
   if (!gone) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new InvalidInputError(`Invalid inputs for ${model}: ${field}: cannot read ${reference}: ${name && name !== "Error" ? `${name}: ` : ""}${reason}`, {
-    cause: error,
-  });
+  return new InvalidInputError(
+    `Invalid inputs for ${model}: ${field}: cannot read ${reference}: ${name && name !== "Error" ? `${name}: ` : ""}${reason}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -28,7 +28,11 @@ describe("prepareItem", () => {
   it("names an item after its file when no name is given, for S3 URIs and URLs too", async () => {
     const s3 = await prepareItem({ model: "lucy-pro-v2v", prompt: "anime", data: "s3://bucket/in/b.mp4" });
     expect(s3).toMatchObject({ name: "b", inputs: { data: "s3://bucket/in/b.mp4" } });
-    const url = await prepareItem({ model: "lucy-pro-i2v", prompt: "wind", data: "https://cdn.test/x/c.png?v=1" });
+    const url = await prepareItem({
+      model: "lucy-pro-i2v",
+      prompt: "wind",
+      data: "https://cdn.test/x/c.png?v=1",
+    });
     expect(url.name).toBe("c");
   });
 

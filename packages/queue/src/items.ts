@@ -86,10 +86,7 @@ export function isLocalPath(reference: string): boolean {
 }
 
 /** The model an item names, from the registry (or the extra definitions a worker was given). */
-export function modelNamed(
-  name: string,
-  extra: readonly ModelDefinition[] = [],
-): ModelDefinition {
+export function modelNamed(name: string, extra: readonly ModelDefinition[] = []): ModelDefinition {
   return extra.find((model) => model.name === name) ?? (models.get(name) as ModelDefinition);
 }
 

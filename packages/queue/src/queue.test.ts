@@ -22,18 +22,32 @@ function open(name: string) {
 }
 
 function* prompts(count: number, from = 0) {
-  for (let index = from; index < from + count; index++) yield { model: "lucy-pro-t2v", prompt: `item ${index}` };
+  for (let index = from; index < from + count; index++)
+    yield { model: "lucy-pro-t2v", prompt: `item ${index}` };
 }
 
 describe("createDecartQueue", () => {
   it("adds each item once by key: the same list again adds nothing, and says so", async () => {
     const queue = open(freshQueue("add"));
-    expect(await queue.add(prompts(25), { chunkSize: 7 })).toEqual({ total: 25, added: 25, existing: 0, invalid: 0 });
-    expect(await queue.add(prompts(30), { chunkSize: 7 })).toEqual({ total: 30, added: 5, existing: 25, invalid: 0 });
+    expect(await queue.add(prompts(25), { chunkSize: 7 })).toEqual({
+      total: 25,
+      added: 25,
+      existing: 0,
+      invalid: 0,
+    });
+    expect(await queue.add(prompts(30), { chunkSize: 7 })).toEqual({
+      total: 30,
+      added: 5,
+      existing: 25,
+      invalid: 0,
+    });
     expect(await queue.queue.getWaitingCount()).toBe(30);
     const [job] = await queue.queue.getWaiting(0, 0);
     expect(job?.id).toBe(job?.data.key);
-    expect(job?.data).toMatchObject({ model: "lucy-pro-t2v", inputs: { prompt: expect.stringMatching(/^item /) } });
+    expect(job?.data).toMatchObject({
+      model: "lucy-pro-t2v",
+      inputs: { prompt: expect.stringMatching(/^item /) },
+    });
   });
 
   it("counts a repeated item within one chunk once", async () => {
@@ -51,8 +65,13 @@ describe("createDecartQueue", () => {
 
   it("rejects at an invalid item, or skips it for onInvalid", async () => {
     const queue = open(freshQueue("invalid"));
-    const items = [{ model: "lucy-pro-t2v", prompt: "fine" }, { model: "lucy-pro-i2v", prompt: "no data" }];
-    await expect(queue.add(items, { chunkSize: 10 })).rejects.toThrow("Invalid inputs for lucy-pro-i2v: data is required");
+    const items = [
+      { model: "lucy-pro-t2v", prompt: "fine" },
+      { model: "lucy-pro-i2v", prompt: "no data" },
+    ];
+    await expect(queue.add(items, { chunkSize: 10 })).rejects.toThrow(
+      "Invalid inputs for lucy-pro-i2v: data is required",
+    );
     expect(await queue.queue.getWaitingCount()).toBe(0);
     const invalid: number[] = [];
     const summary = await queue.add(items, { onInvalid: ({ index }) => invalid.push(index) });

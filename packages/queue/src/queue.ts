@@ -153,7 +153,6 @@ export interface DecartQueue {
   close(): Promise<void>;
 }
 
-
 /**
  * Opens a Decart queue for adding items and watching the run. Items are the same shape as a line of
  * `decart batch --input` (a model name and its inputs, files as paths, http(s) URLs or `s3://` URIs), and

@@ -16,9 +16,13 @@ describe("a 429 storm against a fleet of three worker processes", () => {
     const count = 90;
     writeFileSync(
       input,
-      Array.from({ length: count }, (_, index) => JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} ${index}` })).join("\n"),
+      Array.from({ length: count }, (_, index) =>
+        JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} ${index}` }),
+      ).join("\n"),
     );
-    expect((await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code).toBe(0);
+    expect(
+      (await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code,
+    ).toBe(0);
     const flags = [...workerFlags(fleet, queue, join(fleet.folder, queue)), "-c", "4", "--exit-when-drained"];
     const workers = [0, 1, 2].map(() => spawnQueueCli(flags));
     const codes = await Promise.all(workers.map((worker) => worker.exited));
@@ -39,6 +43,8 @@ describe("a 429 storm against a fleet of three worker processes", () => {
     const status = await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue, "--json"]);
     expect(JSON.parse(status.stdout)).toMatchObject({ completed: count, failed: 0, waiting: 0 });
     // Every worker said so on its way: a rate-limit line per 429 it met.
-    expect(workers.map((worker) => worker.stderr()).join("")).toContain("rate limited: every worker pauses 1000 ms");
+    expect(workers.map((worker) => worker.stderr()).join("")).toContain(
+      "rate limited: every worker pauses 1000 ms",
+    );
   });
 });

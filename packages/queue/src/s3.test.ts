@@ -40,7 +40,12 @@ afterAll(async () => {
 async function objectBytes(uri: string): Promise<{ bytes: Buffer; type: string | undefined }> {
   const { bucket, key } = parseS3Uri(uri);
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return { bytes: Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()), type: object.ContentType };
+  return {
+    bytes: Buffer.from(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    ),
+    type: object.ContentType,
+  };
 }
 
 describe("S3-compatible storage (s3rver)", () => {
@@ -48,8 +53,22 @@ describe("S3-compatible storage (s3rver)", () => {
     const clip = join(fleet.folder, "clip.mp4");
     const still = join(fleet.folder, "still.png");
     await writeTestInputs(clip, still);
-    await s3.send(new PutObjectCommand({ Bucket: "inputs", Key: "clips/clip.mp4", Body: await readFile(clip), ContentType: "video/mp4" }));
-    await s3.send(new PutObjectCommand({ Bucket: "inputs", Key: "stills/still.png", Body: await readFile(still), ContentType: "image/png" }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "inputs",
+        Key: "clips/clip.mp4",
+        Body: await readFile(clip),
+        ContentType: "video/mp4",
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "inputs",
+        Key: "stills/still.png",
+        Body: await readFile(still),
+        ContentType: "image/png",
+      }),
+    );
     const queue = freshQueue("s3");
     const input = join(fleet.folder, `${queue}.jsonl`);
     writeFileSync(
@@ -61,14 +80,19 @@ describe("S3-compatible storage (s3rver)", () => {
         .map((item) => JSON.stringify(item))
         .join("\n"),
     );
-    expect((await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code).toBe(0);
+    expect(
+      (await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code,
+    ).toBe(0);
     const env = {
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     };
-    const run = await runQueueCli([...workerFlags(fleet, queue, "s3://renders/anime/"), "--exit-when-drained"], env);
+    const run = await runQueueCli(
+      [...workerFlags(fleet, queue, "s3://renders/anime/"), "--exit-when-drained"],
+      env,
+    );
     expect(run.stderr).not.toContain("failed");
     expect(run.code).toBe(0);
     const video = await objectBytes("s3://renders/anime/clip.mp4");
@@ -106,18 +130,32 @@ describe("S3-compatible storage (s3rver)", () => {
     expect(commands).not.toContain("PutObjectCommand");
     client.destroy();
     const stored = await objectBytes(saved.location);
-    expect(createHash("sha256").update(stored.bytes).digest("hex")).toBe(createHash("sha256").update(content).digest("hex"));
+    expect(createHash("sha256").update(stored.bytes).digest("hex")).toBe(
+      createHash("sha256").update(content).digest("hex"),
+    );
   });
 
   it("a missing input object fails the item with the storage's error, not the worker", async () => {
     const queue = freshQueue("s3-missing");
     const input = join(fleet.folder, `${queue}.jsonl`);
-    writeFileSync(input, `${JSON.stringify({ model: "lucy-pro-v2v", prompt: "gone", data: "s3://inputs/nope.mp4" })}\n`);
+    writeFileSync(
+      input,
+      `${JSON.stringify({ model: "lucy-pro-v2v", prompt: "gone", data: "s3://inputs/nope.mp4" })}\n`,
+    );
     await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
-    const env = { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
-    const run = await runQueueCli([...workerFlags(fleet, queue, join(fleet.folder, queue)), "--exit-when-drained"], env);
+    const env = {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+    };
+    const run = await runQueueCli(
+      [...workerFlags(fleet, queue, join(fleet.folder, queue)), "--exit-when-drained"],
+      env,
+    );
     expect(run.code).not.toBe(0);
-    const status = JSON.parse((await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue, "--json"])).stdout);
+    const status = JSON.parse(
+      (await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue, "--json"])).stdout,
+    );
     expect(status.failed).toBe(1);
     expect(status.failures[0].message).toMatch(/NoSuchKey|does not exist/);
     expect(status.failures[0].attempts).toBe(1);

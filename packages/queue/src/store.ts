@@ -1,5 +1,5 @@
-import { Readable } from "node:stream";
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
 import { extensionForType, saveResult } from "@decart/node";
 import { createS3Client, isS3Uri, parseS3Uri, type S3Options } from "./s3";
 

@@ -36,10 +36,13 @@ function setUp(label: string, workerOptions: Partial<Parameters<typeof startDeca
   };
   const settled = async (count: number) => {
     await expect
-      .poll(async () => {
-        const status = await queue.status();
-        return status.completed + status.failed;
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const status = await queue.status();
+          return status.completed + status.failed;
+        },
+        { timeout: 60_000 },
+      )
       .toBe(count);
     return queue.status();
   };
@@ -82,7 +85,9 @@ describe("startDecartWorker", () => {
     await expect.poll(() => events.some((event) => event.type === "submitted")).toBe(true);
     const [job] = await queue.queue.getActive();
     const submitted = events.find((event) => event.type === "submitted");
-    expect(job?.data.decartJobId).toBe(submitted && "decartJobId" in submitted ? submitted.decartJobId : "none");
+    expect(job?.data.decartJobId).toBe(
+      submitted && "decartJobId" in submitted ? submitted.decartJobId : "none",
+    );
     // Still running: the engine holds every "hold" render until released.
     expect((await queue.status()).completed).toBe(0);
     fleet.engine.hold.release();
@@ -103,7 +108,11 @@ describe("startDecartWorker", () => {
     const status = await settled(3);
     expect(status).toMatchObject({ completed: 2, failed: 1 });
     const [failure] = status.failures;
-    expect(failure).toMatchObject({ model: "lucy-pro-i2v", attempts: 1, error: { name: "InvalidInputError", final: true } });
+    expect(failure).toMatchObject({
+      model: "lucy-pro-i2v",
+      attempts: 1,
+      error: { name: "InvalidInputError", final: true },
+    });
     expect(failure?.error?.status).toBeGreaterThanOrEqual(400);
     expect(failure?.error?.status).toBeLessThan(500);
     expect(failure?.message).toMatch(/^InvalidInputError 4\d\d/);

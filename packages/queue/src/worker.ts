@@ -119,7 +119,6 @@ export interface DecartWorker {
   close(): Promise<void>;
 }
 
-
 /**
  * The `Idempotency-Key` of an item's submission: the same for a resend after a crash between the
  * submission's answer and the write of its job id, so a server that honours the header (the emulator)
@@ -195,7 +194,10 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     return { key: data.key, output: saved.location, decartJobId, bytes: saved.bytes };
   }
 
-  async function run(job: Job<DecartJobData, DecartJobResult>, data: DecartJobData): Promise<DecartJobResult> {
+  async function run(
+    job: Job<DecartJobData, DecartJobResult>,
+    data: DecartJobData,
+  ): Promise<DecartJobResult> {
     const model = modelNamed(data.model, options.models);
     if (model.kind === "image") {
       // Image models answer synchronously (POST /v1/generate): there is no job to record or resume.
@@ -252,7 +254,11 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       if (stopping.signal.aborted && (error as Error)?.name === "AbortError") {
         // Past the grace period: back to the queue, its Decart job id recorded for the next worker.
         await job.moveToWait(token);
-        tell({ type: "returned", key: data.key, ...(data.decartJobId ? { decartJobId: data.decartJobId } : {}) });
+        tell({
+          type: "returned",
+          key: data.key,
+          ...(data.decartJobId ? { decartJobId: data.decartJobId } : {}),
+        });
         throw new WaitingError();
       }
       if ((error as Error)?.message === Worker.RateLimitError().message) throw error;

@@ -51,7 +51,10 @@ export function registerAdd(queue: Command, setExitCode: (code: number) => void)
     queue
       .command("add")
       .description("add the items of a JSON-lines file to a queue (an item already there is not added again)")
-      .requiredOption("--input <jobs.jsonl>", "one item per line: {\"model\": …, inputs…}, as decart batch --input")
+      .requiredOption(
+        "--input <jobs.jsonl>",
+        'one item per line: {"model": …, inputs…}, as decart batch --input',
+      )
       .option("--model <name>", "the model of lines that name none")
       .option("--dry-run", "check every line and count what would be added; add nothing")
       .option("--json", "print the counts as one JSON object"),
@@ -67,10 +70,15 @@ export function registerAdd(queue: Command, setExitCode: (code: number) => void)
         baseDir: dirname(path),
         dryRun: flags.dryRun ?? false,
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify({ queue: flags.queue, ...summary, dryRun: flags.dryRun ?? false })}\n`);
+      if (flags.json)
+        process.stdout.write(
+          `${JSON.stringify({ queue: flags.queue, ...summary, dryRun: flags.dryRun ?? false })}\n`,
+        );
       else {
         const verb = flags.dryRun ? "would add" : "added";
-        process.stdout.write(`${verb} ${summary.added}, ${summary.existing} already in queue ${flags.queue}\n`);
+        process.stdout.write(
+          `${verb} ${summary.added}, ${summary.existing} already in queue ${flags.queue}\n`,
+        );
       }
       setExitCode(exitCodes.ok);
     } finally {

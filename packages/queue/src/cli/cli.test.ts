@@ -13,7 +13,8 @@ function writeLines(label: string, lines: readonly string[]): string {
   return path;
 }
 
-const item = (prompt: string, extra: object = {}) => JSON.stringify({ model: "lucy-pro-t2v", prompt, ...extra });
+const item = (prompt: string, extra: object = {}) =>
+  JSON.stringify({ model: "lucy-pro-t2v", prompt, ...extra });
 
 async function waitingCount(queue: string): Promise<number> {
   const watcher = createDecartQueue({ name: queue, connection: fleet.redis.url });
@@ -27,16 +28,25 @@ async function waitingCount(queue: string): Promise<number> {
 describe("decart queue", () => {
   it("is listed by decart --help, and explains itself", async () => {
     const { execFileSync } = await import("node:child_process");
-    expect(execFileSync(process.execPath, [decartBin, "--help"]).toString()).toMatch(/queue \[args\.\.\.\]\s+run a batch on many machines/);
+    expect(execFileSync(process.execPath, [decartBin, "--help"]).toString()).toMatch(
+      /queue \[args\.\.\.\]\s+run a batch on many machines/,
+    );
     const help = await runQueueCli(["--help"]);
     expect(help.code).toBe(0);
-    for (const command of ["add", "work", "status", "retry-failed", "dashboard"]) expect(help.stdout).toContain(command);
+    for (const command of ["add", "work", "status", "retry-failed", "dashboard"])
+      expect(help.stdout).toContain(command);
     expect(help.stdout).toContain("REDIS_URL");
   });
 
   it("add refuses a file with a malformed line before anything is enqueued, naming every bad line", async () => {
     const queue = freshQueue("malformed");
-    const input = writeLines(queue, [item("fine 1"), "{not json", item("fine 2"), JSON.stringify({ model: "lucy-pro-i2v", prompt: "no data" }), "[1,2]"]);
+    const input = writeLines(queue, [
+      item("fine 1"),
+      "{not json",
+      item("fine 2"),
+      JSON.stringify({ model: "lucy-pro-i2v", prompt: "no data" }),
+      "[1,2]",
+    ]);
     const run = await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("3 of 5 lines cannot be queued, so nothing was added");
@@ -49,18 +59,40 @@ describe("decart queue", () => {
   it("add counts what is new: a dry run adds nothing, a second add of the same file adds nothing", async () => {
     const queue = freshQueue("counts");
     const input = writeLines(queue, [item("one"), item("two"), item("three", { model: undefined }), ""]);
-    const flags = ["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input, "--model", "lucy-pro-t2v"];
-    expect((await runQueueCli([...flags, "--dry-run"])).stdout).toBe(`would add 3, 0 already in queue ${queue}\n`);
+    const flags = [
+      "add",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--input",
+      input,
+      "--model",
+      "lucy-pro-t2v",
+    ];
+    expect((await runQueueCli([...flags, "--dry-run"])).stdout).toBe(
+      `would add 3, 0 already in queue ${queue}\n`,
+    );
     expect(await waitingCount(queue)).toBe(0);
     expect((await runQueueCli(flags)).stdout).toBe(`added 3, 0 already in queue ${queue}\n`);
     const again = await runQueueCli([...flags, "--json"]);
-    expect(JSON.parse(again.stdout)).toEqual({ queue, total: 3, added: 0, existing: 3, invalid: 0, dryRun: false });
+    expect(JSON.parse(again.stdout)).toEqual({
+      queue,
+      total: 3,
+      added: 0,
+      existing: 3,
+      invalid: 0,
+      dryRun: false,
+    });
   });
 
   it("takes REDIS_URL instead of --redis, and is a usage error (exit 2) without either", async () => {
     const queue = freshQueue("env");
     const withEnv = await runQueueCli(["status", "--queue", queue], { REDIS_URL: fleet.redis.url });
-    expect(withEnv).toMatchObject({ code: 0, stdout: `${queue}: 0 waiting, 0 active, 0 completed, 0 failed, 0 delayed\n` });
+    expect(withEnv).toMatchObject({
+      code: 0,
+      stdout: `${queue}: 0 waiting, 0 active, 0 completed, 0 failed, 0 delayed\n`,
+    });
     const without = await runQueueCli(["status", "--queue", queue], { REDIS_URL: "" });
     expect(without.code).toBe(2);
     expect(without.stderr).toContain("--redis redis://host:6379 or REDIS_URL");
@@ -72,17 +104,28 @@ describe("decart queue", () => {
     const queue = freshQueue("failing");
     const broken = join(fleet.folder, "broken.png");
     writeFileSync(broken, "not an image at all");
-    const input = writeLines(queue, [item("failing fine"), JSON.stringify({ model: "lucy-pro-i2v", prompt: "failing bad", data: broken, name: "bad" })]);
+    const input = writeLines(queue, [
+      item("failing fine"),
+      JSON.stringify({ model: "lucy-pro-i2v", prompt: "failing bad", data: broken, name: "bad" }),
+    ]);
     await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
-    const run = await runQueueCli([...workerFlags(fleet, queue, join(fleet.folder, queue)), "--exit-when-drained"]);
+    const run = await runQueueCli([
+      ...workerFlags(fleet, queue, join(fleet.folder, queue)),
+      "--exit-when-drained",
+    ]);
     expect(run.code).toBe(4);
     expect(run.stdout).toContain(`${queue}: drained, 1 done, 1 failed`);
     expect(run.stderr).toMatch(/failed \S+: InvalidInputError 4\d\d/);
     const status = await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue]);
     expect(status.stdout).toContain(`${queue}: 0 waiting, 0 active, 1 completed, 1 failed, 0 delayed`);
     expect(status.stdout).toMatch(/ {2}failed \S+ \(lucy-pro-i2v, 1 attempts\): InvalidInputError 4\d\d/);
-    const json = JSON.parse((await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue, "--json"])).stdout);
-    expect(json.failures[0]).toMatchObject({ model: "lucy-pro-i2v", error: { name: "InvalidInputError", final: true } });
+    const json = JSON.parse(
+      (await runQueueCli(["status", "--redis", fleet.redis.url, "--queue", queue, "--json"])).stdout,
+    );
+    expect(json.failures[0]).toMatchObject({
+      model: "lucy-pro-i2v",
+      error: { name: "InvalidInputError", final: true },
+    });
     const retried = await runQueueCli(["retry-failed", "--redis", fleet.redis.url, "--queue", queue]);
     expect(retried.stdout).toBe(`1 failed items back in queue ${queue}\n`);
     expect(await waitingCount(queue)).toBe(1);
@@ -90,23 +133,44 @@ describe("decart queue", () => {
 
   it("work without an API key is an auth error (exit 3) before it takes any item", async () => {
     const queue = freshQueue("nokey");
-    const run = await runQueueCli(["work", "--redis", fleet.redis.url, "--queue", queue, "--out", fleet.folder], { DECART_API_KEY: "" });
+    const run = await runQueueCli(
+      ["work", "--redis", fleet.redis.url, "--queue", queue, "--out", fleet.folder],
+      { DECART_API_KEY: "" },
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toContain("Missing API key");
   });
 
   it("dashboard serves bull-board on 127.0.0.1, and it renders the queue in chromium", async () => {
     const queue = freshQueue("board");
-    await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", writeLines(queue, [item("board one")])]);
-    const dashboard = spawnQueueCli(["dashboard", "--redis", fleet.redis.url, "--queue", queue, "--port", "0"]);
+    await runQueueCli([
+      "add",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--input",
+      writeLines(queue, [item("board one")]),
+    ]);
+    const dashboard = spawnQueueCli([
+      "dashboard",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--port",
+      "0",
+    ]);
     const browser = await launchChromium();
     try {
       await expect.poll(() => dashboard.stdout(), { timeout: 30_000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\//);
       const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(dashboard.stdout())?.[0] as string;
       const page = await browser.newPage();
       await page.goto(`${url}queue/${queue}?status=waiting`);
-      await expect.poll(() => page.locator("body").innerText(), { timeout: 30_000 }).toContain(queue);
-      await expect.poll(() => page.locator("body").innerText(), { timeout: 30_000 }).toContain("lucy-pro-t2v");
+      await expect.poll(() => page.locator("body").textContent(), { timeout: 30_000 }).toContain(queue);
+      await expect
+        .poll(() => page.locator("body").textContent(), { timeout: 30_000 })
+        .toContain("lucy-pro-t2v");
     } finally {
       await browser.close();
       dashboard.child.kill("SIGTERM");

@@ -28,7 +28,10 @@ export function withQueueOptions(command: Command): Command {
 export function redisUrl(options: QueueTarget): string {
   const url = options.redis ?? (process.env.REDIS_URL || undefined);
   if (url === undefined)
-    throw new QueueCliFailure("name the Redis server: --redis redis://host:6379 or REDIS_URL", exitCodes.usage);
+    throw new QueueCliFailure(
+      "name the Redis server: --redis redis://host:6379 or REDIS_URL",
+      exitCodes.usage,
+    );
   if (!/^rediss?:\/\//i.test(url))
     throw new QueueCliFailure(`--redis ${url}: expected a redis:// or rediss:// URL`, exitCodes.usage);
   return url;
@@ -39,7 +42,10 @@ export function wholeNumber(flag: string, min: number): (value: string) => numbe
   return (value) => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min)
-      throw new QueueCliFailure(`${flag} must be a whole number of at least ${min} (got ${value})`, exitCodes.usage);
+      throw new QueueCliFailure(
+        `${flag} must be a whole number of at least ${min} (got ${value})`,
+        exitCodes.usage,
+      );
     return number;
   };
 }

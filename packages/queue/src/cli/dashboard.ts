@@ -19,7 +19,11 @@ async function loadBullBoard() {
       import("@bull-board/api/bullMQAdapter"),
       import("@bull-board/express"),
     ]);
-    return { createBullBoard: api.createBullBoard, BullMQAdapter: adapter.BullMQAdapter, ExpressAdapter: express.ExpressAdapter };
+    return {
+      createBullBoard: api.createBullBoard,
+      BullMQAdapter: adapter.BullMQAdapter,
+      ExpressAdapter: express.ExpressAdapter,
+    };
   } catch (error) {
     if (missing(error))
       throw new QueueCliFailure(
@@ -35,14 +39,19 @@ export function registerDashboard(queue: Command, setExitCode: (code: number) =>
   withQueueOptions(
     queue
       .command("dashboard")
-      .description("serve bull-board for the queue on http://127.0.0.1:<port> (needs @bull-board/api and @bull-board/express)")
+      .description(
+        "serve bull-board for the queue on http://127.0.0.1:<port> (needs @bull-board/api and @bull-board/express)",
+      )
       .option("--port <port>", "the port (0 picks a free one)", wholeNumber("--port", 0), 3000),
   ).action(async (flags: DashboardFlags) => {
     const url = redisUrl(flags);
     const { createBullBoard, BullMQAdapter, ExpressAdapter } = await loadBullBoard();
     const decartQueue = createDecartQueue({ name: flags.queue, connection: url });
     const serverAdapter = new ExpressAdapter();
-    createBullBoard({ queues: [new BullMQAdapter(decartQueue.queue, { readOnlyMode: false })], serverAdapter });
+    createBullBoard({
+      queues: [new BullMQAdapter(decartQueue.queue, { readOnlyMode: false })],
+      serverAdapter,
+    });
     const server = createServer(serverAdapter.getRouter() as Parameters<typeof createServer>[0] & object);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -10,12 +10,17 @@ interface StatusFlags extends QueueTarget {
 
 /** The status as a person reads it: counts on one line, then a line per failed item. */
 export function statusText(name: string, status: QueueStatus): string {
-  const pause = status.rateLimitedForMs > 0 ? `, rate limited for ${Math.ceil(status.rateLimitedForMs / 1000)} s` : "";
+  const pause =
+    status.rateLimitedForMs > 0 ? `, rate limited for ${Math.ceil(status.rateLimitedForMs / 1000)} s` : "";
   const lines = [
     `${name}: ${status.waiting} waiting, ${status.active} active, ${status.completed} completed, ${status.failed} failed, ${status.delayed} delayed${pause}`,
   ];
-  for (const failure of status.failures) lines.push(`  failed ${failure.key} (${failure.model}, ${failure.attempts} attempts): ${failure.message}`);
-  if (status.failed > status.failures.length) lines.push(`  … and ${status.failed - status.failures.length} more failed`);
+  for (const failure of status.failures)
+    lines.push(
+      `  failed ${failure.key} (${failure.model}, ${failure.attempts} attempts): ${failure.message}`,
+    );
+  if (status.failed > status.failures.length)
+    lines.push(`  … and ${status.failed - status.failures.length} more failed`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -31,7 +36,11 @@ export function registerStatus(queue: Command, setExitCode: (code: number) => vo
     const decartQueue = createDecartQueue({ name: flags.queue, connection: redisUrl(flags) });
     try {
       const status = await decartQueue.status({ failedLimit: flags.failed });
-      process.stdout.write(flags.json ? `${JSON.stringify({ queue: flags.queue, ...status })}\n` : statusText(flags.queue, status));
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ queue: flags.queue, ...status })}\n`
+          : statusText(flags.queue, status),
+      );
       setExitCode(exitCodes.ok);
     } finally {
       await decartQueue.close();

@@ -53,7 +53,8 @@ function createReporter(queueName: string) {
       if (event.type === "failed") {
         mine.active.delete(event.key);
         if (event.final) mine.failed++;
-        if (!tty) process.stderr.write(`${event.final ? "failed" : "will retry"} ${event.key}: ${event.message}\n`);
+        if (!tty)
+          process.stderr.write(`${event.final ? "failed" : "will retry"} ${event.key}: ${event.message}\n`);
       }
       if (event.type === "returned") mine.active.delete(event.key);
       if (event.type === "rate-limited") {
@@ -83,15 +84,28 @@ export function registerWork(queue: Command, setExitCode: (code: number) => void
       .option("-c, --concurrency <n>", "items at once in this worker", wholeNumber("--concurrency", 1), 4)
       .option("--exit-when-drained", "exit once nothing waits or runs: 0 if no item failed, else non-zero")
       .option("--template <pattern>", "result names from {name}, {key} and {ext}", "{name}.{ext}")
-      .option("--lock-duration <ms>", "a dead worker's items are taken over after about twice this", wholeNumber("--lock-duration", 1000), 10_000)
-      .option("--grace <ms>", "on SIGTERM, how long items in flight may finish before they go back", wholeNumber("--grace", 0), 30_000)
+      .option(
+        "--lock-duration <ms>",
+        "a dead worker's items are taken over after about twice this",
+        wholeNumber("--lock-duration", 1000),
+        10_000,
+      )
+      .option(
+        "--grace <ms>",
+        "on SIGTERM, how long items in flight may finish before they go back",
+        wholeNumber("--grace", 0),
+        30_000,
+      )
       .option("--api-key <key>", "Decart API key (default: $DECART_API_KEY)")
       .option("--base-url <url>", "API base URL (default: $DECART_BASE_URL, else https://api.decart.ai)"),
   ).action(async (flags: WorkFlags) => {
     const url = redisUrl(flags);
     const apiKey = flags.apiKey ?? process.env.DECART_API_KEY;
     if (apiKey === undefined || apiKey.trim() === "")
-      throw new QueueCliFailure("Missing API key: pass --api-key <key> or set DECART_API_KEY", exitCodes.auth);
+      throw new QueueCliFailure(
+        "Missing API key: pass --api-key <key> or set DECART_API_KEY",
+        exitCodes.auth,
+      );
     const baseUrl = flags.baseUrl ?? (process.env.DECART_BASE_URL || undefined);
     // A 429 comes straight back, so the worker pauses the whole fleet rather than waiting alone.
     const client = createDecartClient({
@@ -140,7 +154,9 @@ export function registerWork(queue: Command, setExitCode: (code: number) => void
         `${flags.queue}: drained, ${status?.completed ?? 0} done, ${status?.failed ?? 0} failed (${mine.done} done by this worker)\n`,
       );
       setExitCode(
-        combinedExitCode(failures.map((failure) => failureExitCode(failure.error?.status, failure.error?.name ?? ""))),
+        combinedExitCode(
+          failures.map((failure) => failureExitCode(failure.error?.status, failure.error?.name ?? "")),
+        ),
       );
     } finally {
       process.off("SIGTERM", stop);
