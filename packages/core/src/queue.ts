@@ -57,21 +57,6 @@ export type SubmitAndPollResult =
     };
 
 /**
- * Direct access to the job queue (`POST /v1/jobs/{model}` and friends), for callers who keep job ids
- * around: submit now, check later, fetch the result from another process.
- *
- * @example
- * ```ts
- * import { createDecartClient } from "@decart/core";
- * import { models } from "@decart/models";
- *
- * const client = createDecartClient({ apiKey: "key" });
- * const { job_id } = await client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "A red kite" });
- * const info = await client.queue.status(job_id);
- * if (info.status === "completed") await client.queue.result(job_id);
- * ```
- */
-/**
  * Options of `client.queue.poll()`: how long to follow the job, and what to tell along the way.
  *
  * @example
@@ -109,6 +94,21 @@ export interface SubmitOptions {
   idempotencyKey?: string;
 }
 
+/**
+ * Direct access to the job queue (`POST /v1/jobs/{model}` and friends), for callers who keep job ids
+ * around: submit now, check later, fetch the result from another process.
+ *
+ * @example
+ * ```ts
+ * import { createDecartClient } from "@decart/core";
+ * import { models } from "@decart/models";
+ *
+ * const client = createDecartClient({ apiKey: "key" });
+ * const { job_id } = await client.queue.submit({ model: models.video("lucy-pro-t2v"), prompt: "A red kite" });
+ * const info = await client.queue.status(job_id);
+ * if (info.status === "completed") await client.queue.result(job_id);
+ * ```
+ */
 export interface QueueClient {
   /**
    * Validates the inputs and submits a job. It is retried only where the server provably did no work

@@ -1,4 +1,4 @@
-export type { OpenedConnection, RedisConnection } from "./connection";
+export type { RedisConnection } from "./connection";
 export type { DecartJobData, FailureRecord, QueueItem } from "./items";
 export { prepareItem } from "./items";
 export {
@@ -11,7 +11,7 @@ export {
   type QueueStatus,
 } from "./queue";
 export type { S3Options } from "./s3";
-export { type OutputNames, type ResultStore, resultStore } from "./store";
+export { type OutputNames, type ResultStore, resultStore, type StoredResult } from "./store";
 export {
   type DecartJobResult,
   type DecartWorker,

@@ -71,6 +71,7 @@ export interface FailureRecord {
   code?: string;
   /** The HTTP status, when a server answered. */
   status?: number;
+  /** The error's message. */
   message: string;
   /** The server's request id, for support. */
   requestId?: string;

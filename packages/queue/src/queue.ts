@@ -89,7 +89,9 @@ export interface AddSummary {
  * ```
  */
 export interface FailedItem {
+  /** The item's key. */
   key: string;
+  /** The item's model. */
   model: string;
   /** Attempts made. */
   attempts: number;
@@ -112,10 +114,13 @@ export interface FailedItem {
  * ```
  */
 export interface QueueStatus {
+  /** Items waiting for a worker. */
   waiting: number;
+  /** Items a worker is running now. */
   active: number;
   /** Items finished, including those whose job history was trimmed. */
   completed: number;
+  /** Items that failed for good (refused inputs, or out of attempts). */
   failed: number;
   /** Items waiting for a retry's backoff. */
   delayed: number;
@@ -148,7 +153,12 @@ export interface DecartQueue {
   /** Puts every failed item back in the queue with its attempts reset; resolves how many. */
   retryFailed(): Promise<number>;
   /** Where each finished item's result went, by key. */
-  results(): AsyncIterable<{ key: string; output: string }>;
+  results(): AsyncIterable<{
+    /** The item's key. */
+    key: string;
+    /** Where its result went: an absolute path or an `s3://` URI. */
+    output: string;
+  }>;
   /** Closes the queue's Redis connection (if it opened it). */
   close(): Promise<void>;
 }

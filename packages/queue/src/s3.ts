@@ -24,7 +24,14 @@ export interface S3Options {
   /** @default `AWS_REGION`, else `us-east-1` */
   region?: string;
   /** Static credentials. @default the AWS SDK's credential chain */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: {
+    /** The access key id. */
+    accessKeyId: string;
+    /** The secret access key. */
+    secretAccessKey: string;
+    /** A session token, for temporary credentials. */
+    sessionToken?: string;
+  };
   /** Address buckets by path (`endpoint/bucket/key`), as most S3-compatible servers want. @default `true` with a custom endpoint */
   forcePathStyle?: boolean;
   /** An S3 client of your own, used as it is (the other fields are then ignored). */

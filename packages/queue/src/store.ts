@@ -14,6 +14,23 @@ export interface OutputNames {
 }
 
 /**
+ * What a {@link ResultStore} stored.
+ *
+ * @example
+ * ```ts
+ * import type { StoredResult } from "@decart/queue";
+ *
+ * const line = (stored: StoredResult) => `${stored.location} (${stored.bytes} bytes)`;
+ * ```
+ */
+export interface StoredResult {
+  /** An absolute path or an `s3://` URI. */
+  location: string;
+  /** The result's size. */
+  bytes: number;
+}
+
+/**
  * Where a worker puts results. `save` stores one result (streaming it) and resolves where it went
  * (an absolute path or an `s3://` URI) and how many bytes it holds.
  *
@@ -30,7 +47,8 @@ export interface OutputNames {
 export interface ResultStore {
   /** Where results go, for messages (`/mnt/shared/out`, `s3://bucket/prefix/`). */
   describe(): string;
-  save(result: Blob, names: OutputNames, signal?: AbortSignal): Promise<{ location: string; bytes: number }>;
+  /** Stores one result under the names, streaming it, and resolves where it went and its size. */
+  save(result: Blob, names: OutputNames, signal?: AbortSignal): Promise<StoredResult>;
 }
 
 /** Fills an output template such as `{name}.{ext}`; unknown braces stay as they are. */

@@ -19,11 +19,13 @@ import { extensionOf, type ResultStore, resultStore } from "./store";
  * ```
  */
 export interface DecartJobResult {
+  /** The item's key. */
   key: string;
   /** The saved result: an absolute path or an `s3://` URI. */
   output: string;
   /** The Decart job that made it; `""` for an image, which the API makes in one synchronous call. */
   decartJobId: string;
+  /** The result's size. */
   bytes: number;
 }
 
@@ -38,13 +40,66 @@ export interface DecartJobResult {
  * ```
  */
 export type WorkerEvent =
-  | { type: "submitted"; key: string; decartJobId: string }
-  | { type: "resumed"; key: string; decartJobId: string }
-  | { type: "progress"; key: string; status: string; progress?: number }
-  | { type: "completed"; key: string; result: DecartJobResult }
-  | { type: "failed"; key: string; message: string; final: boolean }
-  | { type: "rate-limited"; key: string; delayMs: number }
-  | { type: "returned"; key: string; decartJobId?: string };
+  | {
+      /** The item was submitted, and its Decart job id recorded. */
+      type: "submitted";
+      /** The item's key. */
+      key: string;
+      /** Its Decart job. */
+      decartJobId: string;
+    }
+  | {
+      /** An earlier attempt had submitted the item: its Decart job is polled, not submitted again. */
+      type: "resumed";
+      /** The item's key. */
+      key: string;
+      /** Its Decart job. */
+      decartJobId: string;
+    }
+  | {
+      /** The Decart job reported a status or progress. */
+      type: "progress";
+      /** The item's key. */
+      key: string;
+      /** The job's status. */
+      status: string;
+      /** Fraction done, 0..1, where the server reports it. */
+      progress?: number;
+    }
+  | {
+      /** The result is stored. */
+      type: "completed";
+      /** The item's key. */
+      key: string;
+      /** Where it went. */
+      result: DecartJobResult;
+    }
+  | {
+      /** The attempt failed. */
+      type: "failed";
+      /** The item's key. */
+      key: string;
+      /** The failure in one line. */
+      message: string;
+      /** `true` when the item fails for good now; `false` when it will be retried while attempts remain. */
+      final: boolean;
+    }
+  | {
+      /** The API answered 429: every worker pauses, and the item goes back uncounted. */
+      type: "rate-limited";
+      /** The item's key. */
+      key: string;
+      /** How long the fleet pauses. */
+      delayMs: number;
+    }
+  | {
+      /** The worker stopped past its grace period and handed the item back to the queue. */
+      type: "returned";
+      /** The item's key. */
+      key: string;
+      /** Its Decart job, which the next worker polls. */
+      decartJobId?: string;
+    };
 
 /**
  * Options of {@link startDecartWorker}.
@@ -87,7 +142,12 @@ export interface DecartWorkerOptions {
    */
   lockDuration?: number;
   /** A steady limit for the whole fleet: at most `max` items started per `duration` ms. */
-  limiter?: { max: number; duration: number };
+  limiter?: {
+    /** Items started per window, across the fleet. */
+    max: number;
+    /** The window, in milliseconds. */
+    duration: number;
+  };
   /**
    * How long `close()` lets the items in flight finish, in milliseconds. Past it, they go back to the
    * queue with their Decart job ids, so the next worker polls them instead of submitting again. @default 30000
