@@ -1,5 +1,5 @@
 // Runs every benchmark and prints each figure as a ratio to its baseline, measured in the same run.
-// `node run.mjs core`, `node run.mjs emulator` or `node run.mjs batch` runs one group.
+// `node run.mjs core`, `node run.mjs emulator`, `node run.mjs batch` or `node run.mjs queue` runs one group.
 import { budgetBytes, goalBytes, measureBundle } from "./budget.mjs";
 import { abortLatency, callOverhead, importTime, instantJob, uploadMemory } from "./core.mjs";
 import { overGoal, printRow } from "./report.mjs";
@@ -30,6 +30,7 @@ if (wants("emulator")) {
 }
 if (wants("node")) await (await import("./node.mjs")).runNodeBenchmarks();
 if (wants("batch")) await (await import("./batch.mjs")).runBatchBenchmarks();
+if (wants("queue")) await (await import("./queue.mjs")).runQueueBenchmarks();
 
 const over = overGoal();
 console.log(over.length === 0 ? "every figure meets its goal" : `over goal: ${over.join(", ")}`);

@@ -10,7 +10,7 @@ export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 export PATH="$root/.tools/node_modules/.bin:$PATH"
 
 echo "› Installing dependencies…"
-DECART_SKIP_BROWSER=1 bash scripts/setup.sh >/dev/null
+DECART_SKIP_BROWSER=1 DECART_SKIP_REDIS=1 bash scripts/setup.sh >/dev/null
 echo "› Building @decart/emulator and its dependencies…"
 bash scripts/pnpm.sh exec turbo run build --filter=@decart/emulator... --output-logs=errors-only
 echo "› Compiling the demo…"

@@ -188,6 +188,9 @@ function idempotencyKeyOf(queue: string, data: DecartJobData): string {
   return `decart-queue:${queue}:${data.key}:${data.submissions ?? 0}`;
 }
 
+/** Statuses not written to Redis as progress: the queue job's own state says as much. */
+const quietStatuses = new Set(["pending", "completed", "failed", "cancelled"]);
+
 /** A limiter so high it never binds: BullMQ honours `worker.rateLimit()` only when the worker has one. */
 const unboundedLimiter = { max: Number.MAX_SAFE_INTEGER - 1, duration: 1_000 };
 
@@ -285,7 +288,8 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     }
     const onProgress = (event: ProgressEvent) => {
       const progress = event.progress === undefined ? {} : { progress: event.progress };
-      job.updateProgress({ status: event.status, ...progress }).catch(() => {});
+      // Redis hears of work under way only: a job's start and end are its queue states already.
+      if (!quietStatuses.has(event.status)) job.updateProgress({ status: event.status, ...progress }).catch(() => {});
       tell({ type: "progress", key: data.key, status: event.status, ...progress });
     };
     const outcome = await options.client.queue.poll(decartJobId, {
