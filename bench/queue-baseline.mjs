@@ -11,11 +11,14 @@ const count = Number(countText);
 const client = createDecartClient({ apiKey, baseUrl: url });
 const model = models.video("lucy-pro-t2v");
 function* items() {
-  for (let index = 0; index < count; index++) yield { model, prompt: `queue bench ${index}`, name: `item-${index}` };
+  for (let index = 0; index < count; index++)
+    yield { model, prompt: `queue bench ${index}`, name: `item-${index}` };
 }
 const started = performance.now();
 const summary = await runBatch(client, items(), {
   concurrency: Number(concurrencyText),
   saveTo: `${folder}/{name}.{ext}`,
 });
-process.stdout.write(`${JSON.stringify({ wallMs: performance.now() - started, completed: summary.completed })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ wallMs: performance.now() - started, completed: summary.completed })}\n`,
+);

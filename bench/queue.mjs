@@ -3,8 +3,8 @@
 // processes of concurrency 4 each over one real redis-server; and Redis's memory per 1,000 finished items.
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,9 @@ const decart = fileURLToPath(new URL("../packages/node/dist/cli.js", import.meta
 const fromEnvironment = (name, fallback) => Number(process.env[name] ?? fallback);
 
 async function startServer() {
-  const server = spawn(process.execPath, [here("batch-server.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [here("batch-server.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
   const { value } = await lines.next();
   return { ...JSON.parse(value), close: () => server.kill("SIGTERM") };
@@ -42,10 +44,15 @@ async function freePort() {
 /** Debian's redis-server on a free loopback port, persisting nothing. */
 async function startRedis(folder) {
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  for await (const line of createInterface({ input: child.stdout })) if (line.includes("Ready to accept connections")) break;
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  for await (const line of createInterface({ input: child.stdout }))
+    if (line.includes("Ready to accept connections")) break;
   return { url: `redis://127.0.0.1:${port}`, close: () => child.kill("SIGTERM") };
 }
 
@@ -74,21 +81,48 @@ async function fleetRun({ redis, server, folder, count, workers, concurrency, la
     JSON.stringify({ model: "lucy-pro-t2v", prompt: `queue bench ${label} ${index}`, name: `item-${index}` }),
   );
   await writeFile(input, `${lines.join("\n")}\n`);
-  await run(process.execPath, [decart, "queue", "add", "--redis", redis.url, "--queue", queue, "--input", input]);
+  await run(process.execPath, [
+    decart,
+    "queue",
+    "add",
+    "--redis",
+    redis.url,
+    "--queue",
+    queue,
+    "--input",
+    input,
+  ]);
   const out = join(folder, queue);
   const started = performance.now();
   const processes = Array.from({ length: workers }, () =>
     spawn(
       process.execPath,
-      [decart, "queue", "work", "--redis", redis.url, "--queue", queue, "--out", out, "-c", String(concurrency), "--exit-when-drained"],
-      { env: { ...process.env, DECART_API_KEY: server.apiKey, DECART_BASE_URL: server.url }, stdio: "ignore" },
+      [
+        decart,
+        "queue",
+        "work",
+        "--redis",
+        redis.url,
+        "--queue",
+        queue,
+        "--out",
+        out,
+        "-c",
+        String(concurrency),
+        "--exit-when-drained",
+      ],
+      {
+        env: { ...process.env, DECART_API_KEY: server.apiKey, DECART_BASE_URL: server.url },
+        stdio: "ignore",
+      },
     ),
   );
   await Promise.all(processes.map(exited));
   const wallMs = performance.now() - started;
   // The processing wall, as the baseline measures its own: from the first item taken to the last finished.
   const jobs = await queueJobs(redis.url, queue);
-  const processingMs = Math.max(...jobs.map((job) => job.finishedOn)) - Math.min(...jobs.map((job) => job.processedOn));
+  const processingMs =
+    Math.max(...jobs.map((job) => job.finishedOn)) - Math.min(...jobs.map((job) => job.processedOn));
   const files = (await readdir(out)).filter((file) => file.endsWith(".mp4")).length;
   if (files !== count) throw new Error(`${label}: ${files} results for ${count} items`);
   return { wallMs, processingMs, queue };
@@ -109,11 +143,26 @@ export async function runQueueBenchmarks({
     const processing = { 1: [], 2: [], 4: [] };
     let memory;
     for (let index = 0; index < runs; index++) {
-      const baseline = await run(process.execPath, [here("queue-baseline.mjs"), String(count), "16", server.url, server.apiKey, join(folder, `baseline-${index}`)]);
+      const baseline = await run(process.execPath, [
+        here("queue-baseline.mjs"),
+        String(count),
+        "16",
+        server.url,
+        server.apiKey,
+        join(folder, `baseline-${index}`),
+      ]);
       walls.baseline.push(JSON.parse(baseline.stdout).wallMs);
       for (const workers of [1, 2, 4]) {
         const before = await usedMemory(redis);
-        const result = await fleetRun({ redis: redisServer, server, folder, count, workers, concurrency: 4, label: `${workers}w${index}` });
+        const result = await fleetRun({
+          redis: redisServer,
+          server,
+          folder,
+          count,
+          workers,
+          concurrency: 4,
+          label: `${workers}w${index}`,
+        });
         walls[workers].push(result.wallMs);
         processing[workers].push(result.processingMs);
         if (workers === 4) {
@@ -123,11 +172,14 @@ export async function runQueueBenchmarks({
         }
       }
     }
-    const medians = (table) => Object.fromEntries(Object.entries(table).map(([name, values]) => [name, median(values)]));
+    const medians = (table) =>
+      Object.fromEntries(Object.entries(table).map(([name, values]) => [name, median(values)]));
     const wall = medians(walls);
     const inside = medians(processing);
     const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
-    const latency = process.env.BENCH_RENDER_MS ? `, renders of ${process.env.BENCH_RENDER_MS} ms` : ", instant renders";
+    const latency = process.env.BENCH_RENDER_MS
+      ? `, renders of ${process.env.BENCH_RENDER_MS} ms`
+      : ", instant renders";
     console.log(
       `${`wall of ${count} jobs${latency}`.padEnd(40)} runBatch -c 16: ${seconds(wall.baseline)}; queue 1×4: ${seconds(wall[1])}, 2×4: ${seconds(wall[2])}, 4×4: ${seconds(wall[4])} (from spawn to exit)`,
     );
@@ -145,7 +197,7 @@ export async function runQueueBenchmarks({
       1 / 1.7,
       "goal ≥ 1.7×: the 4-worker processing wall over the 2-worker one (≤ 0.59×)",
     );
-    const perThousand = (bytes) => `${((bytes / count) * 1000 / 1024).toFixed(0)} KiB`;
+    const perThousand = (bytes) => `${(((bytes / count) * 1000) / 1024).toFixed(0)} KiB`;
     console.log(
       `${"Redis memory per 1,000 finished items".padEnd(40)} ${perThousand(memory.total)} with the last 1,000 jobs kept whole; ${perThousand(memory.done)} for the result index alone (what a trimmed item keeps)  [not judged]`,
     );

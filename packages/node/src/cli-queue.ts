@@ -1,9 +1,12 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ModelDefinition } from "@decart/core";
+import { models } from "@decart/models";
 import type { Command } from "commander";
 import type { CliContext } from "./cli-context";
 import { CliFailure, exitCodes } from "./cli-exit-codes";
+import { registerQueueAddOverFiles } from "./cli-queue-files";
 
 /** What `@decart/queue/cli` offers the `decart` bin. */
 interface QueueCliModule {
@@ -38,8 +41,26 @@ async function loadQueueCli(): Promise<QueueCliModule> {
   }
 }
 
-/** `decart queue …`: handed, whole, to `@decart/queue`, which owns those commands and their help. */
+/** The model of `decart queue add <model> …`, the file-flag form, if that is the command line. */
+function modelToAdd(argv: readonly string[]): ModelDefinition | undefined {
+  const [command, subcommand, name] = argv.slice(2);
+  if (command !== "queue" || subcommand !== "add" || name === undefined || !models.has(name))
+    return undefined;
+  return models.get(name) as ModelDefinition;
+}
+
+/**
+ * `decart queue …`: handed, whole, to `@decart/queue`, which owns those commands and their help — except
+ * `decart queue add <model> --data <files>`, whose model flags are `decart batch`'s and are read here.
+ */
 export function registerQueue(program: Command, context: CliContext): void {
+  const model = modelToAdd(context.argv);
+  if (model) {
+    const queue = program.command("queue").description("run a batch on many machines through Redis");
+    const run = async (args: string[]) => (await loadQueueCli()).runQueueCli(args);
+    registerQueueAddOverFiles(queue, model, run, context.setExitCode);
+    return;
+  }
   program
     .command("queue")
     .description(

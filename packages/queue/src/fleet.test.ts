@@ -83,7 +83,9 @@ describe("decart queue work, as separate processes", () => {
     expectOneJobPerItem(queue, 200);
     // A resend in the one window (killed between the submission's answer and the write of its job id) found
     // the same job through its Idempotency-Key; at most the killed worker's four items can have been resent.
-    const accepted = fleet.proxy.submissions.filter((each) => each.prompt.startsWith(`${queue} `) && each.status === 200);
+    const accepted = fleet.proxy.submissions.filter(
+      (each) => each.prompt.startsWith(`${queue} `) && each.status === 200,
+    );
     expect(accepted.length).toBeLessThanOrEqual(200 + 4);
     // The killed worker's items were taken over once its locks lapsed, and polled, not submitted again.
     const watcher = createDecartQueue({ name: queue, connection: fleet.redis.url });

@@ -289,7 +289,8 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     const onProgress = (event: ProgressEvent) => {
       const progress = event.progress === undefined ? {} : { progress: event.progress };
       // Redis hears of work under way only: a job's start and end are its queue states already.
-      if (!quietStatuses.has(event.status)) job.updateProgress({ status: event.status, ...progress }).catch(() => {});
+      if (!quietStatuses.has(event.status))
+        job.updateProgress({ status: event.status, ...progress }).catch(() => {});
       tell({ type: "progress", key: data.key, status: event.status, ...progress });
     };
     const outcome = await options.client.queue.poll(decartJobId, {
