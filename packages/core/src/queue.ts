@@ -195,8 +195,10 @@ export function createQueue(context: ClientContext): QueueClient {
   return {
     submit: (options) =>
       guarded("queue.submit", options, async (signal) => {
-        const { idempotencyKey, ...inputs } = options as ProcessOptions & SubmitOptions;
-        const call = await prepareCall(context, inputs as ProcessOptions, signal);
+        const { idempotencyKey, ...inputs } = (options ?? {}) as ProcessOptions & SubmitOptions;
+        // Anything but an options object goes to prepareCall as it came, for its own error.
+        const given = typeof options === "object" && options !== null ? inputs : options;
+        const call = await prepareCall(context, given as ProcessOptions, signal);
         if (idempotencyKey !== undefined)
           call.headers = { ...call.headers, [headers.idempotencyKey]: idempotencyKey };
         return submitJob(context, call, signal);

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium } from "@decart/test-server/chromium";
 import { describe, expect, it } from "vitest";
@@ -84,6 +84,52 @@ describe("decart queue", () => {
       invalid: 0,
       dryRun: false,
     });
+  });
+
+  it("add <model> --data <pattern> queues one item per file, as decart batch does, with absolute paths", async () => {
+    const queue = freshQueue("files");
+    const stills = join(fleet.folder, `${queue}-stills`);
+    mkdirSync(stills);
+    for (const name of ["a.png", "b.png", "c.txt"]) writeFileSync(join(stills, name), "x");
+    const flags = [
+      "add",
+      "lucy-pro-i2v",
+      "--redis",
+      fleet.redis.url,
+      "--queue",
+      queue,
+      "--prompt",
+      "Wind",
+      "--seed",
+      "7",
+    ];
+    const dry = await runQueueCli([...flags, "--data", join(stills, "*.png"), "--dry-run"]);
+    expect(dry).toMatchObject({
+      code: 0,
+      stdout: `would add 2, 0 already in queue ${queue}
+`,
+    });
+    const added = await runQueueCli([...flags, "--data", join(stills, "*.png"), "--json"]);
+    expect(JSON.parse(added.stdout)).toMatchObject({ added: 2, existing: 0 });
+    const watcher = createDecartQueue({ name: queue, connection: fleet.redis.url });
+    const jobs = await watcher.queue.getWaiting();
+    await watcher.close();
+    expect(jobs.map((job) => job.data).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      expect.objectContaining({
+        name: "a",
+        model: "lucy-pro-i2v",
+        inputs: { prompt: "Wind", seed: 7, data: join(stills, "a.png") },
+      }),
+      expect.objectContaining({
+        name: "b",
+        inputs: { prompt: "Wind", seed: 7, data: join(stills, "b.png") },
+      }),
+    ]);
+    const none = await runQueueCli([...flags, "--data", join(stills, "*.mp4")]);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toContain("matches no file");
+    const help = await runQueueCli(["add", "lucy-pro-i2v", "--help"]);
+    expect(help.stdout).toMatch(/--data <files\|pattern\.\.\.>/);
   });
 
   it("takes REDIS_URL instead of --redis, and is a usage error (exit 2) without either", async () => {
