@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { decodeVideo } from "@decart/test-media";
 import { describe, expect, it } from "vitest";
 import {
+  addFromFile,
   type CliProcess,
   freshQueue,
-  runQueueCli,
   spawnQueueCli,
   useFleet,
   workerFlags,
@@ -52,15 +52,7 @@ describe("decart queue work, as separate processes", () => {
   it("three workers over 200 items, one killed with SIGKILL mid-run and started again: one decodable output and one job per item", async () => {
     const queue = freshQueue("fleet");
     const out = join(fleet.folder, queue);
-    const added = await runQueueCli([
-      "add",
-      "--redis",
-      fleet.redis.url,
-      "--queue",
-      queue,
-      "--input",
-      jobsFile(queue, 200),
-    ]);
+    const added = await addFromFile(fleet, queue, jobsFile(queue, 200));
     expect(added).toMatchObject({ code: 0, stdout: `added 200, 0 already in queue ${queue}\n` });
     const flags = [...workerFlags(fleet, queue, out), "-c", "4", "--lock-duration", "2000"];
     const workers = [0, 1, 2].map(() => spawnQueueCli(flags));
@@ -101,15 +93,7 @@ describe("decart queue work, as separate processes", () => {
       join(fleet.folder, `${queue}.jsonl`),
       `${JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} hold` })}\n`,
     );
-    await runQueueCli([
-      "add",
-      "--redis",
-      fleet.redis.url,
-      "--queue",
-      queue,
-      "--input",
-      join(fleet.folder, `${queue}.jsonl`),
-    ]);
+    await addFromFile(fleet, queue, join(fleet.folder, `${queue}.jsonl`));
     const worker = spawnQueueCli([...workerFlags(fleet, queue, out), "--grace", "20000"]);
     try {
       await expect.poll(() => fleet.proxy.jobsByPrompt.get(`${queue} hold`)?.size ?? 0).toBe(1);
@@ -126,7 +110,7 @@ describe("decart queue work, as separate processes", () => {
   it("Redis killed and restarted mid-run: the workers reconnect by themselves and nothing is lost", async () => {
     const queue = freshQueue("redis");
     const out = join(fleet.folder, queue);
-    await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", jobsFile(queue, 60)]);
+    await addFromFile(fleet, queue, jobsFile(queue, 60));
     const flags = [...workerFlags(fleet, queue, out), "-c", "3", "--lock-duration", "2000"];
     const workers = [spawnQueueCli(flags), spawnQueueCli(flags)];
     try {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { freshQueue, runQueueCli, spawnQueueCli, useFleet, workerFlags } from "../test/fleet";
+import { addFromFile, freshQueue, runQueueCli, spawnQueueCli, useFleet, workerFlags } from "../test/fleet";
 
 // The API in front of the emulator answers every 15th submission 429 with Retry-After: 2.
 const retryAfterMs = 2_000;
@@ -25,9 +25,7 @@ describe("a 429 storm against a fleet of three worker processes", () => {
         JSON.stringify({ model: "lucy-pro-t2v", prompt: `${queue} ${index}` }),
       ).join("\n"),
     );
-    expect(
-      (await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code,
-    ).toBe(0);
+    expect((await addFromFile(fleet, queue, input)).code).toBe(0);
     const flags = [...workerFlags(fleet, queue, join(fleet.folder, queue)), "-c", "4", "--exit-when-drained"];
     const workers = [0, 1, 2].map(() => spawnQueueCli(flags));
     const codes = await Promise.all(workers.map((worker) => worker.exited));

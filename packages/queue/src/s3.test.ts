@@ -9,7 +9,7 @@ import { freePort } from "@decart/test-server/redis";
 // @ts-expect-error s3rver ships no types
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshQueue, runQueueCli, useFleet, workerFlags } from "../test/fleet";
+import { addFromFile, freshQueue, runQueueCli, useFleet, workerFlags } from "../test/fleet";
 import { parseS3Uri } from "./s3";
 import { resultStore } from "./store";
 
@@ -80,9 +80,7 @@ describe("S3-compatible storage (s3rver)", () => {
         .map((item) => JSON.stringify(item))
         .join("\n"),
     );
-    expect(
-      (await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input])).code,
-    ).toBe(0);
+    expect((await addFromFile(fleet, queue, input)).code).toBe(0);
     const env = {
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_REGION: "us-east-1",
@@ -142,7 +140,7 @@ describe("S3-compatible storage (s3rver)", () => {
       input,
       `${JSON.stringify({ model: "lucy-pro-v2v", prompt: "gone", data: "s3://inputs/nope.mp4" })}\n`,
     );
-    await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
+    await addFromFile(fleet, queue, input);
     const env = {
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_ACCESS_KEY_ID: "S3RVER",

@@ -112,3 +112,8 @@ export function workerFlags(fleet: Fleet, queue: string, out: string): string[] 
     ...["--api-key", fleet.emulator.apiKey, "--base-url", fleet.proxy.url],
   ];
 }
+
+/** `decart queue add --redis <fleet's> --queue <queue> --input <file>`, to its end. */
+export function addFromFile(fleet: Fleet, queue: string, input: string, extra: readonly string[] = []) {
+  return runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input, ...extra]);
+}

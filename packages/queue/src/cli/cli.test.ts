@@ -2,7 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium } from "@decart/test-server/chromium";
 import { describe, expect, it } from "vitest";
-import { decartBin, freshQueue, runQueueCli, spawnQueueCli, useFleet, workerFlags } from "../../test/fleet";
+import {
+  addFromFile,
+  decartBin,
+  freshQueue,
+  runQueueCli,
+  spawnQueueCli,
+  useFleet,
+  workerFlags,
+} from "../../test/fleet";
 import { createDecartQueue } from "../queue";
 
 const fleet = useFleet();
@@ -47,7 +55,7 @@ describe("decart queue", () => {
       JSON.stringify({ model: "lucy-pro-i2v", prompt: "no data" }),
       "[1,2]",
     ]);
-    const run = await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
+    const run = await addFromFile(fleet, queue, input);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("3 of 5 lines cannot be queued, so nothing was added");
     expect(run.stderr).toContain(`${input}:2: not valid JSON`);
@@ -154,7 +162,7 @@ describe("decart queue", () => {
       item("failing fine"),
       JSON.stringify({ model: "lucy-pro-i2v", prompt: "failing bad", data: broken, name: "bad" }),
     ]);
-    await runQueueCli(["add", "--redis", fleet.redis.url, "--queue", queue, "--input", input]);
+    await addFromFile(fleet, queue, input);
     const run = await runQueueCli([
       ...workerFlags(fleet, queue, join(fleet.folder, queue)),
       "--exit-when-drained",
@@ -189,15 +197,7 @@ describe("decart queue", () => {
 
   it("dashboard serves bull-board on 127.0.0.1, and it renders the queue in chromium", async () => {
     const queue = freshQueue("board");
-    await runQueueCli([
-      "add",
-      "--redis",
-      fleet.redis.url,
-      "--queue",
-      queue,
-      "--input",
-      writeLines(queue, [item("board one")]),
-    ]);
+    await addFromFile(fleet, queue, writeLines(queue, [item("board one")]));
     const dashboard = spawnQueueCli([
       "dashboard",
       "--redis",
