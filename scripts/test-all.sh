@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: install, build, lint, typecheck, every package's tests, the package checks
-# (publint + are-the-types-wrong) and the bundle budget. Ends with one line: "N passed, N failed".
+# The whole test suite: install, build, lint, the import rules (.dependency-cruiser.cjs), typecheck, every
+# package's tests, the package checks (publint + are-the-types-wrong) and the bundle budget. Ends with one line: "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,6 +22,7 @@ check() { # name, command…
 rm -rf packages/*/.reports apps/*/.reports testing/*/.reports bench/.reports
 check "build" pnpm exec turbo run build --output-logs=errors-only
 check "lint" pnpm exec biome check .
+check "imports (no cycles, rooms through their index)" pnpm run check:imports
 check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
 check "package checks (publint, attw)" pnpm exec turbo run check:package --output-logs=errors-only
 check "bundle budget" pnpm --filter @decart/bench run budget

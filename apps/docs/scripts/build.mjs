@@ -1,5 +1,5 @@
 // Builds the documentation site into site/: renders the model gallery with the emulator, writes the
-// Models page from the registry, then runs
+// Models page from the registry and the Architecture page and picture from the import graph, then runs
 // typedoc over every package with validation warnings treated as errors. When typedoc fails, the
 // exports that lack documentation are listed at the end, one per line.
 //
@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeArchitecture } from "./architecture.mjs";
 import { renderGallery } from "./gallery.mjs";
 import { writeModelsPage } from "./models-page.mjs";
 
@@ -15,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 await renderGallery(root);
 await writeModelsPage(root);
+await writeArchitecture(root);
 
 const lenient = process.env.DOCS_ALLOW_UNDOCUMENTED === "1";
 const typedocArguments = [

@@ -31,7 +31,8 @@ export {
 export type { Orientation, Resolution } from "./fields";
 export { type FileInput, fileInput, imageInput, isFileInput, videoInput } from "./file-input";
 export { type OutputSizeOptions, outputSize, standardGeometry } from "./geometry";
-export { inputJsonSchema, type JsonSchema } from "./json-schema";
+export { inputJsonSchema } from "./json-schema";
+export type { JsonSchema } from "./json-schema-document";
 export {
   type DeprecatedModelDefinition,
   isDeprecated,

@@ -13,7 +13,8 @@ import { startTestServer, type TestServer } from "@decart/test-server";
 import { readRawParts } from "@decart/test-server/multipart";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { inputJsonSchema, type JsonSchema } from "./json-schema";
+import { inputJsonSchema } from "./json-schema";
+import type { JsonSchema } from "./json-schema-document";
 import { models } from "./models";
 
 const seed = Number(process.env.FC_SEED ?? 20_261_201);

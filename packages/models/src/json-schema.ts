@@ -1,11 +1,9 @@
 import type { ModelDefinition } from "@decart/core";
 import * as z from "zod/mini";
 import { fileSchemaKind } from "./file-input";
+import type { JsonSchema } from "./json-schema-document";
 import { isZodSchema } from "./messages";
 import { ruleJsonSchemas } from "./rules";
-
-/** A JSON Schema document (draft 2020-12). */
-export type JsonSchema = Record<string, unknown>;
 
 /**
  * The JSON Schema (draft 2020-12) of what `model` accepts, as a caller writes it: optional fields not

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { JsonSchema } from "./json-schema";
+import type { JsonSchema } from "./json-schema-document";
 import { wholeNumber } from "./whole-number";
 
 // Cross-field rules: checks on a whole input object that name every field they involve, plus the JSON

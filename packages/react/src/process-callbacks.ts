@@ -1,5 +1,5 @@
 import type { DecartSDKError, ModelDefinition } from "@decart/core";
-import type { UseProcessInput } from "./use-process";
+import type { UseProcessInput } from "./process-input";
 
 /**
  * Callbacks for the end of a generation, as TanStack Query's `useMutation` takes them: pass them to

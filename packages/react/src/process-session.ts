@@ -6,8 +6,8 @@ import {
   type ProcessOptions,
 } from "@decart/core";
 import { notifySettled, type ProcessCallbacks } from "./process-callbacks";
+import type { UseProcessInput } from "./process-input";
 import { ProcessStore } from "./process-store";
-import type { UseProcessInput } from "./use-process";
 
 /** One call of `process`/`processAsync`; `cancelled` says why it was stopped, once it was. */
 interface Call {

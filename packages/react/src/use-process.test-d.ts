@@ -2,13 +2,9 @@ import type { DecartClient, DecartSDKError, ProgressEvent } from "@decart/core";
 import { models } from "@decart/models";
 import { describe, expectTypeOf, it } from "vitest";
 import type { ProcessCallbacks } from "./process-callbacks";
+import type { UseProcessInput } from "./process-input";
 import { DecartProvider, type DecartProviderProps, useDecartClient } from "./provider";
-import {
-  type UseProcessInput,
-  type UseProcessOptions,
-  type UseProcessResult,
-  useProcess,
-} from "./use-process";
+import { type UseProcessOptions, type UseProcessResult, useProcess } from "./use-process";
 
 declare const state: UseProcessResult;
 const image = new Blob([], { type: "image/png" });

@@ -1,0 +1,2 @@
+/** A JSON Schema document (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
