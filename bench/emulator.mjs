@@ -2,7 +2,7 @@
 // ffmpeg doing the same encode on its own, measured in the same run, plus peak memory during
 // video-to-video and the throughput of 20 concurrent mixed jobs.
 //
-// The floors use the encoder flags of packages/emulator/src/engine/encoder.ts (encoderArguments and
+// The floors use the encoder flags of packages/emulator/src/engine/media/encoder.ts (encoderArguments and
 // deterministicFlags), replicated below because @decart/emulator does not export them. Like for like: the
 // t2v floor's testsrc2 hands x264 yuv420p, as the emulator's scenes do (they draw in YUV); the other
 // models hand ffmpeg RGBA, which it converts.

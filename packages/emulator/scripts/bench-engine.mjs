@@ -15,7 +15,7 @@ mkdirSync(cache, { recursive: true });
 const bundle = join(cache, "engine.mjs");
 await esbuild.build({
   stdin: {
-    contents: `export * from "./index.ts"; export { encoderArguments } from "./encoder.ts";`,
+    contents: `export * from "./index.ts"; export { encoderArguments } from "./media/encoder.ts";`,
     resolveDir: join(root, "src", "engine"),
     loader: "ts",
   },

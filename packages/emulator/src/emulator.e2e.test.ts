@@ -10,8 +10,8 @@ import { models, outputSize } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
-import { resolveFfmpeg } from "./engine/ffmpeg";
-import { probeVideo, type VideoProbe } from "./engine/testing/probe";
+import { resolveFfmpeg } from "./engine/index";
+import { probeVideo, type VideoProbe } from "./test-support/index";
 
 /** The video's facts, decoded by the engine's shared ffprobe helper (frames counted by decoding). */
 async function probe(blob: Blob, directory: string): Promise<VideoProbe> {

@@ -9,9 +9,9 @@ import { models, outputSize } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
-import { resolveFfmpeg } from "./engine/ffmpeg";
-import { probeVideo } from "./engine/testing/probe";
-import type { Engine, RenderRequest } from "./engine/types";
+import type { Engine, RenderRequest } from "./engine/index";
+import { resolveFfmpeg } from "./engine/index";
+import { probeVideo } from "./test-support/index";
 
 // How the emulator answers in its two modes, and how it reads the encodings of Decart's other clients.
 

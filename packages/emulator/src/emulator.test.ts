@@ -12,8 +12,8 @@ import {
 import { defineModel, models } from "@decart/models";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
-import { MediaInputError } from "./engine/errors";
-import type { Engine, RenderRequest } from "./engine/types";
+import type { Engine, RenderRequest } from "./engine/index";
+import { MediaInputError } from "./engine/index";
 
 /** An engine that takes `delayMs`, honours the signal and writes a few bytes derived from the request. */
 function fakeEngine(delayMs: number) {

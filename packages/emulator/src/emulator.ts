@@ -3,19 +3,14 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { models as builtInModels } from "@decart/models";
-import { createKeyCheck } from "./auth";
-import { createCatalog } from "./catalog";
-import type { HandlerContext } from "./context";
-import { dispatch } from "./dispatch";
+import { createCatalog, type Emulator, type EmulatorOptions, resolveSettings } from "./config/index";
 import { createProceduralEngine } from "./engine/index";
-import { InFlight } from "./in-flight";
-import { JobService } from "./job-service";
-import { type Emulator, type EmulatorOptions, resolveSettings } from "./options";
-import { removeTree } from "./remove-tree";
-import { listen } from "./server";
-import { WorkQueue } from "./work-queue";
+import type { HandlerContext } from "./handlers/index";
+import { removeTree } from "./inputs/index";
+import { InFlight, JobService, WorkQueue } from "./jobs/index";
+import { createKeyCheck, dispatch, listen } from "./server/index";
 
-export type { Emulator, EmulatorLimits, EmulatorOptions } from "./options";
+export type { Emulator, EmulatorLimits, EmulatorOptions } from "./config/index";
 
 const shutdownReason = (): Error =>
   Object.assign(new Error("The emulator is shutting down"), { name: "AbortError" });

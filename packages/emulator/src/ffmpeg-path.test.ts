@@ -5,8 +5,8 @@ import { createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator } from "./emulator";
-import { ffmpegPathVariable, resolveFfmpeg } from "./engine/ffmpeg";
-import { probeVideo } from "./engine/testing/probe";
+import { ffmpegPathVariable, resolveFfmpeg } from "./engine/index";
+import { probeVideo } from "./test-support/index";
 
 const folder = mkdtempSync(join(tmpdir(), "decart-ffmpeg-path-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

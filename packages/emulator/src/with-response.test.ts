@@ -6,7 +6,7 @@ import { models } from "@decart/models";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "./emulator";
-import { probeVideo } from "./engine/testing/probe";
+import { probeVideo } from "./test-support/index";
 
 const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
 

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeVideo } from "../test-support/index.js";
 import { createProceduralEngine, MediaInputError, probeImage, type RenderRequest } from "./index.js";
-import { probeVideo } from "./testing/probe.js";
 
 const fixtures = join(import.meta.dirname, "..", "..", "fixtures");
 const directory = mkdtempSync(join(tmpdir(), "decart-engine-"));

@@ -1,8 +1,20 @@
-export { probeVideo } from "./decoder.js";
+/**
+ * The media engine: the `Engine` contract the server renders through (`RenderRequest` in, `RenderResult`
+ * out, `MediaInputError` for unusable uploads) and the default procedural engine, which draws frames
+ * (`drawing/`), decodes and encodes them with ffmpeg and sharp (`media/`) in worker threads (`workers/`).
+ * It imports no other room of the package; its sub-rooms import only the base files beside this one.
+ */
 export { MediaInputError } from "./errors.js";
-export { type ImageInfo, probeImage } from "./images.js";
+export {
+  ensureExecutable,
+  ffmpegPathVariable,
+  type ImageInfo,
+  probeImage,
+  probeVideo,
+  resolveFfmpeg,
+} from "./media/index.js";
+export { packageRequire } from "./module-path.js";
 export { createProceduralEngine, type ProceduralEngineOptions } from "./procedural-engine.js";
-export { chooseStyle, enhancePrompt, type StyleName } from "./prompt.js";
 export type {
   Engine,
   RenderInputs,

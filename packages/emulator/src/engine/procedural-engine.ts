@@ -1,6 +1,6 @@
-import { ffmpegPathVariable } from "./ffmpeg.js";
-import { WorkerPool } from "./pool.js";
+import { ffmpegPathVariable } from "./media/index.js";
 import type { Engine, RenderJob, RenderRequest, RenderResult } from "./types.js";
+import { WorkerPool } from "./workers/index.js";
 
 /** Options of {@link createProceduralEngine}. */
 export interface ProceduralEngineOptions {

@@ -1,17 +1,27 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { animateImage, type FrameDrawer, followTrajectory, transition } from "./animate.js";
-import { decodeVideoFrames } from "./decoder.js";
-import { VideoEncoder } from "./encoder.js";
+import {
+  animateImage,
+  chooseStyle,
+  createStyle,
+  createTint,
+  createTryOnOverlay,
+  enhancePrompt,
+  type FrameDrawer,
+  followTrajectory,
+  hashString,
+  mix,
+  type Overlay,
+  referencePalette,
+  SceneRenderer,
+  styleInputSize,
+  type Tint,
+  transition,
+} from "./drawing/index.js";
 import { abortError, MediaInputError } from "./errors.js";
-import { loadImagePixels, writePng } from "./images.js";
-import { chooseStyle, enhancePrompt } from "./prompt.js";
-import { hashString, mix } from "./random.js";
-import { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";
-import { SceneRenderer } from "./scene.js";
+import { decodeVideoFrames, loadImagePixels, VideoEncoder, writePng } from "./media/index.js";
 import { asBytes, reusableWords } from "./scratch.js";
-import { createStyle, styleInputSize } from "./styles.js";
 import type { RenderJob, RenderResult, RenderTask } from "./types.js";
 
 /** How a render reports to whoever runs it (a worker thread, or a test in-process). */

@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import sharp from "sharp";
 import { renderJob } from "./render.js";
 import type { RenderJob } from "./types.js";
-import type { WorkerReply, WorkerRequest } from "./worker-protocol.js";
+import type { WorkerReply, WorkerRequest } from "./workers/index.js";
 
 sharp.cache(false);
 sharp.concurrency(1);

@@ -1,14 +1,10 @@
 import { mkdtemp } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import type { HandlerContext } from "../context";
 import type { RenderResult } from "../engine/index";
-import { mediaInputError } from "../media-error";
-import { ClientGoneError } from "../multipart";
-import { outputExtension, readPlan } from "../read-plan";
-import { removeTree } from "../remove-tree";
-import { renderPlan } from "../render-call";
-import { sendFile } from "../send-file";
+import { ClientGoneError, sendFile } from "../http/index";
+import { mediaInputError, outputExtension, readPlan, removeTree, renderPlan } from "../inputs/index";
+import type { HandlerContext } from "./context";
 
 /**
  * `POST /v1/generate/{model}`: reads the inputs, renders when the queue gives a slot and answers with the

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { HandlerContext } from "../context";
-import { sendJson } from "../http-error";
+import { sendJson } from "../http/index";
+import type { HandlerContext } from "./context";
 
 /** `GET /v1/health` (the emulator's own): the models it serves and how busy its queue is. */
 export function handleHealth(context: HandlerContext, response: ServerResponse): void {

@@ -2,12 +2,10 @@ import { mkdtemp } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { headers as protocolHeaders } from "@decart/core/protocol";
-import type { HandlerContext } from "../context";
-import { HttpError, notFound, sendJson } from "../http-error";
-import { type Job, jobBody } from "../jobs";
-import { readPlan } from "../read-plan";
-import { removeTree } from "../remove-tree";
-import { sendFile } from "../send-file";
+import { HttpError, notFound, sendFile, sendJson } from "../http/index";
+import { readPlan, removeTree } from "../inputs/index";
+import { type Job, jobBody } from "../jobs/index";
+import type { HandlerContext } from "./context";
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
 

@@ -1,0 +1,166 @@
+import type { ModelDefinition } from "@decart/core";
+import type { Engine } from "../engine/index";
+
+/**
+ * Resource limits of an emulator. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator({
+ *   limits: { maxUploadBytes: 20 * 1024 * 1024, maxConcurrentJobs: 1, maxQueuedJobs: 4, resultTtlMs: 60_000 },
+ * });
+ * // Tight timeouts, for a test of slow clients:
+ * const strict = await startEmulator({
+ *   limits: { headersTimeoutMs: 500, requestTimeoutMs: 2_000, uploadIdleTimeoutMs: 300 },
+ * });
+ * ```
+ */
+export interface EmulatorLimits {
+  /** Largest upload accepted, all files of a request together; bigger ones get 413. @default 104857600 (100 MiB) */
+  maxUploadBytes?: number;
+  /** Renders running at once (the default engine gets this many workers). @default 2 */
+  maxConcurrentJobs?: number;
+  /** Renders waiting for a slot, sync requests and jobs together; past it requests get 429. @default 16 */
+  maxQueuedJobs?: number;
+  /** How long a finished job and its result stay available. @default 3600000 (1 hour) */
+  resultTtlMs?: number;
+  /** Folder for uploads and results; the emulator works in its own subfolder and deletes it on close. @default os.tmpdir() */
+  workDir?: string;
+  /**
+   * Time a connection gets to send a request's line and headers, counted from its first byte; a client
+   * that drips them slower gets 408 and is hung up on. @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time a request gets to arrive whole, headers and body, however steadily it trickles; past it 408.
+   * Size it for the largest upload at the slowest link you serve. @default 300000 (5 minutes)
+   */
+  requestTimeoutMs?: number;
+  /** Longest pause between two pieces of an upload's body; past it 408. @default 30000 */
+  uploadIdleTimeoutMs?: number;
+}
+
+/**
+ * Options of `startEmulator`.
+ *
+ * @example
+ * ```ts
+ * import { createProceduralEngine, startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator({
+ *   port: 8787,
+ *   apiKey: "local-dev-key",
+ *   engine: createProceduralEngine({ workers: 2 }),
+ * });
+ * ```
+ */
+export interface EmulatorOptions {
+  /** Port to listen on; `0` picks a free one. @default 0 */
+  port?: number;
+  /** Interface to bind. Loopback unless you mean to share it. @default "127.0.0.1" */
+  host?: string;
+  /** The key every request must send in `X-API-KEY`. @default a random key, returned as `apiKey` */
+  apiKey?: string;
+  /** The media engine. @default createProceduralEngine({ workers: limits.maxConcurrentJobs }) */
+  engine?: Engine;
+  /**
+   * Models to serve, such as `models.with(myModel).list()` to add a custom one.
+   * @default every model of `@decart/models` (`models.list()`)
+   */
+  models?: Iterable<ModelDefinition>;
+  /** Resource limits. */
+  limits?: EmulatorLimits;
+  /**
+   * The ffmpeg binary the default engine runs, such as a system `/usr/bin/ffmpeg`.
+   * @default `$DECART_FFMPEG_PATH`, else the binary of `@ffmpeg-installer/ffmpeg`
+   */
+  ffmpegPath?: string;
+  /**
+   * Whether to serve this SDK's extensions of the Process API: the cancel route
+   * (`POST /v1/jobs/{job_id}/cancel`), `progress`, `error` and `"cancelled": true` in job statuses,
+   * `Idempotency-Key` on job submission, the `x-decart-seed` header, and `code` beside `detail` in error
+   * bodies. `false` makes the emulator strict: it answers exactly as the real API is known to (the cancel
+   * path is a 404 like any unknown route, a status is `{ job_id, status }`, an error `{ detail }`), so an
+   * app can prove it does not depend on any of them. Both modes speak only the statuses Decart's official
+   * clients know: a cancelled job reports `failed`.
+   * @default true
+   * @example
+   * ```ts
+   * import { startEmulator } from "@decart/emulator";
+   *
+   * const strict = await startEmulator({ extensions: false });
+   * const response = await fetch(`${strict.url}/v1/jobs/job_abc123/cancel`, {
+   *   method: "POST",
+   *   headers: { "x-api-key": strict.apiKey },
+   * });
+   * console.log(response.status, await response.json()); // 404 { detail: "Not Found" }
+   * await strict.close();
+   * ```
+   */
+  extensions?: boolean;
+}
+
+/**
+ * A running emulator: where it listens, the key it wants, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@decart/emulator";
+ *
+ * const emulator = await startEmulator();
+ * const response = await fetch(`${emulator.url}/v1/health`, { headers: { "x-api-key": emulator.apiKey } });
+ * console.log(await response.json()); // { status: "ok", models: [...], active: 0, queued: 0 }
+ * await emulator.close();
+ * ```
+ */
+export interface Emulator {
+  /** Base URL to give the client, such as `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The API key it requires. */
+  readonly apiKey: string;
+  /** Stops accepting requests, aborts running work, deletes temporary files; resolves when all is released. */
+  close(): Promise<void>;
+}
+
+/** The options of `startEmulator` with every default filled in. */
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  readonly apiKey: string;
+  readonly extensions: boolean;
+  readonly maxUploadBytes: number;
+  readonly maxConcurrentJobs: number;
+  readonly maxQueuedJobs: number;
+  readonly resultTtlMs: number;
+  readonly workDir: string | undefined;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly uploadIdleTimeoutMs: number;
+}
+
+/** Fills in the defaults of `options`; throws a `TypeError` for a blank `apiKey`. */
+export function resolveSettings(options: EmulatorOptions, randomKey: () => string): Settings {
+  const limits = options.limits ?? {};
+  const apiKey = options.apiKey ?? randomKey();
+  if (apiKey.trim() === "") throw new TypeError("apiKey must not be blank");
+  const requestTimeoutMs = Math.max(1, limits.requestTimeoutMs ?? 300_000);
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? "127.0.0.1",
+    apiKey,
+    extensions: options.extensions ?? true,
+    maxUploadBytes: limits.maxUploadBytes ?? 100 * 1024 * 1024,
+    maxConcurrentJobs: Math.max(1, limits.maxConcurrentJobs ?? 2),
+    maxQueuedJobs: Math.max(0, limits.maxQueuedJobs ?? 16),
+    resultTtlMs: limits.resultTtlMs ?? 60 * 60 * 1000,
+    workDir: limits.workDir,
+    // Node requires the headers' time to fit within the request's.
+    headersTimeoutMs: Math.max(1, Math.min(limits.headersTimeoutMs ?? 10_000, requestTimeoutMs)),
+    requestTimeoutMs,
+    uploadIdleTimeoutMs: Math.max(1, limits.uploadIdleTimeoutMs ?? 30_000),
+  };
+}
