@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: install, build, lint, the import rules (.dependency-cruiser.cjs), typecheck, every
-# package's tests, the package checks (publint + are-the-types-wrong) and the bundle budget. Ends with one line: "N passed, N failed".
+# package's tests, the package checks (publint + are-the-types-wrong), the bundle budget and the demo. Ends with one line: "N passed, N failed".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -26,6 +26,9 @@ check "imports (no cycles, rooms through their index)" pnpm run check:imports
 check "typecheck" pnpm exec turbo run typecheck --output-logs=errors-only
 check "package checks (publint, attw)" pnpm exec turbo run check:package --output-logs=errors-only
 check "bundle budget" pnpm --filter @decart/bench run budget
+demo_output="$(mktemp -d)"
+check "the demo (npm run demo)" env DECART_DEMO_OUTPUT="$demo_output" bash scripts/demo.sh
+rm -rf "$demo_output"
 # One package suite at a time: the media and browser suites each use both cores of a small machine.
 rm -rf .turbo/runs
 pnpm exec turbo run test --continue --concurrency=1 --output-logs=full --summarize
