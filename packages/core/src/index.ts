@@ -1,5 +1,3 @@
-export { BatchRun, type BatchSource, createBatch } from "./batch";
-export { batchItemKey } from "./batch-key";
 export type {
   BatchEvent,
   BatchItem,
@@ -8,8 +6,9 @@ export type {
   BatchOutcome,
   BatchSnapshot,
   BatchSummary,
-} from "./batch-types";
-export { createDecartClient, type DecartClient, type DecartClientOptions } from "./client";
+} from "./batch/index";
+export { BatchRun, type BatchSource, batchItemKey, createBatch } from "./batch/index";
+export { createDecartClient, type DecartClient, type DecartClientOptions } from "./client/index";
 export {
   type DecartErrorCode,
   type DecartErrorOptions,
@@ -23,24 +22,39 @@ export {
   ProcessingError,
   RateLimitError,
   TimeoutError,
-} from "./errors";
-export type { FileInput } from "./file-input";
+} from "./errors/index";
+export type { FileInput } from "./files/index";
 export {
   createGeneration,
   type GenerationListener,
   GenerationObserver,
   type GenerationSnapshot,
-} from "./generation";
-export type { JobInfo, JobStatus, ProgressEvent } from "./job";
-export { type LogEntry, type LoggerPluginOptions, type LogLevel, loggerPlugin } from "./logger";
+} from "./generation/index";
 export type {
+  JobPollOptions,
+  JobRequestOptions,
+  PollingOptions,
+  ProcessOptions,
+  ProcessPromise,
+  ProcessResponse,
+  ProcessTimings,
+  QueueClient,
+  RequestControls,
+  SubmitAndPollResult,
+  SubmitOptions,
+} from "./jobs/index";
+export type {
+  JobInfo,
+  JobStatus,
   MediaKind,
   ModelDefinition,
   ModelGeometry,
   ModelInputs,
   ModelKind,
   ModelTask,
-} from "./model";
+  ProgressEvent,
+  StandardSchemaV1,
+} from "./model/index";
 export type {
   AfterResponseState,
   BeforeRequestState,
@@ -48,19 +62,8 @@ export type {
   DecartPlugin,
   ErrorState,
   StatusChangeState,
-} from "./plugins";
-export type { PollingOptions } from "./poll";
-export type { ProcessOptions, RequestControls } from "./process";
-export type { ProcessPromise } from "./process-promise";
-export type { ProcessResponse, ProcessTimings } from "./process-response";
+} from "./plugins/index";
+export { type LogEntry, type LoggerPluginOptions, type LogLevel, loggerPlugin } from "./plugins/index";
 // The paths also ship from the main entry, so a model registry built on them shares the client's copy.
-export { routes } from "./protocol/routes";
-export type {
-  JobPollOptions,
-  JobRequestOptions,
-  QueueClient,
-  SubmitAndPollResult,
-  SubmitOptions,
-} from "./queue";
-export type { RetryOptions } from "./retry";
-export type { StandardSchemaV1 } from "./standard-schema";
+export { routes } from "./protocol/index";
+export type { RetryOptions } from "./transport/index";

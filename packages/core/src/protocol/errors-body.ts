@@ -1,3 +1,5 @@
+import { clauseFor } from "../errors/index";
+
 /**
  * One field a server rejected: the field's dot path and the server's words about it.
  *
@@ -65,12 +67,6 @@ function readIssue(item: unknown): ErrorBodyIssue | undefined {
   const location = Array.isArray(record.loc) ? record.loc.map(String) : [];
   if (locationPrefixes.has(location[0] as string)) location.shift();
   return { field: location.join("."), message };
-}
-
-/** A clause naming the field: `prompt: Field required`, or the message alone when it names it already. */
-export function clauseFor(issue: ErrorBodyIssue): string {
-  if (issue.field === "" || issue.message.startsWith(issue.field)) return issue.message;
-  return `${issue.field}: ${issue.message}`;
 }
 
 function firstString(...values: unknown[]): string | undefined {

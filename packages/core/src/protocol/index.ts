@@ -1,3 +1,6 @@
+// The wire protocol: routes, headers, job statuses, error bodies and the form codec. This index is also
+// the `@decart/core/protocol` entry, so it exports exactly that public API. Imports only errors/ (how an
+// issue reads as a clause, shared with the client's errors).
 /**
  * The Process API's wire protocol, written once: routes, headers, job statuses, error bodies and the
  * form codec. The client, the Node proxy and the emulator all import it from `@decart/core/protocol`.

@@ -1,0 +1,20 @@
+// The SDK's error classes: `DecartSDKError` and one subclass per failure, with the brand that survives
+// two installed copies; the wording of an issue's clause; and the mark that tells a failure of the
+// caller's own callback from the server's. Imports no other room: every room may import this one.
+export { isCallbackFailure, markCallbackFailure } from "./callback-failure";
+export {
+  asDecartError,
+  type DecartErrorCode,
+  type DecartErrorOptions,
+  DecartSDKError,
+  type InputIssue,
+  InvalidAPIKeyError,
+  InvalidBaseURLError,
+  InvalidInputError,
+  isDecartError,
+  ModelNotFoundError,
+  ProcessingError,
+  RateLimitError,
+  TimeoutError,
+} from "./errors";
+export { clauseFor } from "./issue-clause";
