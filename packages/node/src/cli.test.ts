@@ -8,10 +8,8 @@ import { createProceduralEngine, type Emulator, type Engine, startEmulator } fro
 import { inputJsonSchema, models } from "@decart/models";
 import { type DecodedPng, decodePng, decodeVideo, writeTestInputs } from "@decart/test-media";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleForNode } from "../test/bundle";
-import { type CliRun, runCliScript } from "../test/run-cli";
-import { inTerminal as runInTerminal } from "../test/terminal";
-import { hideCursor, showCursor } from "./cli-terminal";
+import { hideCursor, showCursor } from "./cli/index";
+import { bundleForNode, type CliRun, runCliScript, inTerminal as runInTerminal } from "./test-support/index";
 
 let cli: string;
 let cliWithoutEmulator: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from "./cli-program";
+import { runCli } from "./cli/index";
 
 // `decart models | head` closes the pipe early: that is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
