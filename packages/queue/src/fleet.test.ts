@@ -2,6 +2,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeVideo } from "@decart/test-media";
 import { describe, expect, it } from "vitest";
+import { createDecartQueue } from "./queue";
 import {
   addFromFile,
   type CliProcess,
@@ -9,8 +10,7 @@ import {
   spawnQueueCli,
   useFleet,
   workerFlags,
-} from "../test/fleet";
-import { createDecartQueue } from "./queue";
+} from "./test-support/index";
 
 const fleet = useFleet({ persist: true });
 

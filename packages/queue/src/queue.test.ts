@@ -1,9 +1,9 @@
 import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshQueue } from "../test/fleet";
 import { doneKey } from "./connection";
 import { createDecartQueue, type DecartQueue } from "./queue";
+import { freshQueue } from "./test-support/index";
 
 let redis: RedisServer;
 const opened: DecartQueue[] = [];

@@ -1,7 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { addFromFile, freshQueue, runQueueCli, spawnQueueCli, useFleet, workerFlags } from "../test/fleet";
+import {
+  addFromFile,
+  freshQueue,
+  runQueueCli,
+  spawnQueueCli,
+  useFleet,
+  workerFlags,
+} from "./test-support/index";
 
 // The API in front of the emulator answers every 15th submission 429 with Retry-After: 2.
 const retryAfterMs = 2_000;

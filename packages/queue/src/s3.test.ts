@@ -9,9 +9,9 @@ import { freePort } from "@decart/test-server/redis";
 // @ts-expect-error s3rver ships no types
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addFromFile, freshQueue, runQueueCli, useFleet, workerFlags } from "../test/fleet";
 import { parseS3Uri } from "./s3";
 import { resultStore } from "./store";
+import { addFromFile, freshQueue, runQueueCli, useFleet, workerFlags } from "./test-support/index";
 
 const fleet = useFleet();
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };

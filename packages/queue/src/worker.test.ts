@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { decodePng, decodeVideo } from "@decart/test-media";
 import type { Job } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshQueue, useFleet } from "../test/fleet";
 import type { DecartJobData } from "./items";
 import { createDecartQueue, type DecartQueue } from "./queue";
+import { freshQueue, useFleet } from "./test-support/index";
 import { type DecartWorker, startDecartWorker, type WorkerEvent } from "./worker";
 
 const fleet = useFleet();

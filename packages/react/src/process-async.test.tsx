@@ -6,7 +6,7 @@ import { type ReactNode, StrictMode, useEffect, useState } from "react";
 import { describe, expect, it } from "vitest";
 import type { ProcessCallbacks } from "./process-callbacks";
 import { DecartProvider } from "./provider";
-import { useTestSetup } from "./test-emulator";
+import { useTestSetup } from "./test-support/index";
 import { type UseProcessOptions, useProcess } from "./use-process";
 
 configure({ asyncUtilTimeout: 10_000 });

@@ -5,7 +5,7 @@ import { act, configure, render, renderHook, screen, waitFor } from "@testing-li
 import { type ReactNode, StrictMode, useEffect, useRef } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DecartProvider } from "./provider";
-import { useTestSetup } from "./test-emulator";
+import { useTestSetup } from "./test-support/index";
 import { type UseProcessResult, useProcess } from "./use-process";
 
 configure({ asyncUtilTimeout: 10_000 });

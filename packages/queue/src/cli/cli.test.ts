@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchChromium } from "@decart/test-server/chromium";
 import { describe, expect, it } from "vitest";
+import { createDecartQueue } from "../queue";
 import {
   addFromFile,
   decartBin,
@@ -10,8 +11,7 @@ import {
   spawnQueueCli,
   useFleet,
   workerFlags,
-} from "../../test/fleet";
-import { createDecartQueue } from "../queue";
+} from "../test-support/index";
 
 const fleet = useFleet();
 

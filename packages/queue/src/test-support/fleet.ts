@@ -10,7 +10,7 @@ import { type CountingProxyOptions, startCountingProxy } from "@decart/test-serv
 import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
 import { afterAll, beforeAll } from "vitest";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 /** The `decart` bin users run, built: it loads this package's built `decart queue` commands. */
 export const decartBin = join(root, "packages", "node", "dist", "cli.js");
 
