@@ -1,8 +1,12 @@
 // One client run of the batch benchmark, in a fresh process: `node batch-child.mjs <mode> <items>
-// <concurrency> <url> <key>`, mode `batch` (createBatch) or `p-limit` (Promise.all over p-limit with
+// <concurrency> <url> <key>`, mode `batch` (createBatch), `run-batch` (@decart/node's runBatch with a
+// journal in a temporary folder, results handed to onOutcome) or `p-limit` (Promise.all over p-limit with
 // client.process). Prints wall time, CPU, RSS after 1,000 items and at the end, and the outcome counts.
 // Run with --expose-gc, it also prints the heap left after a full collection at both points: what the
 // client really retains, apart from garbage V8 has not collected yet and pages it has not returned.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createBatch, createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
@@ -28,15 +32,24 @@ const settle = (index, ok) => {
   if (++settled === Math.min(1000, count)) at1k = sampleMemory();
 };
 
+function* items() {
+  for (let index = 0; index < count; index++) yield { model, prompt: `bench item ${index}` };
+}
+// Loaded only in its own mode, so the other modes' memory figures stay the client's alone.
+const { runBatch } = mode === "run-batch" ? await import("@decart/node") : {};
+const folder = mode === "run-batch" ? mkdtempSync(join(tmpdir(), "decart-bench-journal-")) : undefined;
 const cpu = process.cpuUsage();
 const started = performance.now();
 if (mode === "batch") {
-  function* items() {
-    for (let index = 0; index < count; index++) yield { model, prompt: `bench item ${index}` };
-  }
   const batch = createBatch(client, items(), { concurrency });
   for await (const outcome of batch)
     settle(outcome.index, outcome.status === "completed" && outcome.data.size > 0);
+} else if (mode === "run-batch") {
+  await runBatch(client, items(), {
+    concurrency,
+    journal: join(folder, "batch.journal"),
+    onOutcome: (outcome) => settle(outcome.index, outcome.status === "completed" && outcome.data.size > 0),
+  });
 } else {
   const limit = pLimit(concurrency);
   const prompts = Array.from({ length: count }, (_, index) => `bench item ${index}`);
@@ -51,6 +64,7 @@ if (mode === "batch") {
 }
 const wallMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
+if (folder) rmSync(folder, { recursive: true, force: true });
 const atEnd = sampleMemory();
 let completed = 0;
 let duplicated = 0;

@@ -1,5 +1,6 @@
 // Batch benchmarks: 1,000 jobs through createBatch against the same jobs through Promise.all over
-// p-limit with the same concurrency (what a user writes today), then 10,000 jobs through createBatch
+// p-limit with the same concurrency (what a user writes today), and through @decart/node's runBatch with
+// its journal on disk (what `decart batch` runs), then 10,000 jobs through createBatch
 // for the client's memory at 1k and 10k items and CPU per item: the heap left after a full collection
 // (judged: flat means nothing is kept per item) and the RSS (printed beside it). The emulator runs in its own process with an
 // instant engine (batch-server.mjs); each client run is a fresh process (batch-child.mjs).
@@ -63,21 +64,32 @@ export async function runBatchBenchmarks({
   const server = await startServer();
   try {
     await client("batch", 200, concurrency, server); // warm the server
-    const results = { batch: [], "p-limit": [] };
+    const results = { batch: [], "p-limit": [], "run-batch": [] };
     for (let index = 0; index < runs; index++) {
-      for (const mode of ["batch", "p-limit"])
+      for (const mode of ["batch", "p-limit", "run-batch"])
         results[mode].push(await client(mode, count, concurrency, server));
     }
     const pick = (mode, field) => median(results[mode].map((result) => result[field]));
-    const wall = { batch: pick("batch", "wallMs"), limit: pick("p-limit", "wallMs") };
+    const wall = {
+      batch: pick("batch", "wallMs"),
+      limit: pick("p-limit", "wallMs"),
+      journaled: pick("run-batch", "wallMs"),
+    };
     const cpu = { batch: pick("batch", "cpuMs"), limit: pick("p-limit", "cpuMs") };
     const rss = { batch: pick("batch", "rssEnd"), limit: pick("p-limit", "rssEnd") };
     printRow(
       `wall time of ${count} jobs, concurrency ${concurrency}`,
       `${(wall.batch / 1000).toFixed(2)} s vs p-limit ${(wall.limit / 1000).toFixed(2)} s`,
       wall.batch / wall.limit,
-      1.1,
+      1,
       `createBatch / Promise.all over p-limit; median of ${runs}`,
+    );
+    printRow(
+      `wall time of ${count} jobs with a journal`,
+      `${(wall.journaled / 1000).toFixed(2)} s vs p-limit ${(wall.limit / 1000).toFixed(2)} s`,
+      wall.journaled / wall.limit,
+      1.1,
+      `runBatch (journal on disk, flushed before each submission) / p-limit; median of ${runs}`,
     );
     printRow(
       `client CPU per ${count} items`,

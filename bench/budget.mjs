@@ -1,27 +1,33 @@
-// Bundle budget: one `client.process` call with @decart/core + @decart/models, bundled for the browser
-// from the built packages, minified and gzipped. Prints the size against the 15 KB goal, and fails CI
-// above the regression budget: today's size plus a small margin, lowered as the bundle shrinks.
+// Bundle budget: the browser bundle of one image call (bundle-image-call.mjs: `createDecartClient` +
+// `models.image` + `client.process`, through the proxy) from the built packages, minified and gzipped,
+// against the 15 KB goal. Growth fails `npm test` through size-limit, which measures this program and a
+// video call with the limits in .size-limit.mjs (`pnpm run budget` runs it, then this script); this
+// script prints the ratio to the goal, and bench/run.mjs reports it with the other figures.
+//
+// Why the goal is out of reach as the SDK is designed (23.9 KB; each library swapped for an empty stub
+// in the same bundle, gzipped): the libraries the design names cost ~10.2 KB together, ky 4.3 and zod/mini
+// 5.9 (its core alone, for one strictObject of a string, a number, two enums and a boolean, is 5.6 KB);
+// core + models without either library are 13.7 KB. Of those, core with ky and no model is 15.0 KB;
+// the registry behind `models.image(name)` carries every model (1.2 KB over importing `lucyProT2i`
+// itself; esbuild tree-shakes neither an object's methods nor a re-exported namespace's). No zod
+// classic, no server-side protocol piece (form parsing, route matching, error-body building, status
+// lists) and none of the batch room is in the bundle. `node bench/bundle-map.mjs 40` lists each module.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import sizeLimits from "./.size-limit.mjs";
 
 export const goalBytes = 15 * 1024;
-// 23.6 KB today. 20.3 KB before reading every error body shape, tolerant job statuses, the browser-key and
-// workerd guards, `.withResponse()`, the request-control checks and the shared media sniffer (~2.4 KB), and
-// ky 1.9 → 1.14, the release users install today (+0.9 KB). Where the rest goes: ky 4.8 KB, zod 6.6 KB, core
-// 9.3 KB, models 3.0 KB; `node bench/bundle-map.mjs` lists what each module weighs.
-export const budgetBytes = Math.round(24.0 * 1024);
 
-/** The measured program: one `client.process` call through the proxy, as a browser app makes it. */
-export const bundleEntry = `
-  import { createDecartClient } from "@decart/core";
-  import { models } from "@decart/models";
-  const client = createDecartClient({ proxy: "/api/decart" });
-  export const run = (prompt) => client.process({ model: models.image("lucy-pro-t2i"), prompt });
-`;
+const entry = "bundle-image-call.mjs";
+const kib = /^(\d+(?:\.\d+)?) KiB$/;
+const imageLimit = sizeLimits.find((check) => check.path === entry)?.limit ?? "";
+if (!kib.test(imageLimit)) throw new Error(`.size-limit.mjs: no limit in KiB for ${entry}`);
+/** The size-limit budget of the image call (.size-limit.mjs), in bytes. */
+export const budgetBytes = Math.round(Number(kib.exec(imageLimit)[1]) * 1024);
 
-/** The esbuild options of that bundle, shared with bundle-map.mjs. */
+/** The esbuild options of that bundle, as size-limit builds it; shared with bundle-map.mjs. */
 export const bundleOptions = {
-  stdin: { contents: bundleEntry, resolveDir: import.meta.dirname, loader: "js" },
+  entryPoints: [`${import.meta.dirname}/${entry}`],
   bundle: true,
   minify: true,
   format: "esm",
@@ -40,13 +46,9 @@ export async function measureBundle() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { minified, gzipped } = await measureBundle();
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-  console.log(`bundle of one process call (core + models): ${kb(minified)} minified, ${kb(gzipped)} gzipped`);
+  console.log(`bundle of one image call (core + models): ${kb(minified)} minified, ${kb(gzipped)} gzipped`);
   console.log(
     `goal ${kb(goalBytes)}: ${(gzipped / goalBytes).toFixed(2)}× of the goal (Decart's SDK: 257 KB)`,
   );
-  console.log(`regression budget ${kb(budgetBytes)}: ${gzipped <= budgetBytes ? "within" : "over"}`);
-  if (gzipped > budgetBytes) {
-    console.error(`over the regression budget by ${kb(gzipped - budgetBytes)}`);
-    process.exit(1);
-  }
+  console.log(`size-limit budget ${kb(budgetBytes)} (.size-limit.mjs)`);
 }

@@ -18,7 +18,7 @@ if (wants("core")) {
     `${(gzipped / 1024).toFixed(1)} KB`,
     gzipped / goalBytes,
     1,
-    `goal ${goalBytes / 1024} KB; CI budget ${budgetBytes / 1024} KB (${gzipped <= budgetBytes ? "within" : "over"}); Decart's SDK 257 KB`,
+    `goal ${goalBytes / 1024} KB; size-limit budget ${(budgetBytes / 1024).toFixed(1)} KB (${gzipped <= budgetBytes ? "within" : "over"}); Decart's SDK 257 KB`,
   );
   await importTime();
   await uploadMemory();

@@ -1,3 +1,4 @@
+export { type ApiKeyGrant, type ApiKeyProvider, isClientToken } from "./auth/index";
 export type {
   BatchEvent,
   BatchItem,
@@ -5,6 +6,7 @@ export type {
   BatchOptions,
   BatchOutcome,
   BatchSnapshot,
+  BatchSubmission,
   BatchSummary,
 } from "./batch/index";
 export { BatchRun, type BatchSource, batchItemKey, createBatch } from "./batch/index";
@@ -19,6 +21,7 @@ export {
   InvalidInputError,
   isDecartError,
   ModelNotFoundError,
+  PermissionDeniedError,
   ProcessingError,
   RateLimitError,
   TimeoutError,
@@ -66,4 +69,7 @@ export type {
 export { type LogEntry, type LoggerPluginOptions, type LogLevel, loggerPlugin } from "./plugins/index";
 // The paths also ship from the main entry, so a model registry built on them shares the client's copy.
 export { routes } from "./protocol/index";
+export { APIPromise, type APIResponse } from "./response/index";
+export type { ClientToken, CreateTokenOptions, TokenConstraints, TokensClient } from "./tokens/index";
 export type { RetryOptions } from "./transport/index";
+export type { FileReference, FileRequestOptions, FilesClient, FileUploadOptions } from "./uploads/index";

@@ -262,13 +262,23 @@ describe("faithful and strict modes", () => {
       pythonFile("data", png, null),
     ]);
     expect(motion.status).toBe(200);
-    // A text field sent dressed as a file is read as text.
-    const dressed = await client(faithful).post("/v1/generate/lucy-pro-i2i", [
+    // A text field sent dressed as a file is FastAPI's 422 (a `Form(str)` field takes no file part)…
+    const dressed = await client(strict).post("/v1/generate/lucy-pro-i2i", [
       { name: "prompt", value: "sketch", filename: "prompt", contentType: "text/plain; charset=utf-8" },
       pythonText("enhance_prompt", "off"),
       pythonFile("data", png),
     ]);
-    expect(dressed.status).toBe(200);
+    expect(dressed.status).toBe(422);
+    expect(await dressed.json()).toEqual({
+      detail: [{ type: "string_type", loc: ["body", "prompt"], msg: "Input should be a valid string" }],
+    });
+    // …and plain, with its lenient boolean, it is served.
+    const plain = await client(faithful).post("/v1/generate/lucy-pro-i2i", [
+      pythonText("prompt", "sketch"),
+      pythonText("enhance_prompt", "off"),
+      pythonFile("data", png),
+    ]);
+    expect(plain.status).toBe(200);
     const rendered = (model: string) => {
       const found = recorder.requests.slice(before).find((request) => request.model === model);
       return found ? Promise.resolve(found) : undefined;
@@ -361,9 +371,15 @@ describe("faithful and strict modes", () => {
       pythonText("data", "https://example.com/cat.png"),
     ]);
     expect(text.status).toBe(422);
-    expect((await text.json()).detail).toBe(
-      "Invalid inputs for lucy-pro-i2v: data must be a file upload, not text",
-    );
+    expect((await text.json()).detail).toEqual([
+      {
+        type: "value_error",
+        loc: ["body", "data"],
+        msg: "Value error, Expected UploadFile, received: <class 'str'>",
+        input: "https://example.com/cat.png",
+        ctx: expect.any(Object),
+      },
+    ]);
   });
 });
 

@@ -16,12 +16,36 @@ async function post(emulator: Emulator, path: string, contentType: string, body:
     );
     await write(body);
   });
-  return { status: answer.status, error: readErrorBody(answer.body, "application/json") };
+  return {
+    status: answer.status,
+    error: readErrorBody(answer.body, "application/json"),
+    json: (answer.body.startsWith("{") ? JSON.parse(answer.body) : null) as {
+      detail?: unknown;
+      code?: string;
+    } | null,
+  };
 }
 
 const field = (name: string) => `Content-Disposition: form-data; name="${name}"`;
 const file = (name: string, type = "image/png") =>
   `Content-Disposition: form-data; name="${name}"; filename="${name}.png"\r\nContent-Type: ${type}`;
+/** A part with a filename and no type of its own, as a client uploading a text field from a file sends it. */
+const namedFile = (name: string, filename: string) =>
+  `Content-Disposition: form-data; name="${name}"; filename="${filename}"`;
+
+/** FastAPI's entries for a text field sent as a file part, and for a file field sent as text. */
+const notAString = (field: string) => ({
+  type: "string_type",
+  loc: ["body", field],
+  msg: "Input should be a valid string",
+});
+const notAFile = (field: string, input: string) => ({
+  type: "value_error",
+  loc: ["body", field],
+  msg: "Value error, Expected UploadFile, received: <class 'str'>",
+  input,
+  ctx: expect.any(Object),
+});
 
 describe("hostile clients: malformed multipart", () => {
   let emulator: Emulator;
@@ -87,6 +111,155 @@ describe("hostile clients: malformed multipart", () => {
       dressed,
     );
     expect(result.error.message).toBe("Invalid inputs for lucy-pro-t2i: unknown field __proto__");
+    expect((await normalRequest(emulator)).status).toBe(200);
+  });
+
+  it("answers FastAPI's 422 to a text field of the model sent as a file part, in any part order", async () => {
+    const cases = [
+      [
+        [
+          [file("prompt", "text/plain"), "A lake"],
+          [file("data"), png],
+        ],
+        ["prompt"],
+      ],
+      [
+        [
+          [file("data"), png],
+          [namedFile("prompt", "prompt"), "A lake"],
+        ],
+        ["prompt"],
+      ],
+      [
+        [
+          [field("prompt"), "A lake"],
+          [file("seed", "application/octet-stream"), "42"],
+          [file("data"), png],
+        ],
+        ["seed"],
+      ],
+      [
+        [
+          [namedFile("prompt", "prompt.txt"), "A lake"],
+          [file("data"), png],
+          [namedFile("enhance_prompt", "flag"), "true"],
+        ],
+        ["prompt", "enhance_prompt"],
+      ],
+    ] as const;
+    for (const [parts, names] of cases) {
+      const result = await post(
+        emulator,
+        "/v1/generate/lucy-pro-i2i",
+        "multipart/form-data; boundary=t0",
+        multipart("t0", parts),
+      );
+      expect(result.status, names.join()).toBe(422);
+      expect(result.json).toEqual({ detail: names.map(notAString), code: "INVALID_INPUT" });
+      expect(result.error.message).toBe(
+        names.map((name) => `${name}: Input should be a valid string`).join("; "),
+      );
+    }
+    // A text part typed application/octet-stream but with no filename is text to FastAPI: still served.
+    const untyped = await post(
+      emulator,
+      "/v1/generate/lucy-pro-t2i",
+      "multipart/form-data; boundary=t1",
+      multipart("t1", [[`${field("prompt")}\r\nContent-Type: application/octet-stream`, "A lake"]]),
+    );
+    expect(untyped.status).toBe(200);
+    expect((await normalRequest(emulator)).status).toBe(200);
+  });
+
+  it("answers FastAPI's 422 to a file field sent as plain text, multipart or url-encoded", async () => {
+    const asText = await post(
+      emulator,
+      "/v1/generate/lucy-pro-i2i",
+      "multipart/form-data; boundary=t2",
+      multipart("t2", [
+        [field("prompt"), "A lake"],
+        [field("data"), "https://example.com/cat.png"],
+      ]),
+    );
+    expect(asText.status).toBe(422);
+    expect(asText.json).toEqual({
+      detail: [notAFile("data", "https://example.com/cat.png")],
+      code: "INVALID_INPUT",
+    });
+    const encoded = await post(
+      emulator,
+      "/v1/generate/lucy-pro-i2i",
+      "application/x-www-form-urlencoded",
+      "prompt=A+lake&data=cat.png&reference_image=dog.png",
+    );
+    expect(encoded.status).toBe(422);
+    expect(encoded.json).toEqual({
+      detail: [notAFile("data", "cat.png"), notAFile("reference_image", "dog.png")],
+      code: "INVALID_INPUT",
+    });
+    // Both mistakes in one body: each field named once.
+    const both = await post(
+      emulator,
+      "/v1/generate/lucy-pro-i2i",
+      "multipart/form-data; boundary=t3",
+      multipart("t3", [
+        [namedFile("prompt", "p.txt"), "A lake"],
+        [field("data"), "cat.png"],
+      ]),
+    );
+    expect(both.json).toEqual({
+      detail: [notAString("prompt"), notAFile("data", "cat.png")],
+      code: "INVALID_INPUT",
+    });
+    // An empty text part for a file field still means "no file".
+    const empty = await post(
+      emulator,
+      "/v1/generate/lucy-pro-i2i",
+      "multipart/form-data; boundary=t4",
+      multipart("t4", [
+        [field("prompt"), "A lake"],
+        [field("data"), ""],
+      ]),
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.error.message).toBe("Invalid inputs for lucy-pro-i2i: data is required");
+    expect((await normalRequest(emulator)).status).toBe(200);
+  });
+
+  it("lets an empty file part through the form parser and refuses it at the media check, naming the field", async () => {
+    const cases = [
+      ["/v1/generate/lucy-pro-v2v", file("data", "video/mp4"), /the data file is empty/],
+      ["/v1/jobs/lucy-pro-v2v", namedFile("data", "clip.mp4"), /the data file is empty/],
+      ["/v1/generate/lucy-pro-i2i", file("data"), /the data file is empty/],
+      ["/v1/jobs/lucy-pro-i2v", file("data", "application/octet-stream"), /the data file is empty/],
+    ] as const;
+    for (const [path, header, message] of cases) {
+      const result = await post(
+        emulator,
+        path,
+        "multipart/form-data; boundary=t5",
+        multipart("t5", [
+          [field("prompt"), "A lake"],
+          [header, ""],
+        ]),
+      );
+      expect(result.status, path).toBe(422);
+      expect(result.error.code).toBe("INVALID_INPUT");
+      expect(result.error.message).toMatch(message);
+    }
+    // …and an empty optional file beside a good one.
+    const reference = await post(
+      emulator,
+      "/v1/generate/lucy-pro-i2i",
+      "multipart/form-data; boundary=t6",
+      multipart("t6", [
+        [field("prompt"), "A lake"],
+        [file("data"), png],
+        [file("reference_image"), ""],
+      ]),
+    );
+    expect(reference.status).toBe(422);
+    expect(reference.error.message).toMatch(/the reference_image file is empty/);
     expect((await normalRequest(emulator)).status).toBe(200);
   });
 

@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { models as builtInModels } from "@decart/models";
 import { createCatalog, type Emulator, type EmulatorOptions, resolveSettings } from "./config/index";
 import { createProceduralEngine } from "./engine/index";
+import { FileStore } from "./files/index";
 import type { HandlerContext } from "./handlers/index";
 import { removeTree } from "./inputs/index";
 import { InFlight, JobService, WorkQueue } from "./jobs/index";
-import { createKeyCheck, dispatch, listen } from "./server/index";
+import { createAuthenticator, dispatch, listen } from "./server/index";
+import { ClientKeys, createTokenSigner } from "./tokens/index";
 
 export type { Emulator, EmulatorLimits, EmulatorOptions } from "./config/index";
 
@@ -20,7 +22,10 @@ const shutdownReason = (): Error =>
  * job endpoints, and real PNG/MP4 output from a procedural engine. It answers as the real API does —
  * FastAPI `detail` error bodies, form fields read as leniently as pydantic reads them, only the job
  * statuses official clients know — and by default adds this SDK's extensions (cancel, `progress`,
- * `Idempotency-Key`, `x-decart-seed`, `code` in errors); `extensions: false` leaves them out.
+ * `Idempotency-Key`, `x-decart-seed`, `code` in errors, the JWKS route); `extensions: false` leaves them
+ * out. It also serves the client tokens (`POST /v1/client/tokens`, short-lived `ek_` keys good on every
+ * route, with a JWT signed by the emulator's Ed25519 key) and files (`/v1/files`) of Decart's 0.1.20
+ * client.
  *
  * @example
  * ```ts
@@ -40,6 +45,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const workRoot = await mkdtemp(join(settings.workDir ?? tmpdir(), "decart-emulator-"));
   const resultsDir = join(workRoot, "results");
   await mkdir(resultsDir);
+  const signer = await createTokenSigner();
+  let url = "";
+  const tokens = new ClientKeys({ signer, issuer: () => url, timeScale: settings.timeScale });
+  const files = new FileStore({ directory: join(workRoot, "files"), timeScale: settings.timeScale });
   const ownsEngine = options.engine === undefined;
   const engine =
     options.engine ??
@@ -63,11 +72,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     engine,
     queue,
     jobs,
+    tokens,
+    signer,
+    files,
     workRoot,
     syncRequests: new Set(),
   };
   let closing = false;
-  const gate = { closing: () => closing, keyIsValid: createKeyCheck(settings.apiKey) };
+  const gate = { closing: () => closing, authenticate: createAuthenticator(settings.apiKey, tokens) };
   const server = await listen({
     port: settings.port,
     host: settings.host,
@@ -76,6 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requestTimeoutMs: settings.requestTimeoutMs,
     handle: (request, response) => void inFlight.track(dispatch(context, gate, request, response)),
   });
+  url = server.url;
 
   let closed: Promise<void> | undefined;
   const shutDown = async () => {
@@ -87,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.dropConnections();
     await inFlight.settle();
     await stopped;
+    files.close();
     if (ownsEngine) await engine.close?.();
     await removeTree(workRoot);
   };
@@ -94,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: server.url,
     port: server.port,
     apiKey: settings.apiKey,
+    jwks: signer.jwks,
     close() {
       closed ??= shutDown();
       return closed;

@@ -11,3 +11,4 @@ export {
   type RenderTask,
   type TrajectoryPoint,
 } from "./engine/index";
+export type { JsonWebKeySet, PublicJwk } from "./tokens/index";

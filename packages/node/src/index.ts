@@ -1,6 +1,7 @@
 export {
   type NodeBatchItem,
   type NodeBatchOutcome,
+  type ResubmittedItem,
   type RunBatchOptions,
   type RunBatchSummary,
   runBatch,
@@ -36,3 +37,11 @@ export {
   toNodeHandler,
 } from "./proxy/index";
 export { type SavedResult, type SaveResultOptions, saveResult, saveResultAs } from "./save/index";
+export {
+  createTokenHandler,
+  type TokenHandler,
+  type TokenHandlerOptions,
+  type TokenMintEvent,
+  type TokenRateLimit,
+  type TokenRefusalEvent,
+} from "./tokens/index";

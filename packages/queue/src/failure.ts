@@ -3,6 +3,7 @@ import {
   InvalidInputError,
   isDecartError,
   ModelNotFoundError,
+  PermissionDeniedError,
   RateLimitError,
 } from "@decart/core";
 import type { FailureRecord } from "./items";
@@ -19,7 +20,7 @@ export type Verdict =
 /** The default pause for a 429 that names no `Retry-After`. */
 const defaultPauseMs = 1_000;
 
-/** Decides by the SDK's typed errors: the inputs, the key or the model are wrong for good; the rest may pass. */
+/** Decides by the SDK's typed errors: the inputs, the key, its permissions or the model are wrong for good; the rest may pass. */
 export function judge(error: unknown): Verdict {
   if (error instanceof RateLimitError) {
     const seconds = error.retryAfter;
@@ -28,7 +29,8 @@ export function judge(error: unknown): Verdict {
   if (
     error instanceof InvalidInputError ||
     error instanceof ModelNotFoundError ||
-    error instanceof InvalidAPIKeyError
+    error instanceof InvalidAPIKeyError ||
+    error instanceof PermissionDeniedError
   )
     return { kind: "final" };
   if (isDecartError(error) && error.code === "JOB_CANCELLED") return { kind: "final" };

@@ -66,3 +66,12 @@ export const sdk0046: OfficialSdk = {
   showsDetail: false,
   connect: (baseUrl, apiKey) => notesEra.createDecartClient({ baseUrl, apiKey }) as unknown as OfficialClient,
 };
+
+/** A 0.1.20 client with its own types: process, queue, and the client tokens and files 0.0.46 lacks. */
+export type CurrentClient = ReturnType<typeof current.createDecartClient>;
+
+/** A 0.1.20 client pointed at `baseUrl` with `apiKey` (a permanent key or an `ek_` client key). */
+export const connectCurrent = (baseUrl: string, apiKey: string): CurrentClient =>
+  current.createDecartClient({ baseUrl, apiKey, logger: current.noopLogger } as Parameters<
+    typeof current.createDecartClient
+  >[0]);

@@ -28,7 +28,8 @@ export interface BatchEntry {
 
 /** What the batch hears from one running item. */
 export interface ItemHooks {
-  submitting(entry: BatchEntry): void;
+  /** The item's job is about to be submitted; the submission waits for the promise it may return. */
+  submitting(entry: BatchEntry): void | Promise<void>;
   submitted(entry: BatchEntry): void;
   progress(entry: BatchEntry, event: ProgressEvent): void;
 }
@@ -69,9 +70,14 @@ async function runEntry(
     ...prepared,
     headers: { ...prepared.headers, [headers.idempotencyKey]: entry.idempotencyKey },
   };
+  // A new submission waits for the batch's `beforeSubmit` (a journal writing the key to disk), so the
+  // hook has run before `runJob` sends anything.
+  if (entry.jobId === undefined) {
+    const ready = hooks.submitting(entry);
+    if (ready) await ready;
+  }
   return runJob(context, call, signal, onProgress, {
     jobId: entry.jobId,
-    submitting: () => hooks.submitting(entry),
     submitted: (jobId) => {
       entry.jobId = jobId;
       hooks.submitted(entry);
@@ -91,9 +97,16 @@ export async function attemptItem(
 ): Promise<ItemAttempt> {
   const base = { index: entry.index, key: entry.key };
   const item = entry.item as BatchItem;
-  const scope = openScope(signal, item.deadline);
+  // The batch gives each item a signal of its own; a scope over it is needed only for a deadline.
+  const scope = item.deadline === undefined ? undefined : openScope(signal, item.deadline);
   try {
-    const { job, data } = await runEntry(context, entry, processOptions(item), scope.signal, hooks);
+    const { job, data } = await runEntry(
+      context,
+      entry,
+      processOptions(item),
+      scope ? scope.signal : signal,
+      hooks,
+    );
     const jobId = entry.jobId === undefined ? {} : { jobId: entry.jobId };
     if (data) return { outcome: { ...base, ...jobId, status: "completed", data } };
     const error = jobEndedError(job as JobInfo);
@@ -108,6 +121,6 @@ export async function attemptItem(
     if (isDecartError(error) && entry.jobId !== undefined) error.jobId ??= entry.jobId;
     return { outcome: { ...base, ...jobId, status: "failed", error: asDecartError(error) } };
   } finally {
-    scope.dispose();
+    scope?.dispose();
   }
 }

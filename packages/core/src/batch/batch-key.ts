@@ -12,11 +12,17 @@ const controlFields = new Set([
   "idempotencyKey",
 ]);
 
-/** Two 32-bit FNV-1a lanes with different offsets: 64 bits, enough to tell a batch's items apart. */
+/** Made on first use: most keys are ASCII text and never need it. */
+let encoder: TextEncoder | undefined;
+
+/**
+ * Two 32-bit FNV-1a lanes with different offsets: 64 bits, enough to tell a batch's items apart. Text is
+ * hashed as its UTF-8 bytes (ASCII straight from the string, the rest through a `TextEncoder`), so the
+ * same inputs give the same key in every version.
+ */
 class KeyHasher {
   #a = 0x811c9dc5;
   #b = 0x050c5d1f;
-  #encoder = new TextEncoder();
 
   bytes(data: Uint8Array): void {
     let a = this.#a;
@@ -30,8 +36,24 @@ class KeyHasher {
     this.#b = b;
   }
 
+  /** The text's UTF-8 bytes, then a 0 byte. */
   text(value: string): void {
-    this.bytes(this.#encoder.encode(value));
+    let a = this.#a;
+    let b = this.#b;
+    let index = 0;
+    for (; index < value.length; index++) {
+      const code = value.charCodeAt(index);
+      if (code >= 0x80) break;
+      a = Math.imul(a ^ code, 0x01000193);
+      b = Math.imul(b ^ code, 0x01000193) ^ (b >>> 15);
+    }
+    this.#a = a;
+    this.#b = b;
+    // From the first non-ASCII character on (never the second half of a pair: the one before is ASCII).
+    if (index < value.length) {
+      encoder ??= new TextEncoder();
+      this.bytes(encoder.encode(index === 0 ? value : value.slice(index)));
+    }
     this.bytes(separator);
   }
 
@@ -47,11 +69,18 @@ function isBlob(value: unknown): value is Blob {
   return typeof Blob !== "undefined" && value instanceof Blob;
 }
 
+function isStream(value: unknown): boolean {
+  return typeof ReadableStream !== "undefined" && value instanceof ReadableStream;
+}
+
+/** The heads of the files in the inputs, read before hashing so that hashing itself never waits. */
+type FileHeads = Map<Blob, Uint8Array>;
+
 /** Feeds one input value: plain data by its JSON form (keys sorted), files by type, size and head. */
-async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
+function feed(hasher: KeyHasher, value: unknown, heads: FileHeads | undefined): void {
   if (isBlob(value)) {
     hasher.text(`blob:${value.type}:${value.size}`);
-    hasher.bytes(new Uint8Array(await value.slice(0, sampledBytes).arrayBuffer()));
+    hasher.bytes(heads?.get(value) as Uint8Array);
     return;
   }
   if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
@@ -63,10 +92,13 @@ async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
     hasher.bytes(bytes.subarray(0, sampledBytes));
     return;
   }
-  if (value instanceof URL) return hasher.text(`url:${value.href}`);
+  if (value instanceof URL) {
+    hasher.text(`url:${value.href}`);
+    return;
+  }
   if (Array.isArray(value)) {
     hasher.text(`array:${value.length}`);
-    for (const element of value) await feed(hasher, element);
+    for (const element of value) feed(hasher, element, heads);
     return;
   }
   if (value !== null && typeof value === "object") {
@@ -75,11 +107,63 @@ async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
     hasher.text(`object:${names.length}`);
     for (const name of names) {
       hasher.text(name);
-      await feed(hasher, record[name]);
+      feed(hasher, record[name], heads);
     }
     return;
   }
   hasher.text(`${typeof value}:${String(value)}`);
+}
+
+/** The input fields that go into the key, in key order. */
+function inputNames(record: Record<string, unknown>): string[] {
+  return Object.keys(record)
+    .sort()
+    .filter((name) => !controlFields.has(name) && record[name] !== undefined);
+}
+
+/** Collects the files among the inputs, in the order `feed` meets them (streams are not looked into). */
+function collectFiles(value: unknown, files: Blob[]): void {
+  if (isBlob(value)) files.push(value);
+  else if (Array.isArray(value)) for (const element of value) collectFiles(element, files);
+  else if (
+    value !== null &&
+    typeof value === "object" &&
+    !(value instanceof ArrayBuffer) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof URL) &&
+    !isStream(value)
+  ) {
+    for (const element of Object.values(value)) collectFiles(element, files);
+  }
+}
+
+function hashInputs(options: object, heads: FileHeads | undefined): string {
+  const hasher = new KeyHasher();
+  hasher.text(`model:${(options as { model?: { name?: unknown } }).model?.name}`);
+  const record = options as Record<string, unknown>;
+  for (const name of inputNames(record)) {
+    hasher.text(name);
+    const value = record[name];
+    if (isStream(value)) hasher.text("stream");
+    else feed(hasher, value, heads);
+  }
+  return hasher.digest();
+}
+
+/**
+ * {@link batchItemKey} without a promise when it can: the key at once for inputs without files (most
+ * items, hashed with no await), else a promise of it once the files' heads are read.
+ */
+export function itemKey(options: object): string | Promise<string> {
+  const files: Blob[] = [];
+  const record = options as Record<string, unknown>;
+  for (const name of inputNames(record)) collectFiles(record[name], files);
+  if (files.length === 0) return hashInputs(options, undefined);
+  return Promise.all(
+    files.map(async (file) => new Uint8Array(await file.slice(0, sampledBytes).arrayBuffer())),
+  ).then((read) =>
+    hashInputs(options, new Map(files.map((file, index) => [file, read[index] as Uint8Array]))),
+  );
 }
 
 /**
@@ -99,15 +183,5 @@ async function feed(hasher: KeyHasher, value: unknown): Promise<void> {
  * ```
  */
 export async function batchItemKey(options: object): Promise<string> {
-  const hasher = new KeyHasher();
-  hasher.text(`model:${(options as { model?: { name?: unknown } }).model?.name}`);
-  const record = options as Record<string, unknown>;
-  for (const name of Object.keys(record).sort()) {
-    if (controlFields.has(name) || record[name] === undefined) continue;
-    hasher.text(name);
-    const value = record[name];
-    if (typeof ReadableStream !== "undefined" && value instanceof ReadableStream) hasher.text("stream");
-    else await feed(hasher, value);
-  }
-  return hasher.digest();
+  return itemKey(options);
 }

@@ -45,6 +45,41 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** How many items are read from `items` ahead of the ones running. @default the concurrency */
   lookAhead?: number;
+  /**
+   * Called before each new submission of an item's job (after its `submitting` event), with the
+   * `Idempotency-Key` it will send; the submission waits for the promise it returns. Record the key
+   * durably here (a journal on disk) so a run killed mid-submission resends with the same key. When it
+   * throws or rejects, nothing is sent and the item fails with that error.
+   * @example
+   * ```ts
+   * import type { BatchOptions } from "@decart/core";
+   *
+   * const keys = new Map<string, string>();
+   * const options: BatchOptions = {
+   *   beforeSubmit: async ({ key, idempotencyKey }) => void keys.set(key, idempotencyKey),
+   * };
+   * ```
+   */
+  beforeSubmit?: (submission: BatchSubmission) => void | Promise<void>;
+}
+
+/**
+ * An item's job about to be submitted, as `beforeSubmit` gets it.
+ *
+ * @example
+ * ```ts
+ * import type { BatchSubmission } from "@decart/core";
+ *
+ * const line = (submission: BatchSubmission) => `${submission.key} ${submission.idempotencyKey}`;
+ * ```
+ */
+export interface BatchSubmission {
+  /** The item's position in `items`. */
+  readonly index: number;
+  /** The item's key. */
+  readonly key: string;
+  /** The `Idempotency-Key` every attempt of this submission sends. */
+  readonly idempotencyKey: string;
 }
 
 /**

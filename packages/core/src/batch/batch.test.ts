@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createDecartClient } from "../client/index";
 import { startJobServer, testImageModel, testVideoModel } from "../test-support/index";
 import { createBatch } from "./batch";
-import { batchItemKey } from "./batch-key";
+import { batchItemKey, itemKey } from "./batch-key";
 import type { BatchEvent, BatchItem, BatchOutcome } from "./batch-types";
 import { ConcurrencyLimiter } from "./concurrency";
 
@@ -165,6 +165,40 @@ describe("createBatch", () => {
     expect(rerun?.jobId).toBe(keyed?.jobId);
   });
 
+  test("beforeSubmit runs before each new submission, which waits for it; when it rejects nothing is sent", async () => {
+    const seen: string[] = [];
+    let release = () => {};
+    const batch = createBatch(client(), [{ model: testVideoModel, prompt: "gated", key: "gated" }], {
+      beforeSubmit: (submission) => {
+        seen.push(`${submission.index} ${submission.key} ${submission.idempotencyKey.length > 0}`);
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    });
+    const events: string[] = [];
+    batch.subscribe((event) => void events.push(event.type));
+    const submits = server.counters.submits;
+    await vi.waitFor(() => expect(seen).toEqual(["0 gated true"]));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(server.counters.submits).toBe(submits);
+    expect(events).toEqual(["started", "submitting"]);
+    release();
+    const [outcome] = await collect(batch);
+    expect(outcome?.status).toBe("completed");
+    expect(server.counters.submits).toBe(submits + 1);
+
+    const refused = new Error("journal full");
+    const [failed] = await collect(
+      createBatch(client(), items(["never sent"]), {
+        beforeSubmit: () => Promise.reject(refused),
+      }),
+    );
+    expect(failed?.status).toBe("failed");
+    expect(failed?.error?.message).toMatch(/journal full/);
+    expect(server.counters.submits).toBe(submits + 1);
+  });
+
   test("image models run on the sync endpoint, with no job", async () => {
     const submits = server.counters.submits;
     const outcomes = await collect(
@@ -229,6 +263,20 @@ describe("batchItemKey", () => {
     expect(await batchItemKey({ model: testVideoModel, prompt: "x", signal: AbortSignal.abort() })).toBe(
       await batchItemKey({ model: testVideoModel, prompt: "x" }),
     );
+  });
+
+  test("the same keys in every version (journals and shards outlive an upgrade), at once for inputs without files", async () => {
+    const model = { name: "lucy-pro-t2v" };
+    const plain = { model, prompt: "A red kite" };
+    expect(itemKey(plain)).toBe("070ede38d3dd7419");
+    const mixed = {
+      model,
+      prompt: "Ünïcode 漢字 😀 \uD800",
+      trajectory: [{ frame: 0, x: 1.5 }],
+      data: new Blob(["abc"], { type: "video/mp4" }),
+    };
+    expect(itemKey(mixed)).toBeInstanceOf(Promise);
+    expect(await batchItemKey(mixed)).toBe("08b8ade66a194ebc");
   });
 });
 

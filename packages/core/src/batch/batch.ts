@@ -6,7 +6,7 @@ import { createQueue } from "../jobs/index";
 import type { ModelDefinition } from "../model/index";
 import { abortError, sleep } from "../timing/index";
 import { attemptItem, type BatchEntry, type ItemHooks, newEntry } from "./batch-item";
-import { batchItemKey } from "./batch-key";
+import { itemKey } from "./batch-key";
 import type {
   BatchEvent,
   BatchItem,
@@ -39,6 +39,10 @@ const defaultConcurrency = 4;
 const defaultRateLimitWaitMs = 1_000;
 /** How long cancelling the jobs in flight may take when the batch is stopped. */
 const cancelTimeoutMs = 3_000;
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === "function";
+}
 
 function toAsyncIterator(source: BatchSource): AsyncIterator<BatchItem> | Iterator<BatchItem> {
   if (source && typeof (source as AsyncIterable<BatchItem>)[Symbol.asyncIterator] === "function") {
@@ -95,7 +99,10 @@ export class BatchRun {
   readonly #lookAhead: number;
   readonly #controller = new AbortController();
   readonly #outerSignal: AbortSignal | undefined;
+  readonly #beforeSubmit: BatchOptions["beforeSubmit"];
   readonly #listeners = new Set<BatchListener>();
+  /** The listeners as an array, replaced when one comes or goes, so an event copies nothing. */
+  #listenerList: readonly BatchListener[] = [];
   readonly #waiting: BatchEntry[] = [];
   /** Items in flight: the limiter's epoch when each started, and its own signal (aborted with the batch). */
   readonly #active = new Map<BatchEntry, { epoch: number; controller: AbortController }>();
@@ -122,6 +129,7 @@ export class BatchRun {
     this.#context = context;
     this.#source = source;
     this.#outerSignal = options.signal;
+    this.#beforeSubmit = options.beforeSubmit;
     this.#snapshot = this.#makeSnapshot();
   }
 
@@ -138,9 +146,10 @@ export class BatchRun {
    */
   subscribe = (listener: BatchListener): (() => void) => {
     this.#listeners.add(listener);
+    this.#listenerList = [...this.#listeners];
     this.#start();
     return () => {
-      this.#listeners.delete(listener);
+      if (this.#listeners.delete(listener)) this.#listenerList = [...this.#listeners];
     };
   };
 
@@ -258,9 +267,17 @@ export class BatchRun {
   /** Starts what may start, reads ahead what may be read, and finishes when nothing is left. */
   #pump(): void {
     if (this.#state !== "running") return;
-    const stopped = this.#controller.signal.aborted;
+    this.#launchReady();
+    if (this.#wantsMore() && !this.#reading) void this.#readAhead();
+    if (this.#allRead && !this.#reading && this.#waiting.length === 0 && this.#active.size === 0) {
+      void this.#finish();
+    }
+  }
+
+  /** Starts the waiting items that may start now. */
+  #launchReady(): void {
+    if (this.#controller.signal.aborted) return;
     while (
-      !stopped &&
       this.#waiting.length > 0 &&
       this.#active.size < this.#limiter.limit &&
       Date.now() >= this.#pausedUntil &&
@@ -268,27 +285,35 @@ export class BatchRun {
     ) {
       this.#launch(this.#waiting.shift() as BatchEntry);
     }
-    if (!stopped && !this.#reading && !this.#allRead && this.#waiting.length < this.#lookAhead) {
-      void this.#readNext();
-    }
-    if (this.#allRead && !this.#reading && this.#waiting.length === 0 && this.#active.size === 0) {
-      void this.#finish();
-    }
   }
 
-  async #readNext(): Promise<void> {
+  #wantsMore(): boolean {
+    return !this.#controller.signal.aborted && !this.#allRead && this.#waiting.length < this.#lookAhead;
+  }
+
+  /**
+   * Reads items while the look-ahead has room, starting each as soon as it may, as one `#pump` per item
+   * would. An array or a generator is read without awaiting (and so is the key of an item without
+   * files): a promise per item costs more than the rest of reading it.
+   */
+  async #readAhead(): Promise<void> {
     this.#reading = true;
     try {
-      const next = await (this.#iterator as AsyncIterator<BatchItem>).next();
-      if (next.done) this.#allRead = true;
-      else {
+      do {
+        const pending = (this.#iterator as AsyncIterator<BatchItem> | Iterator<BatchItem>).next();
+        const next = isPromiseLike(pending) ? await pending : pending;
+        if (next.done) {
+          this.#allRead = true;
+          break;
+        }
         const item = next.value;
-        const key = typeof item?.key === "string" ? item.key : await batchItemKey(item);
-        const entry = newEntry(this.#read++, key, item);
+        const key = typeof item?.key === "string" ? item.key : itemKey(item);
+        const entry = newEntry(this.#read++, typeof key === "string" ? key : await key, item);
         if (this.#controller.signal.aborted)
           this.#settleEntry(entry, this.#cancelled(entry, this.#controller.signal.reason));
         else this.#waiting.push(entry);
-      }
+        this.#launchReady();
+      } while (this.#wantsMore());
     } catch (error) {
       this.#fatal ??= error;
       this.#allRead = true;
@@ -299,25 +324,28 @@ export class BatchRun {
     this.#pump();
   }
 
+  // Events are built only when someone listens: a batch read by a `for await` loop alone has none.
   #hooks: ItemHooks = {
-    submitting: (entry) =>
-      this.#emit({
-        type: "submitting",
-        index: entry.index,
-        key: entry.key,
-        idempotencyKey: entry.idempotencyKey,
-      }),
-    submitted: (entry) =>
-      this.#emit({ type: "submitted", index: entry.index, key: entry.key, jobId: entry.jobId as string }),
-    progress: (entry, progress) =>
-      this.#emit({ type: "progress", index: entry.index, key: entry.key, progress }),
+    submitting: (entry) => {
+      const { index, key, idempotencyKey } = entry;
+      if (this.#listeners.size > 0) this.#emit({ type: "submitting", index, key, idempotencyKey });
+      return this.#beforeSubmit?.({ index, key, idempotencyKey });
+    },
+    submitted: (entry) => {
+      if (this.#listeners.size === 0) return;
+      this.#emit({ type: "submitted", index: entry.index, key: entry.key, jobId: entry.jobId as string });
+    },
+    progress: (entry, progress) => {
+      if (this.#listeners.size > 0)
+        this.#emit({ type: "progress", index: entry.index, key: entry.key, progress });
+    },
   };
 
   #launch(entry: BatchEntry): void {
     const controller = new AbortController();
     const epoch = this.#limiter.epoch;
     this.#active.set(entry, { epoch, controller });
-    this.#emit({ type: "started", index: entry.index, key: entry.key });
+    if (this.#listeners.size > 0) this.#emit({ type: "started", index: entry.index, key: entry.key });
     void attemptItem(this.#context, entry, controller.signal, this.#hooks).then((attempt) => {
       this.#active.delete(entry);
       if ("outcome" in attempt) {
@@ -421,7 +449,7 @@ export class BatchRun {
     }
     if (this.#listeners.size === 0) return;
     this.#update();
-    for (const listener of [...this.#listeners]) {
+    for (const listener of this.#listenerList) {
       try {
         listener(event, this.#snapshot);
       } catch (error) {

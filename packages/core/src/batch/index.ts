@@ -10,5 +10,6 @@ export type {
   BatchOptions,
   BatchOutcome,
   BatchSnapshot,
+  BatchSubmission,
   BatchSummary,
 } from "./batch-types";

@@ -1,4 +1,11 @@
-import { InvalidAPIKeyError, InvalidBaseURLError } from "../errors/index";
+import {
+  type ApiKeyProvider,
+  createCredentials,
+  credentialOf,
+  isClientToken,
+  keyedTransport,
+} from "../auth/index";
+import { InvalidAPIKeyError, InvalidBaseURLError, type RequestCredential } from "../errors/index";
 import type { ClientContext, ProcessOptions, ProcessPromise } from "../jobs/index";
 import {
   createQueue,
@@ -11,7 +18,9 @@ import type { ModelDefinition } from "../model/index";
 import { type DecartPlugin, pluginHooks } from "../plugins/index";
 import { headers as protocolHeaders } from "../protocol/index";
 import { buildUserAgent, checkBrowserKey } from "../runtime/index";
+import { createTokens, type TokensClient } from "../tokens/index";
 import { createRetryTable, createTransport, type RetryOptions } from "../transport/index";
+import { createFiles, type FilesClient } from "../uploads/index";
 import { attachContext } from "./client-context";
 
 /**
@@ -26,15 +35,29 @@ import { attachContext } from "./client-context";
  */
 export interface DecartClientOptions {
   /**
-   * Your Decart API key, sent as `X-API-KEY`. Missing, empty or blank is an `InvalidAPIKeyError`, unless
-   * `proxy` is set.
+   * Your Decart API key, sent as `X-API-KEY`: a permanent key, a client token (`ek_…`, from
+   * `client.tokens.create()` on your server), or a function that returns one ({@link ApiKeyProvider}),
+   * such as one that fetches a fresh client token from your server. The client calls the function on its
+   * first request, keeps the key until shortly before its `expiresAt`, and asks again once after a 401.
+   * A missing, empty or blank key is an `InvalidAPIKeyError`, unless `proxy` is set.
    * @default the `DECART_API_KEY` environment variable, where the runtime has one
+   * @example
+   * ```ts
+   * import { createDecartClient } from "@decart/core";
+   *
+   * // In a page: a client token from your server, refreshed before it expires.
+   * const client = createDecartClient({
+   *   apiKey: async () => (await fetch("/api/decart-token", { method: "POST" })).json(),
+   * });
+   * ```
    */
-  apiKey?: string;
+  apiKey?: string | ApiKeyProvider;
   /**
-   * Lets a page send `apiKey` itself. Without it, an `apiKey` in a browser is an `InvalidAPIKeyError`:
-   * anyone using the page can read the key, so pages should call Decart through your server with
-   * `proxy`. Set it only when exposing the key is intended (a local tool, a key scoped for it).
+   * Lets a page send a permanent `apiKey` itself. Without it, a permanent key in a browser (literal or
+   * from the `apiKey` function) is an `InvalidAPIKeyError`: anyone using the page can read the key, so
+   * pages should use a client token (`ek_…`, minted on your server with `client.tokens.create()`, allowed
+   * with no flag) or call Decart through your server with `proxy`. Set it only when exposing the key is
+   * intended (a local tool, a key scoped for it).
    * @default false
    * @example
    * ```ts
@@ -136,6 +159,24 @@ export interface DecartClient {
    */
   readonly queue: QueueClient;
   /**
+   * Client tokens: `create()` mints a short-lived key for a page, on your server.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const { apiKey, expiresAt } = await client.tokens.create({ expiresIn: 300 });
+   * ```
+   */
+  readonly tokens: TokensClient;
+  /**
+   * Files kept on the API's side: `upload()`, `get()`, `delete()`.
+   * @example
+   * ```ts
+   * declare const client: import("@decart/core").DecartClient;
+   * const file = await client.files.upload(new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" }));
+   * ```
+   */
+  readonly files: FilesClient;
+  /**
    * Where requests go: the base URL, or the proxy.
    * @example
    * ```ts
@@ -211,6 +252,9 @@ function parseProxy(value: string): string {
 export function createDecartClient(options: DecartClientOptions = {}): DecartClient {
   const headers: Record<string, string> = { "User-Agent": buildUserAgent(options.integration) };
   let base: string;
+  // What requests say about who is asking, for the wording of a 401/403; a provider's calls say it per call.
+  let credential: RequestCredential | undefined = { kind: "proxy" };
+  let provider: ApiKeyProvider | undefined;
   if (options.proxy !== undefined) {
     if (options.apiKey !== undefined) {
       throw new InvalidAPIKeyError(
@@ -218,6 +262,11 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
       );
     }
     base = parseProxy(options.proxy);
+  } else if (typeof options.apiKey === "function") {
+    // Asked on the first request, not now: the key, and whether a page may hold it, are checked then.
+    provider = options.apiKey;
+    credential = undefined;
+    base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
   } else {
     const fromEnvironment: { value?: string; denied?: string } =
       options.apiKey === undefined ? environmentApiKey() : {};
@@ -225,8 +274,10 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     if (typeof apiKey !== "string" || apiKey.trim() === "") {
       throw new InvalidAPIKeyError(missingKeyMessage(fromEnvironment.denied));
     }
-    checkBrowserKey(options.dangerouslyAllowBrowser);
-    headers[protocolHeaders.apiKey] = apiKey.trim();
+    const key = apiKey.trim();
+    checkBrowserKey(options.dangerouslyAllowBrowser, isClientToken(key));
+    headers[protocolHeaders.apiKey] = key;
+    credential = credentialOf(key);
     base = parseHttpUrl(options.baseUrl ?? defaultBaseUrl, "baseUrl");
   }
   const timeout = options.timeout ?? 60_000;
@@ -236,15 +287,19 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     );
   }
   const plugins = Object.freeze([...(options.plugins ?? [])]);
+  const transport = createTransport({
+    base,
+    headers,
+    timeout,
+    retry: createRetryTable(options.retry),
+    fetch: options.fetch,
+    hooks: pluginHooks(plugins),
+    credential,
+  });
   const context: ClientContext = {
-    transport: createTransport({
-      base,
-      headers,
-      timeout,
-      retry: createRetryTable(options.retry),
-      fetch: options.fetch,
-      hooks: pluginHooks(plugins),
-    }),
+    transport: provider
+      ? keyedTransport(transport, createCredentials(provider, options.dangerouslyAllowBrowser))
+      : transport,
     plugins,
     fetch: options.fetch,
     polling: normalizePolling(options.polling),
@@ -253,6 +308,8 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
     {
       process: (processOptions) => processWithResponse(context, processOptions as ProcessOptions),
       queue: createQueue(context),
+      tokens: createTokens(context),
+      files: createFiles(context),
       baseUrl: base,
     },
     context,

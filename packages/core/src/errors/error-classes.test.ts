@@ -1,5 +1,13 @@
 import { expect, test } from "vitest";
-import { DecartSDKError, InvalidInputError, isDecartError, ProcessingError, RateLimitError } from "./errors";
+import {
+  DecartSDKError,
+  InvalidAPIKeyError,
+  InvalidInputError,
+  isDecartError,
+  PermissionDeniedError,
+  ProcessingError,
+  RateLimitError,
+} from "./errors";
 
 test("errors: classes, retryable, brand, issue naming", () => {
   const rate = new RateLimitError("slow", { retryAfter: 2 });
@@ -16,4 +24,17 @@ test("errors: classes, retryable, brand, issue naming", () => {
   ]);
   expect(error.message).toBe("Invalid inputs for m: data is required; seed must be an integer");
   expect(error.stack).toContain("InvalidInputError");
+});
+
+test("PermissionDeniedError: a 403, a direct subclass, told apart from a bad key", () => {
+  const denied = new PermissionDeniedError("no", { status: 403 });
+  expect(denied).toBeInstanceOf(DecartSDKError);
+  expect(denied).not.toBeInstanceOf(InvalidAPIKeyError);
+  expect(denied).toMatchObject({
+    name: "PermissionDeniedError",
+    code: "PERMISSION_DENIED",
+    retryable: false,
+  });
+  expect(isDecartError(denied)).toBe(true);
+  expect(new PermissionDeniedError("no", { code: "FORBIDDEN" }).code).toBe("FORBIDDEN");
 });

@@ -4,6 +4,7 @@ import {
   InvalidAPIKeyError,
   InvalidInputError,
   ModelNotFoundError,
+  PermissionDeniedError,
   ProcessingError,
   RateLimitError,
 } from "./errors";
@@ -18,7 +19,7 @@ describe("errors from real responses", () => {
       InvalidAPIKeyError,
       { code: "UNAUTHORIZED" },
     ],
-    ["text 403", { status: 403, body: "Forbidden" }, InvalidAPIKeyError, { code: "INVALID_API_KEY" }],
+    ["text 403", { status: 403, body: "Forbidden" }, PermissionDeniedError, { code: "PERMISSION_DENIED" }],
     [
       "JSON 400",
       { status: 400, body: { detail: "seed out of range", code: "INVALID_INPUT" } },

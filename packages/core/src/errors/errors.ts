@@ -15,6 +15,8 @@ export type DecartErrorCode =
   | "INVALID_BASE_URL"
   | "INVALID_INPUT"
   | "MODEL_NOT_FOUND"
+  | "PERMISSION_DENIED"
+  | "API_KEY_PROVIDER_FAILED"
   | "PROCESSING_ERROR"
   | "RATE_LIMITED"
   | "TIMEOUT"
@@ -57,7 +59,8 @@ const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
  *
  * | class | `name` | `code` | when |
  * | --- | --- | --- | --- |
- * | {@link InvalidAPIKeyError} | `InvalidAPIKeyError` | `INVALID_API_KEY` | key missing or blank, or 401/403 |
+ * | {@link InvalidAPIKeyError} | `InvalidAPIKeyError` | `INVALID_API_KEY`, `API_KEY_PROVIDER_FAILED` | key missing or blank, a failing key provider, or 401 |
+ * | {@link PermissionDeniedError} | `PermissionDeniedError` | `PERMISSION_DENIED` | 403: the key, client token or proxy does not allow the request |
  * | {@link InvalidBaseURLError} | `InvalidBaseURLError` | `INVALID_BASE_URL` | `baseUrl` or `proxy` malformed |
  * | {@link InvalidInputError} | `InvalidInputError` | `INVALID_INPUT` | schema failure, or 400/413/422 |
  * | {@link ModelNotFoundError} | `ModelNotFoundError` | `MODEL_NOT_FOUND` | unknown model, or 404 for a model |
@@ -116,7 +119,9 @@ export class DecartSDKError extends Error {
 }
 
 /**
- * The API key is missing or blank, conflicts with `proxy`, or the server rejected it (401/403).
+ * The API key is missing or blank, conflicts with `proxy`, its provider function failed (code
+ * `API_KEY_PROVIDER_FAILED`, the provider's error as `cause`), or the server rejected it (401): a wrong
+ * key, or an expired client token. The message says who refused and what to do.
  *
  * @example
  * ```ts
@@ -131,6 +136,30 @@ export class InvalidAPIKeyError extends DecartSDKError {
   /** Always `"InvalidAPIKeyError"`. */
   override name = "InvalidAPIKeyError";
   static override defaultCode: DecartErrorCode = "INVALID_API_KEY";
+}
+
+/**
+ * The server (or your proxy) understood who is asking and refused the request (HTTP 403): a client token
+ * whose `allowedModels` or `allowedOrigins` do not cover it, a model your proxy does not forward, or a
+ * proxy's `authorize` that said no. The message says who refused; a server's `code` (such as the
+ * proxy's `FORBIDDEN` or `MODEL_NOT_ALLOWED`) replaces the default `PERMISSION_DENIED`.
+ *
+ * A direct subclass of {@link DecartSDKError}: asking again with the same key will not help, and a new
+ * key will not either unless its scope differs, so it is told apart from {@link InvalidAPIKeyError}.
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError } from "@decart/core";
+ *
+ * function explain(error: unknown) {
+ *   if (error instanceof PermissionDeniedError) return `Not allowed (${error.code}): ${error.message}`;
+ * }
+ * ```
+ */
+export class PermissionDeniedError extends DecartSDKError {
+  /** Always `"PermissionDeniedError"`. */
+  override name = "PermissionDeniedError";
+  static override defaultCode: DecartErrorCode = "PERMISSION_DENIED";
 }
 
 /**

@@ -1,6 +1,7 @@
 // The SDK's error classes: `DecartSDKError` and one subclass per failure, with the brand that survives
-// two installed copies; the wording of an issue's clause; and the mark that tells a failure of the
-// caller's own callback from the server's. Imports no other room: every room may import this one.
+// two installed copies; the wording of an issue's clause; the wording of a 401/403 by who refused (the
+// API, for a key or a client token, or a proxy); and the mark that tells a failure of the caller's own
+// callback from the server's. Imports no other room: every room may import this one.
 export { isCallbackFailure, markCallbackFailure } from "./callback-failure";
 export {
   asDecartError,
@@ -13,8 +14,10 @@ export {
   InvalidInputError,
   isDecartError,
   ModelNotFoundError,
+  PermissionDeniedError,
   ProcessingError,
   RateLimitError,
   TimeoutError,
 } from "./errors";
 export { clauseFor } from "./issue-clause";
+export { type RequestCredential, refusalError } from "./refusal";

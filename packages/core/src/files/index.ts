@@ -2,4 +2,4 @@
 // types sniffed), the multipart body as a Blob or a stream, and the chunked view stream over a Blob.
 // Imports errors/ and protocol/.
 export { type FileInput, resolveFileInput, type UploadFile } from "./file-input";
-export { multipartBody } from "./multipart";
+export { type MultipartBody, multipartBody } from "./multipart";

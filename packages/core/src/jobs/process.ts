@@ -1,5 +1,5 @@
 import { DecartSDKError, type InputIssue, InvalidInputError } from "../errors/index";
-import { multipartBody, resolveFileInput, type UploadFile } from "../files/index";
+import { type MultipartBody, multipartBody, resolveFileInput, type UploadFile } from "../files/index";
 import type { ModelDefinition, ModelInputs, StandardSchemaV1 } from "../model/index";
 import { applyErrorHooks } from "../plugins/index";
 import { detectRuntime } from "../runtime/index";
@@ -58,18 +58,29 @@ export async function prepareCall(
       await resolveFileInput(field, value, { model: model.name, fetch: context.fetch, signal }),
     );
   }
-  // The body is a stream only in Node (20.19 or later), whose fetch takes a `duplex: "half"` stream body
-  // over HTTP/1.1 with the Content-Length given. Anywhere with a `document` (browsers, Electron renderers,
-  // jsdom) sends a Blob: Chrome streams request bodies over HTTP/2 only and forbids Content-Length. So
-  // does a custom fetch, which may not take a stream (node-fetch 2 does not).
-  // Bodies without a file over 1 MB are sent as a Blob too: building a stream costs more per call than it saves.
+  return { model, ...uploadBody(context, values, files) };
+}
+
+/**
+ * The multipart body of `values` and `files` as this client sends it (see `multipartBody`).
+ *
+ * The body is a stream only in Node (20.19 or later), whose fetch takes a `duplex: "half"` stream body
+ * over HTTP/1.1 with the Content-Length given. Anywhere with a `document` (browsers, Electron renderers,
+ * jsdom) sends a Blob: Chrome streams request bodies over HTTP/2 only and forbids Content-Length. So
+ * does a custom fetch, which may not take a stream (node-fetch 2 does not).
+ * Bodies without a file over 1 MB are sent as a Blob too: building a stream costs more per call than it saves.
+ */
+export function uploadBody(
+  context: ClientContext,
+  values: Readonly<Record<string, unknown>>,
+  files: ReadonlyMap<string, UploadFile>,
+): MultipartBody {
   const stream =
     [...files.values()].some((file) => file.blob.size > 1e6) &&
     !context.fetch &&
     detectRuntime() === "node" &&
     typeof document === "undefined";
-  const body = multipartBody(values, files, () => `----decart-${randomId()}`.toLowerCase(), stream);
-  return { model, ...body };
+  return multipartBody(values, files, () => `----decart-${randomId()}`.toLowerCase(), stream);
 }
 
 /** A fresh random id (a multipart boundary). */

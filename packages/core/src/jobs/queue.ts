@@ -1,12 +1,12 @@
 import type { DecartSDKError } from "../errors/index";
 import type { JobInfo, ModelDefinition, ProgressEvent } from "../model/index";
 import { headers, routes } from "../protocol/index";
-import { openScope } from "../timing/index";
 import type { ClientContext } from "./context";
-import { type CheckedControls, readControls } from "./controls";
+import type { CheckedControls } from "./controls";
+import { guardedCall } from "./guarded-call";
 import { fetchResult, jobEndedError, runJob, submitJob } from "./jobs";
 import { createReporter, readJobInfo, waitForJob } from "./poll";
-import { type ProcessOptions, prepareCall, settleError } from "./process";
+import { type ProcessOptions, prepareCall } from "./process";
 
 /**
  * Options for the queue calls that take only a job id.
@@ -174,22 +174,11 @@ export interface QueueClient {
 }
 
 export function createQueue(context: ClientContext): QueueClient {
-  async function guarded<T>(
+  const guarded = <T>(
     operation: string,
     options: unknown,
     run: (signal: AbortSignal, controls: CheckedControls) => Promise<T>,
-  ) {
-    let scope: ReturnType<typeof openScope> | undefined;
-    try {
-      const controls = readControls(options, `client.${operation}()`, true);
-      scope = openScope(controls.signal, controls.deadline);
-      return await run(scope.signal, controls);
-    } catch (error) {
-      throw await settleError(context, error, operation);
-    } finally {
-      scope?.dispose();
-    }
-  }
+  ) => guardedCall(context, operation, options, run);
   return {
     submit: (options) =>
       guarded("queue.submit", options, async (signal) => {

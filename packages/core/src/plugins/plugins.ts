@@ -95,7 +95,10 @@ export interface StatusChangeState {
 export interface ErrorState {
   /** The SDK error the call rejects with. */
   error: DecartSDKError;
-  /** What was being done: `process`, `queue.submit`, `queue.status`, `queue.result`, `queue.cancel`. */
+  /**
+   * What was being done: `process`, `queue.submit`, `queue.status`, `queue.result`, `queue.cancel`,
+   * `tokens.create`, `files.upload`, `files.get`, `files.delete`.
+   */
   operation: string;
 }
 

@@ -1,5 +1,6 @@
-// The wire protocol: routes, headers, job statuses, error bodies and the form codec. This index is also
-// the `@decart/core/protocol` entry, so it exports exactly that public API. Imports only errors/ (how an
+// The wire protocol: routes (the Process API's, and apart from them the client tokens' and files'),
+// headers, job statuses, error bodies and the form codec. This index is also the `@decart/core/protocol`
+// entry, so it exports exactly that public API. Imports only errors/ (how an
 // issue reads as a clause, shared with the client's errors).
 /**
  * The Process API's wire protocol, written once: routes, headers, job statuses, error bodies and the
@@ -26,6 +27,7 @@ export {
 } from "./errors-body";
 export { encodeFormValue, parseFormBoolean, parseFormJson, parseFormNumber } from "./form";
 export { headers } from "./headers";
+export { resourceRoutes } from "./resource-routes";
 export { matchRoute, type RouteMatch, type RouteName, routes } from "./routes";
 export { sniffLength, sniffMediaType } from "./sniff";
 export {

@@ -13,14 +13,16 @@ export function isBrowser(): boolean {
 }
 
 /**
- * Refuses an API key in a page unless the app said it knows the key is exposed there: anyone who opens
- * the page can read it.
+ * Refuses a permanent API key in a page unless the app said it knows the key is exposed there: anyone
+ * who opens the page can read it. A client token (`clientToken`: short-lived and scoped, made for pages)
+ * is always allowed.
  */
-export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined): void {
-  if (dangerouslyAllowBrowser === true || !isBrowser()) return;
+export function checkBrowserKey(dangerouslyAllowBrowser: boolean | undefined, clientToken = false): void {
+  if (clientToken || dangerouslyAllowBrowser === true || !isBrowser()) return;
   throw new InvalidAPIKeyError(
-    "Refusing to send an API key from a browser, where anyone using the page can read it: use " +
-      'createDecartClient({ proxy: "/api/decart" }) and createProxyHandler from @decart/node on your server, ' +
+    "Refusing to send a permanent API key from a browser, where anyone using the page can read it: " +
+      "mint a client token on your server (client.tokens.create) or use the proxy " +
+      '(createDecartClient({ proxy: "/api/decart" }) and createProxyHandler from @decart/node on your server), ' +
       "or pass dangerouslyAllowBrowser: true if exposing the key is intended",
   );
 }

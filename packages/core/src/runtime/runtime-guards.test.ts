@@ -2,20 +2,13 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { createDecartClient } from "../client/index";
 import { InvalidAPIKeyError, ProcessingError } from "../errors/index";
-import { PNG, testImageModel, useTestServer } from "../test-support/index";
+import { actLikeAPage, PNG, testImageModel, useTestServer } from "../test-support/index";
 import { acceptsRedirectError, uploadRedirectMode } from "./fetch-redirect";
 
 const server = useTestServer();
 afterEach(() => {
   vi.unstubAllGlobals();
 });
-
-/** Makes this realm look like a page at `origin`, as browsers, jsdom and happy-dom do. */
-function actLikeAPage(origin: string): void {
-  vi.stubGlobal("window", { document: {} });
-  vi.stubGlobal("document", {});
-  vi.stubGlobal("location", { origin, href: `${origin}/` });
-}
 
 /** A loopback port nobody listens on: connecting to it fails at once. */
 async function closedPort(): Promise<number> {

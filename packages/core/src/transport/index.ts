@@ -4,4 +4,5 @@
 export { stateOf } from "./ky-bridge";
 export { createRetryTable, type RetryOptions } from "./retry";
 export { createTransport, type Transport } from "./transport";
+export type { TransportCall } from "./transport-call";
 export { parseRetryAfter } from "./transport-errors";

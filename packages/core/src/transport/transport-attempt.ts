@@ -3,6 +3,7 @@ import { TimeoutError } from "../errors/index";
 import { uploadRedirectMode } from "../runtime/index";
 import { now, startTimer, type Timer } from "../timing/index";
 import { type CallState, stateOf } from "./ky-bridge";
+import { readBlob } from "./response-blob";
 import type { FailurePhase, RetryTable } from "./retry";
 import type { TransportCall } from "./transport-call";
 import { networkError } from "./transport-errors";
@@ -141,7 +142,7 @@ function attemptSignal(state: TransportState, request: Request, hooked: boolean)
  * itself, its body used, when nothing reads it again (its status and headers stay readable).
  */
 async function bufferBody(state: TransportState, response: Response): Promise<Response> {
-  state.body = await response.blob();
+  state.body = await readBlob(response);
   if (!state.rewrap) return response;
   return new Response(state.body, {
     status: response.status,

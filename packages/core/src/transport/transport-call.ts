@@ -1,8 +1,9 @@
+import type { RequestCredential } from "../errors/index";
 import type { RetryPolicy } from "./retry";
 
 /** One HTTP exchange the client makes. */
 export interface TransportCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Path below the base URL, starting with `/`. */
   path: string;
   /** Builds the body; called again for every attempt so no attempt reuses (or clones) a consumed stream. */
@@ -14,4 +15,6 @@ export interface TransportCall {
   timeout?: number;
   /** The model the path belongs to: a 404 then means `ModelNotFoundError`, a 4xx names the model. */
   model?: string;
+  /** What the call carries to say who is asking (the key's kind), so a 401/403 says who refused. */
+  credential?: RequestCredential;
 }

@@ -1,12 +1,12 @@
 import {
   clauseFor,
   DecartSDKError,
-  InvalidAPIKeyError,
   InvalidInputError,
   ModelNotFoundError,
   markCallbackFailure,
   ProcessingError,
   RateLimitError,
+  refusalError,
 } from "../errors/index";
 import { type ErrorBodyInfo, headers as protocolHeaders, readErrorBody } from "../protocol/index";
 import { loadedKy } from "./ky-loader";
@@ -88,11 +88,12 @@ interface StatusDetails {
   requestId: string | undefined;
   retryAfter: number | undefined;
   cause: unknown;
-  call: Pick<TransportCall, "method" | "path" | "model">;
+  call: Pick<TransportCall, "method" | "path" | "model" | "credential">;
 }
 
 /**
- * Picks the error class for an HTTP status: 401/403 a bad key, 400/413/422 invalid inputs, 404 on a
+ * Picks the error class for an HTTP status: 401 a bad key, 403 a refusal (both worded by who refused:
+ * the API or a proxy), 400/413/422 invalid inputs, 404 on a
  * model's route an unknown model, 429 a rate limit, anything else a processing error; the server's
  * message is shown once.
  */
@@ -103,10 +104,7 @@ export function errorForStatus(status: number, body: ErrorBodyInfo, details: Sta
   const said = serverMessage ? `: ${serverMessage}` : "";
   const where = `${call.method} ${call.path}`;
   if (status === 401 || status === 403) {
-    return new InvalidAPIKeyError(
-      `The server rejected the API key (HTTP ${status})${said}. Check the apiKey option or DECART_API_KEY`,
-      base,
-    );
+    return refusalError(status, serverMessage, body.code, call.credential, base);
   }
   if (status === 400 || status === 413 || status === 422) return invalidInput(status, body, details, base);
   if (status === 404 && call.model) {

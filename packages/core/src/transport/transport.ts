@@ -1,8 +1,9 @@
 import type { Hooks, Options } from "ky";
-import { InvalidBaseURLError } from "../errors/index";
+import { InvalidBaseURLError, type RequestCredential } from "../errors/index";
 import { withCrossOriginHint } from "../runtime/index";
 import { retryUnlessFinal, withCallState } from "./ky-bridge";
 import { loadedKy, loadKy } from "./ky-loader";
+import { readBlob } from "./response-blob";
 import type { RetryTable } from "./retry";
 import { createAttempt, newTransportState, type TransportState } from "./transport-attempt";
 import type { TransportCall } from "./transport-call";
@@ -19,6 +20,8 @@ export interface TransportConfig {
   retry: RetryTable;
   fetch: typeof globalThis.fetch | undefined;
   hooks: Hooks;
+  /** What the client's requests carry to say who is asking, unless a call says otherwise. */
+  credential?: RequestCredential;
 }
 
 /** Sends requests with ky: timeouts, retries, plugin hooks, and error mapping to SDK errors. */
@@ -84,7 +87,8 @@ export function createTransport(config: TransportConfig): Transport {
       // A plugin's `afterResponse` may have replaced the response; then its own body is read.
       return await read(response, response === state.response ? state.body : undefined);
     } catch (error) {
-      throw await settleFailure(error, call, state);
+      const credential = call.credential ?? config.credential;
+      throw await settleFailure(error, credential ? { ...call, credential } : call, state);
     } finally {
       state.timer?.clear();
     }
@@ -97,7 +101,7 @@ export function createTransport(config: TransportConfig): Transport {
     blob: (call, onResponse) =>
       run(call, "blob", (response, body) => {
         onResponse?.(response);
-        return body ?? response.blob();
+        return body ?? readBlob(response);
       }),
     readJson: async (response, path, signal) => {
       try {

@@ -1,5 +1,6 @@
 import type { ModelDefinition } from "@decart/core";
 import type { Engine } from "../engine/index";
+import type { JsonWebKeySet } from "../tokens/index";
 
 /**
  * Resource limits of an emulator. Every field is optional.
@@ -80,9 +81,10 @@ export interface EmulatorOptions {
   /**
    * Whether to serve this SDK's extensions of the Process API: the cancel route
    * (`POST /v1/jobs/{job_id}/cancel`), `progress`, `error` and `"cancelled": true` in job statuses,
-   * `Idempotency-Key` on job submission, the `x-decart-seed` header, and `code` beside `detail` in error
-   * bodies. `false` makes the emulator strict: it answers exactly as the real API is known to (the cancel
-   * path is a 404 like any unknown route, a status is `{ job_id, status }`, an error `{ detail }`), so an
+   * `Idempotency-Key` on job submission, the `x-decart-seed` header, `code` beside `detail` in error
+   * bodies, and the JWKS route (`GET /.well-known/jwks.json`, the public keys of client tokens' JWTs).
+   * `false` makes the emulator strict: it answers exactly as the real API is known to (the cancel and JWKS
+   * paths are 404 like any unknown route, a status is `{ job_id, status }`, an error `{ detail }`), so an
    * app can prove it does not depend on any of them. Both modes speak only the statuses Decart's official
    * clients know: a cancelled job reports `failed`.
    * @default true
@@ -100,6 +102,34 @@ export interface EmulatorOptions {
    * ```
    */
   extensions?: boolean;
+  /**
+   * Multiplies every lifetime the emulator counts for client tokens (`expiresIn`) and uploaded files
+   * (`ttl_seconds` and the 24-hour default), so a test need not wait them out: `0.001` makes a file of
+   * `ttl_seconds: 60` expire after 60 ms. The reported `expiresAt`/`expires_at` are the real, scaled
+   * instants. An extension of ours, for tests only; the requests are validated as usual (`ttl_seconds`
+   * still 60 to 2,592,000).
+   * @default 1
+   * @example
+   * ```ts
+   * import { startEmulator } from "@decart/emulator";
+   *
+   * const emulator = await startEmulator({ timeScale: 0.001 });
+   * const form = new FormData();
+   * form.set("file", new Blob(["hello"], { type: "text/plain" }), "hello.txt");
+   * form.set("ttl_seconds", "60");
+   * const response = await fetch(`${emulator.url}/v1/files`, {
+   *   method: "POST",
+   *   headers: { "x-api-key": emulator.apiKey },
+   *   body: form,
+   * });
+   * const { id } = (await response.json()) as { id: string };
+   * await new Promise((resolve) => setTimeout(resolve, 100));
+   * const gone = await fetch(`${emulator.url}/v1/files/${id}`, { headers: { "x-api-key": emulator.apiKey } });
+   * console.log(gone.status); // 404
+   * await emulator.close();
+   * ```
+   */
+  timeScale?: number;
 }
 
 /**
@@ -120,8 +150,15 @@ export interface Emulator {
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
-  /** The API key it requires. */
+  /** The API key it requires (the permanent key: it alone mints client tokens). */
   readonly apiKey: string;
+  /**
+   * The public keys that verify the `token` JWT of every client token it mints (`POST /v1/client/tokens`),
+   * for `jose.createLocalJWKSet`; with extensions on, also served without a key at
+   * `${url}/.well-known/jwks.json` for `jose.createRemoteJWKSet` (that route is ours). A fresh Ed25519 key
+   * per emulator.
+   */
+  readonly jwks: JsonWebKeySet;
   /** Stops accepting requests, aborts running work, deletes temporary files; resolves when all is released. */
   close(): Promise<void>;
 }
@@ -140,13 +177,18 @@ export interface Settings {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly uploadIdleTimeoutMs: number;
+  readonly timeScale: number;
 }
 
-/** Fills in the defaults of `options`; throws a `TypeError` for a blank `apiKey`. */
+/** Fills in the defaults of `options`; throws a `TypeError` for a blank `apiKey` or a `timeScale` not above 0. */
 export function resolveSettings(options: EmulatorOptions, randomKey: () => string): Settings {
   const limits = options.limits ?? {};
   const apiKey = options.apiKey ?? randomKey();
   if (apiKey.trim() === "") throw new TypeError("apiKey must not be blank");
+  const timeScale = options.timeScale ?? 1;
+  if (!(Number.isFinite(timeScale) && timeScale > 0)) {
+    throw new TypeError(`timeScale must be a positive number, not ${String(timeScale)}`);
+  }
   const requestTimeoutMs = Math.max(1, limits.requestTimeoutMs ?? 300_000);
   return {
     port: options.port ?? 0,
@@ -162,5 +204,6 @@ export function resolveSettings(options: EmulatorOptions, randomKey: () => strin
     headersTimeoutMs: Math.max(1, Math.min(limits.headersTimeoutMs ?? 10_000, requestTimeoutMs)),
     requestTimeoutMs,
     uploadIdleTimeoutMs: Math.max(1, limits.uploadIdleTimeoutMs ?? 30_000),
+    timeScale,
   };
 }

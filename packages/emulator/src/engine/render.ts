@@ -21,7 +21,7 @@ import {
 } from "./drawing/index.js";
 import { abortError, MediaInputError } from "./errors.js";
 import { decodeVideoFrames, loadImagePixels, VideoEncoder, writePng } from "./media/index.js";
-import { asBytes, reusableWords } from "./scratch.js";
+import { asBytes, reusableWords, startRender } from "./scratch.js";
 import type { RenderJob, RenderResult, RenderTask } from "./types.js";
 
 /** How a render reports to whoever runs it (a worker thread, or a test in-process). */
@@ -35,12 +35,18 @@ export interface RenderContext {
   onProgress?(fraction: number): void;
 }
 
-/** Frames buffered between the renderer and ffmpeg. */
-const ringSize = 3;
+/**
+ * Bytes of frames in flight between the renderer and ffmpeg: the frame being drawn and those the pipe
+ * still holds. Two to three frames, as many as fit: three `yuv420p` 720p frames, two RGBA ones.
+ */
+const ringBytes = 8 * 1_048_576;
 
-/** The frame ring of this worker, reused between renders. */
-function ringSlots(pixels: number): Uint32Array[] {
-  return Array.from({ length: ringSize }, (_, index) => reusableWords(`ring${index}`, pixels));
+/** The frame ring of a render, as byte views of `bytes` each (in scratch words, so 4-byte aligned). */
+function ringSlots(bytes: number): Uint8Array[] {
+  const count = Math.max(2, Math.min(3, Math.floor(ringBytes / bytes)));
+  return Array.from({ length: count }, (_, index) =>
+    asBytes(reusableWords(`ring${index}`, Math.ceil(bytes / 4))).subarray(0, bytes),
+  );
 }
 
 function checkAbort(context: RenderContext): void {
@@ -64,28 +70,40 @@ function requireInput(job: RenderJob, field: "data" | "start" | "end"): string {
 /** Draws frame `index` into a ring slot of `bytes` bytes. */
 type SlotDrawer = (index: number, slot: Uint8Array) => void;
 
+/** The encoder of a render, started before the render prepares its frames so that ffmpeg starts meanwhile. */
+function startEncoder(
+  job: RenderJob,
+  context: RenderContext,
+  pixelFormat: "rgba" | "yuv420p" = "rgba",
+): VideoEncoder {
+  return new VideoEncoder({
+    width: job.width,
+    height: job.height,
+    fps: job.fps,
+    pixelFormat,
+    outputPath: context.temporaryPath,
+    onChild: context.onChild,
+  });
+}
+
+/**
+ * Encodes `frames` frames: ffmpeg starts first, then `prepare` builds the drawer (loading images, laying
+ * out a scene) while it does.
+ */
 async function encodeFrames(
   job: RenderJob,
   context: RenderContext,
   frames: number,
   format: { pixelFormat: "rgba" | "yuv420p"; bytes: number },
-  draw: SlotDrawer,
+  prepare: () => SlotDrawer | Promise<SlotDrawer>,
 ): Promise<number> {
-  const encoder = new VideoEncoder({
-    width: job.width,
-    height: job.height,
-    fps: job.fps,
-    pixelFormat: format.pixelFormat,
-    outputPath: context.temporaryPath,
-    onChild: context.onChild,
-  });
+  const encoder = startEncoder(job, context, format.pixelFormat);
   try {
-    const slots = Array.from({ length: ringSize }, (_, index) =>
-      asBytes(reusableWords(`ring${index}`, Math.ceil(format.bytes / 4))).subarray(0, format.bytes),
-    );
-    const pending: (Promise<void> | undefined)[] = new Array(ringSize);
+    const draw = await prepare();
+    const slots = ringSlots(format.bytes);
+    const pending: (Promise<void> | undefined)[] = new Array(slots.length);
     for (let index = 0; index < frames; index++) {
-      const slot = index % ringSize;
+      const slot = index % slots.length;
       await pending[slot];
       checkAbort(context);
       const bytes = slots[slot] as Uint8Array;
@@ -103,17 +121,18 @@ async function encodeFrames(
   }
 }
 
-/** Encodes frames drawn as RGBA words. */
+/** Encodes frames drawn as RGBA words by the drawer `prepare` builds. */
 function encodeDrawnFrames(
   job: RenderJob,
   context: RenderContext,
   frames: number,
-  draw: FrameDrawer,
+  prepare: () => Promise<FrameDrawer>,
 ): Promise<number> {
   const pixels = job.width * job.height;
-  return encodeFrames(job, context, frames, { pixelFormat: "rgba", bytes: pixels * 4 }, (index, slot) =>
-    draw(index, new Uint32Array(slot.buffer, slot.byteOffset, pixels)),
-  );
+  return encodeFrames(job, context, frames, { pixelFormat: "rgba", bytes: pixels * 4 }, async () => {
+    const draw = await prepare();
+    return (index, slot) => draw(index, new Uint32Array(slot.buffer, slot.byteOffset, pixels));
+  });
 }
 
 /**
@@ -144,28 +163,23 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
   const input = styleInputSize(job.width, job.height, style.scale);
   const maxFrames = Math.round(job.fps * job.maxDurationSeconds);
   const source = requireInput(job, "data");
-  const encoder = new VideoEncoder({
-    width: job.width,
-    height: job.height,
+  const decoder = decodeVideoFrames({
+    path: source,
+    field: "data",
+    width: input.width,
+    height: input.height,
     fps: job.fps,
-    outputPath: context.temporaryPath,
+    maxFrames,
     onChild: context.onChild,
   });
+  const encoder = startEncoder(job, context);
   let frames = 0;
   try {
-    const slots = ringSlots(job.width * job.height);
-    const pending: (Promise<void> | undefined)[] = new Array(ringSize);
-    const decoder = decodeVideoFrames({
-      path: source,
-      field: "data",
-      width: input.width,
-      height: input.height,
-      fps: job.fps,
-      maxFrames,
-      onChild: context.onChild,
-    });
+    const pixels = job.width * job.height;
+    const slots = ringSlots(pixels * 4).map((slot) => new Uint32Array(slot.buffer, slot.byteOffset, pixels));
+    const pending: (Promise<void> | undefined)[] = new Array(slots.length);
     for await (const frame of decoder) {
-      const slot = frames % ringSize;
+      const slot = frames % slots.length;
       await pending[slot];
       checkAbort(context);
       const pixels = slots[slot] as Uint32Array;
@@ -202,36 +216,40 @@ async function styleImage(job: RenderJob): Promise<Uint32Array> {
 /** Draws the frames of one video task and encodes them; resolves with the number of frames written. */
 type VideoRenderer = (job: RenderJob, context: RenderContext, frames: number) => Promise<number>;
 
-const animateStill: VideoRenderer = async (job, context, frames) => {
-  const { width, height } = job;
-  const imageWidth = width + Math.round(width * 0.08);
-  const imageHeight = height + Math.round(height * 0.08);
-  const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
-  const draw = animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job));
-  return encodeDrawnFrames(job, context, frames, draw);
-};
+const animateStill: VideoRenderer = (job, context, frames) =>
+  encodeDrawnFrames(job, context, frames, async () => {
+    const { width, height } = job;
+    const imageWidth = width + Math.round(width * 0.08);
+    const imageHeight = height + Math.round(height * 0.08);
+    const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
+    return animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job));
+  });
 
-const firstToLast: VideoRenderer = async (job, context, frames) => {
-  const { width, height } = job;
-  const imageWidth = width + Math.round(width * 0.06);
-  const [first, last] = await Promise.all([
-    loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
-    loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
-  ]);
-  return encodeDrawnFrames(job, context, frames, transition(first, last, imageWidth, width, height, frames));
-};
+const firstToLast: VideoRenderer = (job, context, frames) =>
+  encodeDrawnFrames(job, context, frames, async () => {
+    const { width, height } = job;
+    const imageWidth = width + Math.round(width * 0.06);
+    const [first, last] = await Promise.all([
+      loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
+      loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
+    ]);
+    return transition(first, last, imageWidth, width, height, frames);
+  });
 
-const motion: VideoRenderer = async (job, context, frames) => {
-  const image = await loadImagePixels(requireInput(job, "data"), "data", job.width, job.height);
-  const points =
-    job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
-  return encodeDrawnFrames(job, context, frames, followTrajectory(image, job.width, job.height, points));
-};
+const motion: VideoRenderer = (job, context, frames) =>
+  encodeDrawnFrames(job, context, frames, async () => {
+    const image = await loadImagePixels(requireInput(job, "data"), "data", job.width, job.height);
+    const points =
+      job.trajectory && job.trajectory.length > 0 ? job.trajectory : [{ frame: 0, x: 0.5, y: 0.5 }];
+    return followTrajectory(image, job.width, job.height, points);
+  });
 
 const scene: VideoRenderer = (job, context, frames) => {
-  const renderer = new SceneRenderer(job.width, job.height, frames, effectivePrompt(job), jobSeed(job));
   const format = { pixelFormat: "yuv420p", bytes: (job.width * job.height * 3) / 2 } as const;
-  return encodeFrames(job, context, frames, format, (index, out) => renderer.renderFrameYuv(index, out));
+  return encodeFrames(job, context, frames, format, () => {
+    const renderer = new SceneRenderer(job.width, job.height, frames, effectivePrompt(job), jobSeed(job));
+    return (index, out) => renderer.renderFrameYuv(index, out);
+  });
 };
 
 /** The renderer of every video task. */
@@ -282,6 +300,7 @@ async function renderVideo(job: RenderJob, context: RenderContext): Promise<Rend
  * thread in production; it is plain async code, so tests can also call it directly.
  */
 export async function renderJob(job: RenderJob, context: RenderContext): Promise<RenderResult> {
+  startRender();
   await mkdir(dirname(job.outputPath), { recursive: true });
   try {
     return job.kind === "image" ? await renderImage(job, context) : await renderVideo(job, context);

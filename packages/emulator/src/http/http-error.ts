@@ -8,6 +8,8 @@ import { errorBody } from "@decart/core/protocol";
  */
 export class HttpError extends Error {
   override name = "HttpError";
+  /** FastAPI's list form of `detail` (a validation failure), sent instead of the message when set. */
+  readonly detailList: readonly object[] | undefined = undefined;
 
   constructor(
     readonly status: number,
@@ -49,11 +51,10 @@ export function errorResponse(
   extensions: boolean,
 ): { status: number; body: unknown; headers: Readonly<Record<string, string>> } {
   if (error instanceof HttpError) {
-    return {
-      status: error.status,
-      body: errorBody({ message: error.message, code: error.code }, { extensions }),
-      headers: error.headers,
-    };
+    const body = error.detailList
+      ? { detail: error.detailList, ...(extensions ? { code: error.code } : {}) }
+      : errorBody({ message: error.message, code: error.code }, { extensions });
+    return { status: error.status, body, headers: error.headers };
   }
   const message = `The emulator failed: ${error instanceof Error ? error.message : String(error)}`;
   return { status: 500, body: errorBody({ message, code: "PROCESSING_ERROR" }, { extensions }), headers: {} };

@@ -24,6 +24,11 @@ export interface UploadedFile {
 export interface UploadedForm {
   readonly fields: ReadonlyMap<string, string>;
   readonly files: ReadonlyMap<string, UploadedFile>;
+  /**
+   * The text fields that came as file parts (with a `filename`), read into `fields` all the same: a
+   * FastAPI `Form(str)` field refuses such a part, which is the caller's to decide.
+   */
+  readonly textSentAsFiles: ReadonlySet<string>;
 }
 
 /** Limits of {@link readForm}. */
@@ -60,7 +65,7 @@ export class ClientGoneError extends Error {
 
 const clientGone = () => new ClientGoneError("The client closed the connection");
 
-const emptyForm = (): UploadedForm => ({ fields: new Map(), files: new Map() });
+const emptyForm = (): UploadedForm => ({ fields: new Map(), files: new Map(), textSentAsFiles: new Set() });
 
 /**
  * What the headers alone decide: an empty form, a refusal (413 for a declared length past the limit, 415
@@ -110,6 +115,7 @@ function readText(stream: Readable): Promise<string | undefined> {
 class FormReader {
   readonly fields = new Map<string, string>();
   readonly files = new Map<string, UploadedFile>();
+  readonly textSentAsFiles = new Set<string>();
   private readonly seenFiles = new Set<string>();
   private readonly writes: Promise<void>[] = [];
   private readonly inputs: Readable[] = [];
@@ -168,6 +174,9 @@ class FormReader {
     }
     this.inputs.push(stream);
     if (!this.fileFields.has(name)) {
+      // busboy also hands over an `application/octet-stream` part without a filename as a file; a
+      // FastAPI form reads that one as text.
+      if (info.filename !== undefined) this.textSentAsFiles.add(name);
       this.track(
         readText(stream).then((value) => {
           if (value === undefined) this.fail(tooLarge(this.maxUploadBytes));
@@ -237,9 +246,10 @@ function createParser(request: IncomingMessage, maxUploadBytes: number): busboy.
  * Malformed bodies (and a file field sent twice) reject with a 400, a body that stalls for
  * `idleTimeoutMs` with a 408. Files are named by their order, never by the client's names.
  *
- * Like FastAPI, it goes by the field name, not by how a part is dressed: a part named in `fileFields`
- * is a file whatever its filename (the client's, the field's own, or none) and type, and any other part
- * is text, even one sent with a filename or a `Content-Type` of its own. Parts may come in any order.
+ * Like FastAPI, a part named in `fileFields` is a file whatever its filename (the client's, the field's
+ * own, or none) and type. Any other part is read as text, even one sent with a filename, and named in
+ * `textSentAsFiles` so that the caller can refuse it as FastAPI does once the whole body is in (a body
+ * that stalls after it still gets its 408). Parts may come in any order.
  */
 export function readForm(
   request: IncomingMessage,
@@ -276,7 +286,7 @@ export function readForm(
       settle: (error) => {
         unwatch();
         if (error) reject(error);
-        else resolve({ fields: reader.fields, files: reader.files });
+        else resolve({ fields: reader.fields, files: reader.files, textSentAsFiles: reader.textSentAsFiles });
       },
     });
     parser.on("file", (name, stream, info) => reader.onFile(name, stream, info));

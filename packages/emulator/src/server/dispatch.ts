@@ -5,14 +5,20 @@ import type { HandlerContext } from "../handlers/index";
 import {
   handleCancel,
   handleContent,
+  handleCreateToken,
+  handleDeleteFile,
   handleGenerate,
+  handleGetFile,
   handleHealth,
+  handleJwks,
   handleStatus,
   handleSubmit,
+  handleUploadFile,
 } from "../handlers/index";
 import { HttpError } from "../http/index";
+import { authorize, type Caller } from "./auth";
 import { refuse } from "./refuse";
-import { resolveRoute } from "./resolve-route";
+import { type ResolvedRoute, resolveRoute } from "./resolve-route";
 
 /**
  * A refusal reads and discards at most this much of an unsent body (or twice the upload limit, if larger) and
@@ -28,11 +34,27 @@ export const requestId = (): string => `req_${randomBytes(12).toString("hex")}`;
 export interface Gate {
   /** Whether the emulator is shutting down (every request gets 503). */
   readonly closing: () => boolean;
-  /** Whether the `X-API-KEY` header holds the key. */
-  readonly keyIsValid: (header: string | string[] | undefined) => boolean;
+  /**
+   * Who the `X-API-KEY` header says sent the request (the permanent key or a client key); throws the
+   * 401 for a missing, wrong or expired key.
+   */
+  readonly authenticate: (headers: IncomingMessage["headers"]) => Caller;
 }
 
-/** Sends one request to its handler, after the shutdown and key checks; any error becomes its answer. */
+/** The route of a request, or the error that resolving it threw (answered once the key is checked). */
+function tryResolve(context: HandlerContext, request: IncomingMessage): ResolvedRoute | HttpError {
+  try {
+    return resolveRoute(request.method ?? "GET", request.url ?? "/", context.settings.extensions);
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Sends one request to its handler, after the shutdown check, the key check (every route but the JWKS,
+ * which is public) and the client key's scope; any error becomes its answer.
+ */
 export async function dispatch(
   context: HandlerContext,
   gate: Gate,
@@ -42,14 +64,14 @@ export async function dispatch(
   response.setHeader(protocolHeaders.requestId, requestId());
   try {
     if (gate.closing()) throw new HttpError(503, "SHUTTING_DOWN", "The emulator is shutting down");
-    if (!gate.keyIsValid(request.headers[protocolHeaders.apiKey])) {
-      throw new HttpError(
-        401,
-        "INVALID_API_KEY",
-        "Missing or wrong API key; send it in the X-API-KEY header",
-      );
-    }
-    await route(context, request, response);
+    const resolved = tryResolve(context, request);
+    if (!(resolved instanceof HttpError) && resolved.route === "jwks") return handleJwks(context, response);
+    // The key first, so that without it every path, known or not, is the same 401.
+    const caller = gate.authenticate(request.headers);
+    if (resolved instanceof HttpError) throw resolved;
+    const origin = request.headers.origin;
+    authorize(caller, resolved, { origin, modelOfJob: (jobId) => context.jobs.find(jobId).model });
+    await route(context, request, response, resolved);
   } catch (error) {
     const { extensions, maxUploadBytes, uploadIdleTimeoutMs } = context.settings;
     await refuse(request, response, error, extensions, {
@@ -59,8 +81,12 @@ export async function dispatch(
   }
 }
 
-async function route(context: HandlerContext, request: IncomingMessage, response: ServerResponse) {
-  const route = resolveRoute(request.method ?? "GET", request.url ?? "/", context.settings.extensions);
+async function route(
+  context: HandlerContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: ResolvedRoute,
+) {
   switch (route.route) {
     case "health":
       return handleHealth(context, response);
@@ -74,5 +100,15 @@ async function route(context: HandlerContext, request: IncomingMessage, response
       return handleContent(context, request, response, route.jobId ?? "");
     case "cancel":
       return handleCancel(context, response, route.jobId ?? "");
+    case "jwks":
+      return handleJwks(context, response);
+    case "createToken":
+      return handleCreateToken(context, request, response);
+    case "uploadFile":
+      return handleUploadFile(context, request, response);
+    case "getFile":
+      return handleGetFile(context, response, route.fileId);
+    case "deleteFile":
+      return handleDeleteFile(context, response, route.fileId);
   }
 }

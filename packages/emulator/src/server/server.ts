@@ -69,6 +69,17 @@ function answerClientError(
   );
 }
 
+/**
+ * How long an idle keep-alive connection stays open: longer than any client keeps one in its pool, so
+ * the client is always the side that closes it. A server that closes first races the client's next
+ * request on that connection: a request sent before the client has seen the FIN goes out on a dead
+ * connection and fails (workerd: "Network connection lost"), and a POST is not retried. workerd's pool
+ * drops a connection 5 s after it is handed back, which can be a second or more after the last byte
+ * arrived; Node's default (5 s, and 1 s of slack) closed such connections first. Others pool for
+ * longer still: Deno 90 s, Chromium and Bun 5 min; undici follows the `Keep-Alive: timeout` hint.
+ */
+const idleKeepAliveMs = 10 * 60_000;
+
 function createHttpServer(options: ServerOptions): Server {
   /** The response a handler holds on each connection, until it is finished. */
   const responses = new WeakMap<Socket, ServerResponse>();
@@ -78,7 +89,7 @@ function createHttpServer(options: ServerOptions): Server {
       requestTimeout: options.requestTimeoutMs,
       // How often Node checks those two timeouts: often enough that they are kept to within a quarter.
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(options.headersTimeoutMs / 4))),
-      keepAliveTimeout: 5_000,
+      keepAliveTimeout: idleKeepAliveMs,
     },
     (request, response) => {
       const socket = request.socket;

@@ -8,7 +8,7 @@ import { models } from "@decart/models";
 import { decodeVideo } from "@decart/test-media";
 import { createFastEngine } from "@decart/test-media/fast-engine";
 import { startCountingProxy } from "@decart/test-server/counting-proxy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bundleForNode } from "../test-support/index";
 import { BatchJournal } from "./journal";
 import { type NodeBatchOutcome, runBatch } from "./run-batch";
@@ -43,15 +43,34 @@ const client = () =>
 const t2v = models.video("lucy-pro-t2v");
 
 describe("BatchJournal", () => {
-  it("ignores a torn last line and starts the next record on a line of its own", () => {
+  it("ignores a torn last line and starts the next record on a line of its own", async () => {
     const path = join(folder, "torn.journal");
     writeFileSync(path, `${JSON.stringify({ event: "submitted", key: "a", jobId: "j1" })}\n{"event":"compl`);
     const journal = BatchJournal.open(path);
     expect(journal.get("a")).toEqual({ status: "submitted", jobId: "j1" });
     journal.append({ event: "completed", key: "a", jobId: "j1", file: "/x" });
-    journal.close();
+    await journal.close();
     expect(BatchJournal.open(path).get("a")).toEqual({ status: "completed", jobId: "j1", file: "/x" });
     expect(readFileSync(path, "utf8").split("\n").filter(Boolean)).toHaveLength(3);
+  });
+
+  it("writes each record at once, tells when all are on disk, and refuses records once closed", async () => {
+    const path = join(folder, "flushed", "many.journal");
+    const journal = BatchJournal.open(path);
+    for (let index = 0; index < 50; index++)
+      journal.append({ event: "submitting", key: `k${index}`, idempotencyKey: `i${index}` });
+    // On the file before any flush: a process killed now keeps them.
+    expect(readFileSync(path, "utf8").split("\n").filter(Boolean)).toHaveLength(50);
+    await journal.flushed();
+    journal.append({ event: "submitted", key: "k0", jobId: "j0" });
+    await Promise.all([journal.flushed(), journal.flushed()]);
+    await journal.close();
+    expect(() => journal.append({ event: "cancelled", key: "k1" })).toThrow(/is closed/);
+    expect(BatchJournal.open(path).get("k0")).toEqual({
+      status: "submitted",
+      idempotencyKey: "i0",
+      jobId: "j0",
+    });
   });
 });
 
@@ -142,5 +161,93 @@ describe("runBatch", () => {
     expect(completedRecords).toHaveLength(count);
     const sample = await decodeVideo(join(out, "item-7.mp4"));
     expect(sample.frames).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("killed with submissions in flight, resends them with the same Idempotency-Key, finds the same jobs and lists them as resubmitted", async () => {
+    // The proxy holds back the server's answers: the jobs exist, the batch has not heard their ids.
+    let holding = true;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = await startCountingProxy(emulator.url, { hold: () => (holding ? released : undefined) });
+    try {
+      const out = join(folder, "in-doubt");
+      const journal = join(out, "batch.journal");
+      const environment = {
+        ...process.env,
+        DECART_BASE_URL: held.url,
+        DECART_API_KEY: emulator.apiKey,
+        BATCH_JOURNAL: journal,
+        BATCH_OUT: out,
+        BATCH_COUNT: "5",
+        BATCH_CONCURRENCY: "3",
+        BATCH_PREFIX: "doubt",
+      };
+      const first = spawn(process.execPath, [child], {
+        env: environment,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      const killed = new Promise((resolve) => first.on("exit", (_code, signal) => resolve(signal)));
+      await vi.waitFor(() => expect(held.submissions.filter((sent) => sent.jobId)).toHaveLength(3), {
+        timeout: 20_000,
+        interval: 10,
+      });
+      first.kill("SIGKILL");
+      expect(await killed).toBe("SIGKILL");
+      holding = false;
+      release();
+      const inFlight = held.submissions.slice(0, 3);
+      const records = readFileSync(journal, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+      // Each was journaled with its key before it was sent; none got as far as its job id.
+      expect(records.map((record) => record.event)).toEqual(["submitting", "submitting", "submitting"]);
+      expect(records.map((record) => record.idempotencyKey).sort()).toEqual(
+        inFlight.map((sent) => sent.idempotencyKey).sort(),
+      );
+
+      const second = spawn(process.execPath, [child], {
+        env: environment,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let stdout = "";
+      second.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      const code = await new Promise((resolve) => second.on("exit", resolve));
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout);
+      expect(summary).toMatchObject({ total: 5, completed: 5, failed: 0, skipped: 0 });
+      const indexOf = (prompt: string) => Number(prompt.split(" ")[1]);
+      expect(summary.resubmitted).toEqual(
+        inFlight
+          .map((sent) => ({
+            index: indexOf(sent.prompt),
+            key: records.find((record) => record.idempotencyKey === sent.idempotencyKey)?.key,
+            idempotencyKey: sent.idempotencyKey,
+            jobId: sent.jobId,
+            status: "completed",
+          }))
+          .sort((a, b) => a.index - b.index),
+      );
+      for (const sent of inFlight) {
+        // Sent twice with one key, and the server answered the resend with the job the first one made.
+        const sends = held.submissions.filter((other) => other.prompt === sent.prompt);
+        expect(sends.map((other) => [other.idempotencyKey, other.jobId])).toEqual([
+          [sent.idempotencyKey, sent.jobId],
+          [sent.idempotencyKey, sent.jobId],
+        ]);
+      }
+      for (let index = 0; index < 5; index++) {
+        expect(held.jobsByPrompt.get(`doubt ${index}`)?.size).toBe(1);
+        expect(existsSync(join(out, `doubt-${index}.mp4`))).toBe(true);
+      }
+      expect(held.submissions).toHaveLength(3 + 5);
+    } finally {
+      release();
+      await held.close();
+    }
   }, 60_000);
 });

@@ -15,7 +15,8 @@ import {
   type ModelDefinition,
 } from "@decart/core";
 import { saveResult } from "../save/index";
-import { BatchJournal, type JournalEntry } from "./journal";
+import { InDoubtItems, type ResubmittedItem } from "./in-doubt";
+import { BatchJournal, type JournalEntry, type JournalRecord } from "./journal";
 import { fillSavePath, itemName, resultExtension } from "./save-path";
 
 /**
@@ -80,6 +81,11 @@ export interface NodeBatchOutcome extends BatchOutcome {
   file?: string;
   /** `true` when the journal already had this outcome and nothing was sent. */
   skipped?: boolean;
+  /**
+   * `true` when an earlier run died while submitting this item (its outcome unknown) and this run sent it
+   * again with the same `Idempotency-Key`: see {@link RunBatchSummary.resubmitted}.
+   */
+  resubmitted?: boolean;
 }
 
 /**
@@ -95,6 +101,11 @@ export interface NodeBatchOutcome extends BatchOutcome {
 export interface RunBatchSummary extends BatchSummary {
   /** Items the journal had already settled, so not run again. */
   skipped: number;
+  /**
+   * Items resubmitted after an unknown outcome (an earlier run died mid-submission), in `items` order;
+   * empty unless this run resumed such a journal.
+   */
+  resubmitted: ResubmittedItem[];
 }
 
 /** Where an item sits in the caller's list, by the position the core batch gave it. */
@@ -170,6 +181,7 @@ export async function runBatch(
   const journal = options.journal ? BatchJournal.open(options.journal) : undefined;
   const places = new Map<number, ItemPlace>();
   const skipped = { completed: 0, failed: 0 };
+  const inDoubt = new InDoubtItems();
   async function* source(): AsyncGenerator<BatchItem> {
     let index = 0;
     let passed = 0;
@@ -185,47 +197,111 @@ export async function runBatch(
         await options.onOutcome?.(outcome);
         continue;
       }
+      if (entry?.status === "submitting" && resume.idempotencyKey)
+        inDoubt.add(passed, position, resume.idempotencyKey);
       places.set(passed++, { index: position, name: itemName(raw, key) });
       yield { ...item, key, ...resume } as BatchItem;
     }
   }
-  const {
-    journal: _journal,
-    saveTo: _saveTo,
-    retryFailed: _retry,
-    onEvent,
-    onOutcome,
-    ...batchOptions
-  } = options;
-  const batch = createBatch(client, source(), batchOptions);
+  const { journal: _j, saveTo: _s, retryFailed: _r, onEvent, onOutcome, ...batchOptions } = options;
+  const writer = new JournalWriter(journal, (reason) => batch.cancel(reason));
+  const batch = createBatch(client, source(), {
+    ...batchOptions,
+    // A submission is on disk before it is sent, so a run killed meanwhile resends it with its key.
+    beforeSubmit: (submission) => {
+      inDoubt.submitting(submission);
+      const { key, idempotencyKey } = submission;
+      return writer.writeDurably({ event: "submitting", key, idempotencyKey });
+    },
+  });
   batch.subscribe((event, snapshot) => {
-    if (journal && event.type === "submitting") {
-      journal.append({ event: "submitting", key: event.key, idempotencyKey: event.idempotencyKey });
-    } else if (journal && event.type === "submitted") {
-      journal.append({ event: "submitted", key: event.key, jobId: event.jobId });
+    if (event.type === "submitted") {
+      // Written at once; on disk with the next shared flush, while the item goes on polling.
+      writer.write({ event: "submitted", key: event.key, jobId: event.jobId });
+      inDoubt.submitted(event.index, event.jobId);
     }
     if (!onEvent) return;
     if (event.type === "outcome" || event.type === "done") onEvent(event, snapshot);
     else onEvent({ ...event, index: places.get(event.index)?.index ?? event.index }, snapshot);
   });
+  let summary: BatchSummary;
   try {
     for await (const coreOutcome of batch) {
       const place = places.get(coreOutcome.index) as ItemPlace;
       places.delete(coreOutcome.index);
-      const outcome = await settle({ ...coreOutcome, index: place.index }, place.name, options);
-      journal?.append(journalRecord(outcome));
+      const resent = inDoubt.settled(coreOutcome.index);
+      const placed: NodeBatchOutcome = { ...coreOutcome, index: place.index };
+      if (resent) placed.resubmitted = true;
+      const outcome = await settle(placed, place.name, options);
+      if (resent) resent.status = outcome.status;
+      writer.write(journalRecord(outcome));
       await onOutcome?.(outcome);
     }
-    const summary = await batch.done;
-    return {
-      ...summary,
-      total: summary.total + skipped.completed + skipped.failed,
-      completed: summary.completed + skipped.completed,
-      failed: summary.failed + skipped.failed,
-      skipped: skipped.completed + skipped.failed,
-    };
+    summary = await batch.done;
   } finally {
-    journal?.close();
+    await writer.close();
+  }
+  return {
+    ...summary,
+    total: summary.total + skipped.completed + skipped.failed,
+    completed: summary.completed + skipped.completed,
+    failed: summary.failed + skipped.failed,
+    skipped: skipped.completed + skipped.failed,
+    resubmitted: inDoubt.list(),
+  };
+}
+
+/**
+ * Writes runBatch's journal records. A journal that cannot be written stops the run (the batch is
+ * cancelled, nothing more is sent) and `close()` rejects with why.
+ */
+class JournalWriter {
+  readonly #journal: BatchJournal | undefined;
+  readonly #stop: (reason: unknown) => void;
+  #failure: unknown;
+
+  constructor(journal: BatchJournal | undefined, stop: (reason: unknown) => void) {
+    this.#journal = journal;
+    this.#stop = stop;
+  }
+
+  /** Writes `line` now (a killed process keeps it); it reaches the disk with the next shared flush. */
+  write(line: JournalRecord): void {
+    if (!this.#journal || this.#failure !== undefined) return;
+    try {
+      this.#journal.append(line);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** Writes `line` now and resolves once it is on disk; rejects when it could not be written. */
+  async writeDurably(line: JournalRecord): Promise<void> {
+    this.write(line);
+    if (this.#failure !== undefined) throw this.#failure;
+    try {
+      await this.#journal?.flushed();
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): unknown {
+    if (this.#failure === undefined) {
+      this.#failure = error;
+      this.#stop(error);
+    }
+    return error;
+  }
+
+  /** Waits for every record to be on disk and closes the journal; rejects when it could not be written. */
+  async close(): Promise<void> {
+    try {
+      await this.#journal?.close();
+    } catch (error) {
+      this.#fail(error);
+    }
+    if (this.#failure !== undefined) throw this.#failure;
   }
 }
 

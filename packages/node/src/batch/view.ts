@@ -70,8 +70,9 @@ export class BatchView {
     if (this.#output.isTTY) return;
     const where = outcome.file ? ` ${outcome.file}` : "";
     const why = outcome.error ? `: ${this.#describe(outcome.error)}` : "";
+    const resent = outcome.resubmitted ? " (resubmitted after an unknown outcome)" : "";
     this.#output.write(
-      `${outcome.skipped ? "skipped" : outcome.status} #${outcome.index} ${outcome.key}${where}${why}\n`,
+      `${outcome.skipped ? "skipped" : outcome.status} #${outcome.index} ${outcome.key}${resent}${where}${why}\n`,
     );
   };
 

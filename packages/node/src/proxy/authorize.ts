@@ -53,6 +53,8 @@ export interface AuthorizeSettings {
   clientAddress: (request: Request, context: ProxyContext) => string | undefined;
   /** Called the first time a handler with neither `authorize` nor `allowAnonymous` refuses a request. */
   warnClosed: () => void;
+  /** What the refusals name, such as "the Decart proxy". */
+  service: string;
 }
 
 /** Runs the authorisation decision: an identity to forward as, or the response that refuses. */
@@ -75,7 +77,7 @@ export async function decide(
   try {
     verdict = await settings.authorize(request, context);
   } catch {
-    return proxyError(500, "AUTHORIZE_FAILED", "The proxy's authorize check failed");
+    return proxyError(500, "AUTHORIZE_FAILED", `The authorize check of ${settings.service} failed`);
   }
   if (verdict instanceof Response) return verdict;
   if (verdict === true) return { subject: undefined, scope: address() };
@@ -87,7 +89,7 @@ export async function decide(
   ) {
     return { subject: verdict.subject, scope: `subject:${verdict.subject}` };
   }
-  return proxyError(403, "FORBIDDEN", "Not allowed to use the Decart proxy");
+  return proxyError(403, "FORBIDDEN", `Not allowed to use ${settings.service}`);
 }
 
 /** The client's address: the adapter's `clientAddress`, else the Node socket's. */

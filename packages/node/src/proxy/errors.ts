@@ -1,5 +1,6 @@
 import { type DecartErrorCode, DecartSDKError } from "@decart/core";
 import { errorBody } from "@decart/core/protocol";
+import type { LimitRefusal } from "./limits";
 
 /**
  * A JSON error answered by the proxy itself, in the API's shape: `{"detail": "..."}` (FastAPI), with the
@@ -35,16 +36,26 @@ export function jobNotFound(): Response {
   return proxyError(404, "JOB_NOT_FOUND", "No job with that id");
 }
 
+/** A limiter's refusal as the browser gets it: 429 over a limit, 503 when the store failed, `Retry-After`. */
+export function limitResponse(refusal: LimitRefusal): Response {
+  const headers: Record<string, string> =
+    refusal.retryAfter === undefined ? {} : { "retry-after": String(refusal.retryAfter) };
+  return refusal.status === 429
+    ? proxyError(429, "RATE_LIMITED", refusal.message, headers)
+    : proxyError(503, "LIMITER_UNAVAILABLE", refusal.message, headers);
+}
+
 /**
- * {@link createProxyHandler} was given options it cannot run safely with, such as no `secret` to bind job
- * ids with. Thrown when the handler is created, never per request.
+ * {@link createProxyHandler} or {@link createTokenHandler} was given options it cannot run safely with,
+ * such as `authorize` but no `secret` to bind job ids with, or an `expiresIn` over the API's hour.
+ * Thrown when the handler is created, never per request.
  *
  * @example
  * ```ts
  * import { createProxyHandler, ProxyConfigurationError } from "@decart/node";
  *
  * try {
- *   createProxyHandler({ apiKey: "key", allowAnonymous: true });
+ *   createProxyHandler({ apiKey: "key", authorize: () => true });
  * } catch (error) {
  *   if (error instanceof ProxyConfigurationError) console.error(error.message); // names DECART_PROXY_SECRET
  * }

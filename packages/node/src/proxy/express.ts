@@ -10,9 +10,10 @@ export type ExpressMiddleware = (
 ) => void;
 
 /**
- * Adapts a fetch-style handler (from {@link createProxyHandler}) to Express or Connect middleware. Mount it
- * at the proxy's path and before any body parser (`express.json()` would consume the upload). Routes are
- * matched on `originalUrl`, so `mountPath` is the full path. Unexpected failures go to `next(error)`.
+ * Adapts a fetch-style handler (from {@link createProxyHandler} or {@link createTokenHandler}) to Express
+ * or Connect middleware. Mount the proxy at its path and before any body parser (`express.json()` would
+ * consume the upload; the token handler reads what it parsed). Routes are matched on `originalUrl`, so
+ * `mountPath` is the full path. Unexpected failures go to `next(error)`.
  *
  * @example
  * ```ts

@@ -422,7 +422,7 @@ describe("adapters", () => {
       expect(() => createProxyHandler()).toThrow(InvalidAPIKeyError);
       expect(() => createProxyHandler({ apiKey: "  " })).toThrow(InvalidAPIKeyError);
       expect(() => createProxyHandler({ apiKey: "k", baseUrl: "ftp://x" })).toThrow(/http\(s\)/);
-      expect(() => createProxyHandler({ apiKey: "k", allowAnonymous: true })).toThrow(
+      expect(() => createProxyHandler({ apiKey: "k", authorize: () => ({ subject: "a" }) })).toThrow(
         ProxyConfigurationError,
       );
       expect(() => createProxyHandler({ apiKey: "k", authorize: () => true, secret: "short" })).toThrow(

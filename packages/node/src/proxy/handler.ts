@@ -1,4 +1,3 @@
-import { InvalidAPIKeyError, InvalidBaseURLError } from "@decart/core";
 import { type RouteName, routes } from "@decart/core/protocol";
 import { type AuditTrail, callHook, type ProxyForwardEvent, type ProxyRefusalEvent } from "./audit";
 import {
@@ -9,13 +8,15 @@ import {
   type ProxyContext,
   type ProxyIdentity,
 } from "./authorize";
-import { jobNotFound, ProxyConfigurationError, proxyError, refusalCode } from "./errors";
+import { jobNotFound, limitResponse, proxyError, refusalCode } from "./errors";
 import { countBytes, limitUpload, sendUpstream, toBrowserResponse } from "./forward";
 import { createJobIdSealer, type JobIdSealer } from "./job-ids";
 import { rewriteJobBody } from "./job-response";
-import { createProxyLimiter, type LimitRefusal, type ProxyLimiter, type ProxyLimits } from "./limits";
+import { createProxyLimiter, type ProxyLimiter, type ProxyLimits } from "./limits";
 import { allowedByName, type ProxyModelPolicy, parseInputs, readLimited } from "./models";
 import { matchProxyRoute } from "./routes";
+import { resolveSecret } from "./secret";
+import { upstreamSettings } from "./upstream";
 
 /** Options of {@link createProxyHandler}. */
 export interface ProxyOptions {
@@ -42,7 +43,9 @@ export interface ProxyOptions {
   allowAnonymous?: boolean;
   /**
    * The key job ids are bound to their subject with (HMAC-SHA256): 32 characters or more, random, and the
-   * same on every instance of the app. Required with `authorize` or `allowAnonymous`.
+   * same on every instance of the app. Required with `authorize`. With `allowAnonymous` (and no
+   * `authorize`) it may be left out: the proxy then uses a random secret of this process and warns once
+   * that several instances (or a restart) need a shared one.
    * @default process.env.DECART_PROXY_SECRET
    */
   secret?: string;
@@ -71,7 +74,6 @@ export interface ProxyOptions {
 export type ProxyHandler = (request: Request, context?: ProxyContext) => Promise<Response>;
 
 const defaultMaxBodyBytes = 256 * 1024 * 1024;
-const minimumSecretLength = 32;
 
 /** Everything a handler needs per request, fixed at creation. */
 interface ProxyState {
@@ -174,35 +176,25 @@ async function answer(
   return forwardJobRoute(forward, match.jobId ?? "");
 }
 
-function env(name: string): string | undefined {
-  return typeof process !== "undefined" ? process.env[name] : undefined;
-}
-
 function createState(options: ProxyOptions): ProxyState {
-  const apiKey = options.apiKey ?? env("DECART_API_KEY");
-  if (apiKey === undefined || apiKey.trim() === "") {
-    throw new InvalidAPIKeyError("The proxy needs an API key: pass apiKey or set DECART_API_KEY");
-  }
-  const opensDoor = options.authorize !== undefined || options.allowAnonymous === true;
-  const secret = options.secret ?? env("DECART_PROXY_SECRET") ?? "";
-  if (opensDoor && secret.length < minimumSecretLength) {
-    throw new ProxyConfigurationError(
-      `The proxy needs a secret of ${minimumSecretLength}+ characters to bind job ids to their user: pass secret or set DECART_PROXY_SECRET (random, the same on every instance)`,
-    );
-  }
+  const upstream = upstreamSettings(options, "The proxy");
+  const anonymousOnly = options.authorize === undefined && options.allowAnonymous === true;
+  const secret = resolveSecret({
+    secret: options.secret,
+    opensDoor: options.authorize !== undefined || options.allowAnonymous === true,
+    anonymousOnly,
+  });
   let warned = false;
   return {
-    apiKey,
-    baseUrl: parseBaseUrl(options.baseUrl ?? "https://api.decart.ai").href.replace(/\/+$/, ""),
+    ...upstream,
     mountPath: options.mountPath?.replace(/\/+$/, ""),
     maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
-    // Called as a method later: workerd's fetch refuses any `this` but the global one.
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     models: options.models,
     authorization: {
       authorize: options.authorize,
       allowAnonymous: options.allowAnonymous === true,
       clientAddress: options.clientAddress ?? defaultClientAddress,
+      service: "the Decart proxy",
       warnClosed: () => {
         if (warned) return;
         warned = true;
@@ -359,29 +351,8 @@ function refuse(request: Request, response: Response): Response {
   return response;
 }
 
-function limitResponse(refusal: LimitRefusal): Response {
-  const headers: Record<string, string> =
-    refusal.retryAfter === undefined ? {} : { "retry-after": String(refusal.retryAfter) };
-  return refusal.status === 429
-    ? proxyError(429, "RATE_LIMITED", refusal.message, headers)
-    : proxyError(503, "LIMITER_UNAVAILABLE", refusal.message, headers);
-}
-
 function modelRefused(model: string): Response {
   return proxyError(403, "MODEL_NOT_ALLOWED", `The model ${model} is not allowed through this proxy`);
-}
-
-function parseBaseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (error) {
-    throw new InvalidBaseURLError(`The proxy's baseUrl is not a URL: ${value}`, { cause: error });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidBaseURLError(`The proxy's baseUrl must be an http(s) URL: ${value}`);
-  }
-  return url;
 }
 
 function tooLarge(maxBodyBytes: number): Response {

@@ -13,13 +13,11 @@ export interface JobIdSealer {
 const encoder = new TextEncoder();
 const base64url = /^[A-Za-z0-9_-]+$/;
 
-export function createJobIdSealer(secret: string): JobIdSealer {
+/** `secret` is the key, or makes it on first use (a random secret of the process). */
+export function createJobIdSealer(secret: string | (() => string)): JobIdSealer {
   let key: Promise<CryptoKey> | undefined;
   const getKey = () => {
-    key ??= crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
+    key ??= importKey(typeof secret === "function" ? secret() : secret);
     return key;
   };
   // The real id comes last and cannot contain NUL, so no two (subject, id) pairs share a message.
@@ -47,6 +45,13 @@ export function createJobIdSealer(secret: string): JobIdSealer {
       return valid ? jobId : undefined;
     },
   };
+}
+
+function importKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
 }
 
 function toBase64url(bytes: Uint8Array): string {

@@ -9,9 +9,9 @@ import type { ProxyHandler } from "./handler";
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /**
- * Adapts a fetch-style handler (from {@link createProxyHandler}) to `node:http`: the incoming request is
- * streamed into a `Request` (never buffered), the `Response` is streamed back with backpressure, and
- * the handler's `request.signal` aborts when the client disconnects.
+ * Adapts a fetch-style handler (from {@link createProxyHandler} or {@link createTokenHandler}) to
+ * `node:http`: the incoming request is streamed into a `Request` (never buffered), the `Response` is
+ * streamed back with backpressure, and the handler's `request.signal` aborts when the client disconnects.
  *
  * @example
  * ```ts
@@ -106,7 +106,8 @@ function toRequest(nodeRequest: IncomingMessage, path: string, signal: AbortSign
     if (!name.startsWith(":")) headers.append(name, raw[index + 1] as string);
   }
   const method = nodeRequest.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
+  // A body parser that ran first (express.json()) has read the stream to its end: nothing is left to read.
+  const hasBody = method !== "GET" && method !== "HEAD" && !nodeRequest.readableEnded;
   return new Request(url, {
     method,
     headers,

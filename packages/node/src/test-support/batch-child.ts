@@ -1,9 +1,11 @@
-// A batch run for the crash tests: DECART_BASE_URL, DECART_API_KEY, BATCH_JOURNAL, BATCH_OUT, BATCH_COUNT.
+// A batch run for the crash tests: DECART_BASE_URL, DECART_API_KEY, BATCH_JOURNAL, BATCH_OUT, BATCH_COUNT,
+// and optionally BATCH_CONCURRENCY and BATCH_PREFIX (prompts `<prefix> <i>`, files `<prefix>-<i>`; "item").
 import { createDecartClient } from "@decart/core";
 import { models } from "@decart/models";
 import { runBatch } from "../batch/index";
 
 const count = Number(process.env.BATCH_COUNT);
+const prefix = process.env.BATCH_PREFIX ?? "item";
 const client = createDecartClient({
   apiKey: process.env.DECART_API_KEY as string,
   baseUrl: process.env.DECART_BASE_URL as string,
@@ -11,7 +13,7 @@ const client = createDecartClient({
 });
 function* items() {
   for (let index = 0; index < count; index++) {
-    yield { model: models.video("lucy-pro-t2v"), prompt: `item ${index}`, name: `item-${index}` };
+    yield { model: models.video("lucy-pro-t2v"), prompt: `${prefix} ${index}`, name: `${prefix}-${index}` };
   }
 }
 const summary = await runBatch(client, items(), {

@@ -1,3 +1,4 @@
+import { reusableWords } from "../scratch.js";
 import type { TrajectoryPoint } from "../types.js";
 import { fillEllipse, rgb } from "./canvas.js";
 import { Random } from "./random.js";
@@ -115,7 +116,7 @@ export function followTrajectory(
   height: number,
   points: readonly TrajectoryPoint[],
 ): FrameDrawer {
-  const dimmed = new Uint32Array(image.length);
+  const dimmed = reusableWords("motion-dimmed", image.length);
   for (let i = 0; i < image.length; i++) {
     const c = image[i] as number;
     dimmed[i] =

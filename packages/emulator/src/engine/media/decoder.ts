@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { MediaInputError } from "../errors.js";
 import { reusableBytes } from "../scratch.js";
 import { resolveFfmpeg } from "./ffmpeg.js";
+import { FrameReader } from "./frame-reader.js";
 
 /** Options of {@link decodeVideoFrames}. */
 export interface DecodeOptions {
@@ -61,12 +62,20 @@ function decodeArguments(options: DecodeOptions): string[] {
 
 /**
  * Decode a video into raw RGBA frames of exactly `width`×`height` (cover-scaled and centre-cropped) at
- * `fps`, read from ffmpeg's stdout only as fast as the caller consumes them. The yielded buffer is reused:
- * finish with a frame before asking for the next.
+ * `fps`, each read from ffmpeg straight into one reused buffer ({@link FrameReader}), and only as fast as
+ * the caller consumes them: ffmpeg waits while a frame is in use. The yielded buffer is reused: finish
+ * with a frame before asking for the next.
  */
 export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator<Uint8Array, number> {
   const { width, height, maxFrames } = options;
-  const child = spawn(resolveFfmpeg(), decodeArguments(options), { stdio: ["ignore", "pipe", "pipe"] });
+  const frame = reusableBytes("decoded-frame", width * height * 4);
+  const reader = await FrameReader.open(frame);
+  let child: ChildProcess;
+  try {
+    child = spawn(resolveFfmpeg(), decodeArguments(options), { stdio: ["ignore", reader.childEnd, "pipe"] });
+  } finally {
+    reader.releaseChildEnd();
+  }
   options.onChild?.(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -77,25 +86,12 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
     child.on("close", (code) => resolve(code));
   });
 
-  const frameSize = width * height * 4;
-  const frame = reusableBytes("decoded-frame", frameSize);
-  let filled = 0;
   let frames = 0;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(frameSize - filled, chunk.length - offset);
-        frame.set(chunk.subarray(offset, offset + take), filled);
-        filled += take;
-        offset += take;
-        if (filled === frameSize) {
-          filled = 0;
-          frames++;
-          yield frame;
-          if (frames >= maxFrames) return frames;
-        }
-      }
+    while (await reader.next()) {
+      frames++;
+      yield frame;
+      if (frames >= maxFrames) return frames;
     }
     const code = await closed;
     if (frames === 0) {
@@ -107,6 +103,7 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
     }
     return frames;
   } finally {
+    reader.close();
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
 }

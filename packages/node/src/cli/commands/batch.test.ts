@@ -15,7 +15,7 @@ import { type Emulator, startEmulator } from "@decart/emulator";
 import { decodeVideo } from "@decart/test-media";
 import { createFastEngine } from "@decart/test-media/fast-engine";
 import { startCountingProxy } from "@decart/test-server/counting-proxy";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { bundleForNode, inTerminal, runCliScript } from "../../test-support/index";
 
 let folder: string;
@@ -377,5 +377,97 @@ describe("decart batch", () => {
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stderr).toMatch(/2 completed, 0 failed, 0 cancelled, 0 skipped/);
     expect(readdirSync(join(folder, "retried")).sort()).toEqual(["r1.mp4", "r2.mp4"]);
+  });
+
+  it("after a kill with submissions in flight, a rerun resends them with their keys and lists them as resubmitted after an unknown outcome", async () => {
+    // While a gate is set, the proxy holds back the server's answers: the jobs exist, the CLI has not
+    // heard their ids.
+    let gate: { closed: Promise<void>; open: () => void } | undefined;
+    const held = await startCountingProxy(emulator.url, { hold: () => gate?.closed });
+    const heldRemote = ["--base-url", held.url, "--api-key", emulator.apiKey];
+    /** Runs `decart batch` over two items and kills it (SIGKILL) once both submissions reached the server. */
+    async function crash(input: string, out: string) {
+      let open = () => {};
+      gate = { closed: new Promise<void>((resolve) => (open = resolve)), open };
+      const before = held.submissions.length;
+      const child = spawn(process.execPath, [cli, "batch", "--input", input, "--out", out, ...heldRemote], {
+        cwd: folder,
+        stdio: "ignore",
+      });
+      const killed = new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+      await vi.waitFor(
+        () => expect(held.submissions.slice(before).filter((sent) => sent.jobId)).toHaveLength(2),
+        { timeout: 20_000, interval: 10 },
+      );
+      child.kill("SIGKILL");
+      expect(await killed).toBe("SIGKILL");
+      gate = undefined;
+      open();
+      return held.submissions.slice(before);
+    }
+    try {
+      const asJson = jsonl("doubt-json.jsonl", [
+        { model: "lucy-pro-t2v", prompt: "doubt json one", name: "j1", key: "doubt-j1" },
+        { model: "lucy-pro-t2v", prompt: "doubt json two", name: "j2", key: "doubt-j2" },
+      ]);
+      const sentJson = await crash(asJson, "doubt-json");
+      const json = await decart(["batch", "--input", asJson, "--out", "doubt-json", "--json", ...heldRemote]);
+      expect(json.code, json.stderr).toBe(0);
+      const lines = json.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(
+        lines
+          .filter((line) => line.resubmitted)
+          .map((line) => line.key)
+          .sort(),
+      ).toEqual(["doubt-j1", "doubt-j2"]);
+      const jobOf = (prompt: string) => sentJson.find((sent) => sent.prompt === prompt);
+      expect(lines.at(-1).summary.resubmitted).toEqual([
+        {
+          index: 0,
+          key: "doubt-j1",
+          idempotencyKey: jobOf("doubt json one")?.idempotencyKey,
+          jobId: jobOf("doubt json one")?.jobId,
+          status: "completed",
+        },
+        {
+          index: 1,
+          key: "doubt-j2",
+          idempotencyKey: jobOf("doubt json two")?.idempotencyKey,
+          jobId: jobOf("doubt json two")?.jobId,
+          status: "completed",
+        },
+      ]);
+
+      const asText = jsonl("doubt-text.jsonl", [
+        { model: "lucy-pro-t2v", prompt: "doubt text one", name: "t1", key: "doubt-t1" },
+        { model: "lucy-pro-t2v", prompt: "doubt text two", name: "t2", key: "doubt-t2" },
+      ]);
+      const sentText = await crash(asText, "doubt-text");
+      const text = await decart(["batch", "--input", asText, "--out", "doubt-text", ...heldRemote]);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stderr).toMatch(/^completed #0 doubt-t1 \(resubmitted after an unknown outcome\) /m);
+      expect(text.stderr).toMatch(/^2 resubmitted after an unknown outcome \(/m);
+      for (const [index, key, prompt] of [
+        [0, "doubt-t1", "doubt text one"],
+        [1, "doubt-t2", "doubt text two"],
+      ] as const) {
+        const sent = sentText.find((each) => each.prompt === prompt);
+        expect(text.stderr).toContain(
+          `  #${index} ${key} Idempotency-Key ${sent?.idempotencyKey} job ${sent?.jobId} completed\n`,
+        );
+      }
+      // One job per item: the resends found the jobs their first attempts made.
+      for (const prompt of ["doubt json one", "doubt json two", "doubt text one", "doubt text two"]) {
+        expect(held.jobsByPrompt.get(prompt)?.size).toBe(1);
+        expect(held.submissions.filter((sent) => sent.prompt === prompt)).toHaveLength(2);
+      }
+      expect(videosIn("doubt-text")).toEqual(["t1.mp4", "t2.mp4"]);
+    } finally {
+      gate?.open();
+      await held.close();
+    }
   });
 });

@@ -51,6 +51,7 @@ function outcomeLine(outcome: NodeBatchOutcome, describe: Describe) {
     key: outcome.key,
     status: outcome.status,
     ...(outcome.skipped ? { skipped: true } : {}),
+    ...(outcome.resubmitted ? { resubmitted: true } : {}),
     ...(outcome.jobId ? { jobId: outcome.jobId } : {}),
     ...(outcome.file ? { file: outcome.file } : {}),
     ...(outcome.error ? { error: { code: outcome.error.code, message: describe(outcome.error) } } : {}),
@@ -72,6 +73,24 @@ function interruptOn(controller: AbortController): () => void {
   return () => process.off("SIGINT", onSigint);
 }
 
+/**
+ * The items an earlier run left mid-submission, which this one sent again with the same Idempotency-Key:
+ * a line to audit them by, then one per item.
+ */
+function resubmittedLines(items: RunBatchSummary["resubmitted"]): string {
+  if (items.length === 0) return "";
+  const each = items.map(
+    (item) =>
+      `  #${item.index} ${item.key} Idempotency-Key ${item.idempotencyKey}${item.jobId ? ` job ${item.jobId}` : ""}` +
+      `${item.status ? ` ${item.status}` : ""}\n`,
+  );
+  return (
+    `${items.length} resubmitted after an unknown outcome (an earlier run died while submitting them; sent again` +
+    " with the same Idempotency-Key, so a server that honours it answers with the first job):\n" +
+    each.join("")
+  );
+}
+
 function printSummary(totals: RunBatchSummary & { journal: string }, invalid: number, json?: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ summary: totals })}\n`);
@@ -80,7 +99,8 @@ function printSummary(totals: RunBatchSummary & { journal: string }, invalid: nu
   process.stderr.write(
     `${totals.completed} completed, ${totals.failed} failed, ${totals.cancelled} cancelled, ${totals.skipped} skipped` +
       ` of ${totals.total + invalid} in ${(totals.wallTimeMs / 1000).toFixed(1)}s` +
-      ` (${totals.retries} retried after 429, ${totals.rateLimitWaits} rate-limit waits)\n`,
+      ` (${totals.retries} retried after 429, ${totals.rateLimitWaits} rate-limit waits)\n` +
+      resubmittedLines(totals.resubmitted),
   );
 }
 
