@@ -1,25 +1,88 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createDecartClient, type DecartClient } from "@decart/core";
+import { type Emulator, startEmulator } from "@decart/emulator";
 import { models } from "@decart/models";
 import { launchChromium } from "@decart/test-server/chromium";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PageConfig } from "../src/key-modes";
 import { appRoot, buildApp, type ExampleServer, startExampleServer } from "./example-server";
 
 const screenshots = resolve(appRoot, "test-results");
+/** The API of the example's server: an emulator of the test's own, so the test knows its permanent key. */
+let emulator: Emulator;
 let server: ExampleServer;
 let browser: Browser;
 let page: Page;
+/** What the proxy-mode page sent and got. */
+let pageRequests: RecordedRequest[];
 /** The SDK, through the same proxy the page uses: for fixtures and to ask the server about jobs. */
 let api: DecartClient;
+/** Client tokens last this long in these tests, so one test can outlive one. */
+const tokenSeconds = 3;
+
+/** One request a page sent, with its headers, and the answer it got. */
+interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  status: number | undefined;
+  body: Buffer;
+}
+
+/** Records every request `target` sends and its answer; `settle()` waits for those still being read. */
+function recordRequests(target: Page): { requests: RecordedRequest[]; settle: () => Promise<void> } {
+  const requests: RecordedRequest[] = [];
+  const pending: Promise<void>[] = [];
+  target.on("requestfinished", (request) => {
+    pending.push(
+      (async () => {
+        const response = await request.response();
+        requests.push({
+          method: request.method(),
+          url: request.url(),
+          headers: await request.allHeaders(),
+          status: response?.status(),
+          body: (await response?.body().catch(() => undefined)) ?? Buffer.alloc(0),
+        });
+      })(),
+    );
+  });
+  const settle = async () => {
+    for (let seen = -1; seen !== pending.length; ) {
+      seen = pending.length;
+      await Promise.all(pending);
+    }
+  };
+  return { requests, settle };
+}
+
+/** The requests that held the permanent key anywhere: URL, headers or the answer's body. */
+function holdingPermanentKey(requests: RecordedRequest[]): string[] {
+  return requests
+    .filter(
+      (request) =>
+        JSON.stringify([request.url, request.headers]).includes(emulator.apiKey) ||
+        request.body.includes(emulator.apiKey),
+    )
+    .map((request) => `${request.method} ${request.url}`);
+}
+
+let settlePage: () => Promise<void>;
 
 beforeAll(async () => {
+  emulator = await startEmulator();
   await Promise.all([buildApp(), mkdir(screenshots, { recursive: true })]);
-  server = await startExampleServer();
+  server = await startExampleServer({
+    DECART_API_KEY: emulator.apiKey,
+    DECART_BASE_URL: emulator.url,
+    DECART_TOKEN_EXPIRES_IN: String(tokenSeconds),
+  });
   api = createDecartClient({ proxy: `${server.url}/api/decart` });
   browser = await launchChromium(["--autoplay-policy=no-user-gesture-required"]);
   page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  ({ requests: pageRequests, settle: settlePage } = recordRequests(page));
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(error.message));
   await page.goto(server.url);
@@ -30,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await emulator?.close();
 });
 
 async function chooseModel(name: string) {
@@ -218,5 +282,100 @@ describe("example app", () => {
     expect(message).toContain("InvalidInputError");
     expect(message).toContain("Invalid inputs for lucy-pro-i2v: data is required");
     await shoot("08-invalid-input");
+  });
+
+  it("in proxy mode, the page sends no key and never sees the permanent one", async () => {
+    await settlePage();
+    expect(await page.getByTestId("key-mode").textContent()).toContain("/api/decart, which adds the API key");
+    const calls = pageRequests.filter((request) => new URL(request.url).pathname.startsWith("/api/decart/"));
+    expect(calls.length).toBeGreaterThan(5);
+    expect(calls.every((request) => request.headers["x-api-key"] === undefined)).toBe(true);
+    expect(pageRequests.filter((request) => new URL(request.url).origin !== server.url)).toEqual([]);
+    expect(holdingPermanentKey(pageRequests)).toEqual([]);
+  });
+});
+
+describe("example app with client tokens (?keys=tokens)", () => {
+  let tokensPage: Page;
+  let recorded: ReturnType<typeof recordRequests>;
+  let apiBaseUrl: string;
+
+  beforeAll(async () => {
+    const config = await fetch(`${server.url}/api/decart-config`);
+    ({ apiBaseUrl } = (await config.json()) as PageConfig);
+    tokensPage = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    recorded = recordRequests(tokensPage);
+    await tokensPage.goto(`${server.url}/?keys=tokens`);
+    await tokensPage.getByRole("heading", { name: "Decart SDK example" }).waitFor();
+  });
+  afterAll(async () => {
+    await tokensPage?.close();
+  });
+
+  async function generateImage(prompt: string) {
+    await tokensPage.locator('select[name="model"]').selectOption("lucy-pro-t2i");
+    await tokensPage.locator('textarea[name="prompt"]').fill(prompt);
+    await tokensPage.getByTestId("generate").click();
+    const result = tokensPage.locator('[data-testid="result"]:not([data-status="pending"])');
+    await tokensPage.locator('[data-testid="result"][data-status="pending"]').waitFor();
+    await result.waitFor({ timeout: 60_000 });
+    expect(await tokensPage.getByTestId("result").getAttribute("data-status")).toBe("success");
+    await tokensPage.waitForFunction(
+      () => document.querySelector<HTMLImageElement>('[data-testid="result-image"]')?.complete,
+    );
+    return tokensPage
+      .getByTestId("result-image")
+      .evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight]);
+  }
+
+  it("generates with the API directly, before and after a token expires, holding only ek_ keys", async () => {
+    expect(await tokensPage.getByTestId("key-mode").textContent()).toContain(
+      `from /api/decart-token and calls the API at ${apiBaseUrl} directly`,
+    );
+    expect(await generateImage("A lighthouse at dawn")).toEqual([1280, 704]);
+    await tokensPage.screenshot({ path: resolve(screenshots, "09-client-tokens.png"), fullPage: true });
+    await new Promise((resolve) => setTimeout(resolve, tokenSeconds * 1000 + 500));
+    expect(await generateImage("The same lighthouse at dusk")).toEqual([1280, 704]);
+    await recorded.settle();
+    const { requests } = recorded;
+
+    const tokenCalls = requests.filter((request) => request.url === `${server.url}/api/decart-token`);
+    expect(tokenCalls.map((request) => [request.method, request.status])).toEqual([
+      ["POST", 200],
+      ["POST", 200],
+    ]);
+    const apiOrigin = new URL(apiBaseUrl).origin;
+    const apiCalls = requests.filter(
+      (request) => new URL(request.url).origin === apiOrigin && request.method !== "OPTIONS",
+    );
+    expect(
+      apiCalls.map((request) => [request.method, new URL(request.url).pathname, request.status]),
+    ).toEqual([
+      ["POST", "/v1/generate/lucy-pro-t2i", 200],
+      ["POST", "/v1/generate/lucy-pro-t2i", 200],
+    ]);
+    const keys = apiCalls.map((request) => request.headers["x-api-key"] ?? "");
+    expect(keys.every((key) => key.startsWith("ek_"))).toBe(true);
+    expect(new Set(keys).size).toBe(2);
+    // Nothing went through the proxy, and the permanent key appears nowhere the page looked.
+    expect(requests.filter((request) => request.url.includes("/api/decart/"))).toEqual([]);
+    expect(holdingPermanentKey(requests)).toEqual([]);
+
+    // The tokens work from the app's origin only.
+    const fresh = JSON.parse(tokenCalls[1]!.body.toString("utf8")) as { apiKey: string };
+    const elsewhere = await fetch(`${emulator.url}/v1/generate/lucy-pro-t2i`, {
+      method: "POST",
+      headers: { "x-api-key": fresh.apiKey, origin: "https://elsewhere.example" },
+      body: new URLSearchParams({ prompt: "x" }),
+    });
+    expect(elsewhere.status).toBe(403);
+    await elsewhere.body?.cancel();
+  });
+
+  it("links the two modes", async () => {
+    expect(await tokensPage.getByTestId("keys-tokens").getAttribute("aria-current")).toBe("page");
+    await tokensPage.getByTestId("keys-proxy").click();
+    await tokensPage.waitForURL(`${server.url}/?`);
+    expect(await tokensPage.getByTestId("key-mode").textContent()).toContain("which adds the API key");
   });
 });

@@ -12,7 +12,7 @@ export async function buildApp(): Promise<void> {
   await build({ ...quiet, build: { ssr: "server/main.ts", outDir: "dist-server", emptyOutDir: true } });
 }
 
-/** The built example server, started on a free port. */
+/** The built example server. */
 export interface ExampleServer {
   url: string;
   /** Everything the server printed. */
@@ -20,10 +20,14 @@ export interface ExampleServer {
   close(): Promise<void>;
 }
 
-export function startExampleServer(): Promise<ExampleServer> {
+/**
+ * Starts the built server on a free port: with its own emulator, or with `env` such as `DECART_API_KEY`
+ * and `DECART_BASE_URL` naming one the test started.
+ */
+export function startExampleServer(env: Record<string, string> = {}): Promise<ExampleServer> {
   const child: ChildProcess = spawn(process.execPath, ["dist-server/main.js"], {
     cwd: appRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DECART_API_KEY: "" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DECART_API_KEY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -3,6 +3,7 @@ import { type UseProcessInput, useProcess } from "@decart/react";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { FileField } from "./FileField";
 import { fileName, Gallery, type GalleryItem } from "./Gallery";
+import { type KeyMode, keyModes, serverRoutes } from "./key-modes";
 import { type Mode, modes, trajectories } from "./modes";
 
 /** Builds the inputs of `client.process` from the form. Validation is left to the SDK, which names the field. */
@@ -73,7 +74,40 @@ function ErrorMessage({ error }: { error: Error }) {
   );
 }
 
-export function App() {
+/** Which way the page reaches Decart, and a link to the other one (a reload with its `?keys=`). */
+function KeyModeSwitch({ keys, apiBaseUrl }: { keys: KeyMode; apiBaseUrl: string | undefined }) {
+  return (
+    <>
+      <nav className="key-modes" aria-label="Keys">
+        {keyModes.map(({ mode, label }) => (
+          <a
+            key={mode}
+            href={mode === "proxy" ? "?" : `?keys=${mode}`}
+            aria-current={mode === keys ? "page" : undefined}
+            data-testid={`keys-${mode}`}
+          >
+            {label}
+          </a>
+        ))}
+      </nav>
+      <p data-testid="key-mode">
+        {keys === "proxy" ? (
+          <>
+            Requests go through this app's server at <code>{serverRoutes.proxy}</code>, which adds the API
+            key.
+          </>
+        ) : (
+          <>
+            The page gets a short-lived client token (<code>ek_…</code>) from{" "}
+            <code>{serverRoutes.token}</code> and calls the API at <code>{apiBaseUrl}</code> directly.
+          </>
+        )}
+      </p>
+    </>
+  );
+}
+
+export function App({ keys, apiBaseUrl }: { keys: KeyMode; apiBaseUrl?: string | undefined }) {
   const [modeName, setModeName] = useState(modes[0]!.model.name);
   const mode = modes.find((candidate) => candidate.model.name === modeName) ?? modes[0]!;
   const [form, setForm] = useState(initialForm);
@@ -115,9 +149,7 @@ export function App() {
     <main>
       <header>
         <h1>Decart SDK example</h1>
-        <p>
-          Requests go through this app's server at <code>/api/decart</code>, which adds the API key.
-        </p>
+        <KeyModeSwitch keys={keys} apiBaseUrl={apiBaseUrl} />
       </header>
 
       <form onSubmit={submit} className="panel" aria-label="Generate">

@@ -1,17 +1,34 @@
-import { createDecartClient } from "@decart/core";
-import { DecartProvider } from "@decart/react";
+import { DecartProvider, type DecartProviderProps } from "@decart/react";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { type KeyMode, keyModeOf, type PageConfig, serverRoutes } from "./key-modes";
 import "./styles.css";
 
-// The browser talks to our own server, which adds the API key: the key never reaches the page.
-const client = createDecartClient({ proxy: "/api/decart", integration: "decart-example" });
+const integration = "decart-example";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <DecartProvider client={client}>
-      <App />
-    </DecartProvider>
-  </StrictMode>,
-);
+/**
+ * The provider for each way of keeping the key off the page. With the proxy, the browser talks to our own
+ * server, which adds the key. With client tokens, it POSTs to our token route for a short-lived `ek_` key
+ * (again shortly before it expires) and calls the API itself, at the address our server names.
+ */
+async function providerFor(keys: KeyMode): Promise<{ props: DecartProviderProps; apiBaseUrl?: string }> {
+  if (keys === "proxy") return { props: { options: { proxy: serverRoutes.proxy, integration } } };
+  const response = await fetch(serverRoutes.config);
+  const { apiBaseUrl } = (await response.json()) as PageConfig;
+  return {
+    props: { tokenUrl: serverRoutes.token, options: { baseUrl: apiBaseUrl, integration } },
+    apiBaseUrl,
+  };
+}
+
+const keys = keyModeOf(window.location.search);
+void providerFor(keys).then(({ props, apiBaseUrl }) => {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <DecartProvider {...props}>
+        <App keys={keys} apiBaseUrl={apiBaseUrl} />
+      </DecartProvider>
+    </StrictMode>,
+  );
+});

@@ -1,4 +1,6 @@
 export type { ProcessCallbacks } from "./process-callbacks";
 export type { ProcessStatus, UseProcessInput } from "./process-input";
-export { DecartProvider, type DecartProviderProps, useDecartClient } from "./provider";
+export { DecartProvider, useDecartClient } from "./provider";
+export type { DecartProviderProps, TokenClientOptions } from "./provider-props";
+export type { ClientTokenRequest } from "./token-route";
 export { type UseProcessOptions, type UseProcessResult, useProcess } from "./use-process";

@@ -1,63 +1,24 @@
-import { createDecartClient, type DecartClient, type DecartClientOptions } from "@decart/core";
-import { createContext, type ReactNode, useContext, useRef } from "react";
+import type { DecartClient } from "@decart/core";
+import { createContext, type ReactNode, useContext } from "react";
+import { useProviderClient } from "./provider-client";
+import type { DecartProviderProps } from "./provider-props";
 
 const DecartClientContext = createContext<DecartClient | null>(null);
 DecartClientContext.displayName = "DecartClientContext";
 
 /**
- * Props of {@link DecartProvider}: either a ready client or the options to create one.
+ * Makes a Decart client available to {@link useProcess} and {@link useDecartClient} below it, from one of:
  *
- * @example
- * ```ts
- * import type { DecartProviderProps } from "@decart/react";
+ * - `tokenUrl`: your token route (`createTokenHandler` from `@decart/node`). The provider's client POSTs
+ *   to it for a short-lived client token (`ek_…`), keeps it until shortly before it expires, asks again
+ *   then (or once after a 401) and calls the Decart API directly with it: hooks go on working across
+ *   expiries without the app noticing, and no permanent key reaches the page.
+ * - `getToken`: your own function returning `{ apiKey, expiresAt }`, used the same way.
+ * - `options`: options for `createDecartClient`, such as `{ proxy: "/api/decart" }` for a proxy route.
+ * - `client`: a client you created.
  *
- * const props: DecartProviderProps = { options: { proxy: "/api/decart" } };
- * ```
- */
-export type DecartProviderProps =
-  | {
-      /** The client the hooks below use. */
-      client: DecartClient;
-      /** Not allowed with `client`: pass a client or the options to create one, not both. */
-      options?: never;
-      /** The part of the tree whose hooks use this client. */
-      children?: ReactNode;
-    }
-  | {
-      /**
-       * Options for `createDecartClient`. The client is created once and created again only when an
-       * option changes (compared key by key), so an inline object literal is fine.
-       */
-      options: DecartClientOptions;
-      /** Not allowed with `options`: pass a client or the options to create one, not both. */
-      client?: never;
-      /** The part of the tree whose hooks use the client created from `options`. */
-      children?: ReactNode;
-    };
-
-function shallowEqual(left: object, right: object): boolean {
-  const leftKeys = Object.keys(left);
-  if (leftKeys.length !== Object.keys(right).length) return false;
-  return leftKeys.every((key) =>
-    Object.is((left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]),
-  );
-}
-
-/** Creates the client for `options`, again only when an option changes. */
-function useClientFromOptions(options: DecartClientOptions | undefined): DecartClient | undefined {
-  const cache = useRef<{ options: DecartClientOptions; client: DecartClient } | null>(null);
-  if (options === undefined) return undefined;
-  if (cache.current === null || !shallowEqual(cache.current.options, options)) {
-    cache.current = { options, client: createDecartClient(options) };
-  }
-  return cache.current.client;
-}
-
-/**
- * Makes a Decart client available to {@link useProcess} and {@link useDecartClient} below it. Pass a
- * client you created, or `options` to have the provider create (and memoise) one.
- *
- * In a browser, use `proxy` so the API key stays on your server.
+ * A created client is made once and again only when `tokenUrl` or an option changes: inline `options`,
+ * `tokenRequest` and `getToken` are fine.
  *
  * @example
  * ```tsx
@@ -67,7 +28,30 @@ function useClientFromOptions(options: DecartClientOptions | undefined): DecartC
  *   return <p>Your components, which can call useProcess and useDecartClient.</p>;
  * }
  *
- * export function Root() {
+ * export function WithTokens() {
+ *   return (
+ *     <DecartProvider tokenUrl="/api/decart-token" tokenRequest={{ allowedModels: ["lucy-pro-t2i"] }}>
+ *       <App />
+ *     </DecartProvider>
+ *   );
+ * }
+ *
+ * export function WithOwnTokens({ sessionToken }: { sessionToken: string }) {
+ *   const getToken = async () => {
+ *     const response = await fetch("/api/decart-token", {
+ *       method: "POST",
+ *       headers: { authorization: `Bearer ${sessionToken}` },
+ *     });
+ *     return (await response.json()) as { apiKey: string; expiresAt: string };
+ *   };
+ *   return (
+ *     <DecartProvider getToken={getToken}>
+ *       <App />
+ *     </DecartProvider>
+ *   );
+ * }
+ *
+ * export function ThroughProxy() {
  *   return (
  *     <DecartProvider options={{ proxy: "/api/decart" }}>
  *       <App />
@@ -77,11 +61,7 @@ function useClientFromOptions(options: DecartClientOptions | undefined): DecartC
  * ```
  */
 export function DecartProvider(props: DecartProviderProps): ReactNode {
-  const created = useClientFromOptions(props.client === undefined ? props.options : undefined);
-  const client = props.client ?? created;
-  if (client === undefined) {
-    throw new TypeError("DecartProvider needs either a `client` or `options` prop.");
-  }
+  const client = useProviderClient(props);
   return <DecartClientContext.Provider value={client}>{props.children}</DecartClientContext.Provider>;
 }
 
@@ -104,7 +84,7 @@ export function useDecartClient(): DecartClient {
   if (client === null) {
     throw new Error(
       "useDecartClient() and useProcess() must be used inside a <DecartProvider>. Wrap your app in " +
-        '<DecartProvider options={{ proxy: "/api/decart" }}> (or pass a client).',
+        '<DecartProvider tokenUrl="/api/decart-token"> or <DecartProvider options={{ proxy: "/api/decart" }}>.',
     );
   }
   return client;

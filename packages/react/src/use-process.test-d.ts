@@ -3,7 +3,8 @@ import { models } from "@decart/models";
 import { describe, expectTypeOf, it } from "vitest";
 import type { ProcessCallbacks } from "./process-callbacks";
 import type { UseProcessInput } from "./process-input";
-import { DecartProvider, type DecartProviderProps, useDecartClient } from "./provider";
+import { DecartProvider, useDecartClient } from "./provider";
+import type { DecartProviderProps } from "./provider-props";
 import { type UseProcessOptions, type UseProcessResult, useProcess } from "./use-process";
 
 declare const state: UseProcessResult;

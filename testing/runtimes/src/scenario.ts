@@ -14,12 +14,17 @@ export type ScenarioOptions = Pick<
 /** What a call reports back to the test, as JSON: the facts it checks, or the error the call threw. */
 export interface CallReport {
   ok: boolean;
-  /** image: the PNG's IHDR size; video: the MP4's first box. */
+  /** image and video: the Blob's `type` and `size`, and how many bytes reading it gave. */
   type?: string;
+  size?: number;
+  bytes?: number;
+  /** image and video: the first 12 bytes, in hex. */
+  head?: string;
+  /** image: the PNG's IHDR size. */
   width?: number;
   height?: number;
-  size?: number;
-  firstBox?: string;
+  /** video: the MP4's top-level boxes, which tile the file. */
+  boxes?: string[];
   /** abort: the job's status read back after the abort. */
   jobStatus?: string;
   /** invalid: how many requests the client sent. */
@@ -46,6 +51,32 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/** The top-level boxes of an MP4 (ISO base media) file; throws unless their sizes tile the bytes exactly. */
+export function mp4Boxes(bytes: Uint8Array): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const boxes: string[] = [];
+  for (let offset = 0; offset < bytes.length; ) {
+    if (offset + 8 > bytes.length) throw new Error(`a box header cut short at ${offset}`);
+    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    let size = view.getUint32(offset);
+    if (size === 1) size = Number(view.getBigUint64(offset + 8)); // a 64-bit size follows the type
+    if (size === 0) size = bytes.length - offset; // the box runs to the end of the file
+    if (size < 8 || offset + size > bytes.length) {
+      throw new Error(`box ${type} at ${offset} has size ${size}`);
+    }
+    boxes.push(type);
+    offset += size;
+  }
+  return boxes;
+}
+
+/** What every media call reports about the Blob it got: its type and size, and the bytes read from it. */
+async function blobFacts(blob: Blob): Promise<{ facts: CallReport; bytes: Uint8Array }> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const head = Array.from(bytes.subarray(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return { facts: { ok: true, type: blob.type, size: blob.size, bytes: bytes.length, head }, bytes };
+}
+
 async function image(options: ScenarioOptions): Promise<CallReport> {
   const client = createDecartClient(options);
   const blob = await client.process({
@@ -54,7 +85,8 @@ async function image(options: ScenarioOptions): Promise<CallReport> {
     seed: 7,
     resolution: "480p",
   });
-  return { ok: true, type: blob.type, size: blob.size, ...pngSize(new Uint8Array(await blob.arrayBuffer())) };
+  const { facts, bytes } = await blobFacts(blob);
+  return { ...facts, ...pngSize(bytes) };
 }
 
 async function video(options: ScenarioOptions): Promise<CallReport> {
@@ -65,13 +97,8 @@ async function video(options: ScenarioOptions): Promise<CallReport> {
     seed: 7,
     resolution: "480p",
   });
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  return {
-    ok: true,
-    type: blob.type,
-    size: blob.size,
-    firstBox: String.fromCharCode(...bytes.subarray(4, 8)),
-  };
+  const { facts, bytes } = await blobFacts(blob);
+  return { ...facts, boxes: mp4Boxes(bytes) };
 }
 
 /** Polls the job until the server reports it finished, a bounded number of times. */
