@@ -6,7 +6,6 @@ import { startEmulator } from "@decart/emulator";
 import { createProxyHandler, createTokenHandler, toNodeHandler } from "@decart/node";
 import { type PageConfig, serverRoutes } from "../src/key-modes";
 import { modes } from "../src/modes";
-import { browserApi } from "./browser-api";
 import { serveStatic } from "./static";
 
 /**
@@ -104,8 +103,8 @@ const { port: boundPort } = server.address() as AddressInfo;
 const url = `http://${host.includes(":") ? `[${host}]` : host}:${boundPort}`;
 // The page's origin, as the browser may spell it: tokens work from these only (the API checks `Origin`).
 const origins = [url, ...(host === "127.0.0.1" ? [`http://localhost:${boundPort}`] : [])];
-const pageApi = await browserApi(apiUrl, () => origins);
-pageConfig = { apiBaseUrl: pageApi.url };
+// The emulator allows pages of any origin (its `corsOrigins`); the token still works from `origins` only.
+pageConfig = { apiBaseUrl: apiUrl };
 tokens = toNodeHandler(
   createTokenHandler({
     apiKey,
@@ -119,21 +118,14 @@ tokens = toNodeHandler(
 console.log(`Decart example ${dev ? "(dev) " : ""}on ${url}`);
 const api = emulator ? `emulator ${emulator.url}` : `Decart API ${apiUrl}`;
 console.log(`Proxy ${serverRoutes.proxy} → ${api}`);
-console.log(
-  `Tokens ${serverRoutes.token} (${tokenLifetime} s) → the page calls ${pageApi.url === apiUrl ? api : `${api} at ${pageApi.url}`}`,
-);
+console.log(`Tokens ${serverRoutes.token} (${tokenLifetime} s) → the page calls the ${api} itself`);
 
 let closing = false;
 async function shutdown() {
   if (closing) return;
   closing = true;
   server.closeAllConnections();
-  await Promise.allSettled([
-    new Promise((done) => server.close(done)),
-    closeApp(),
-    pageApi.close(),
-    emulator?.close(),
-  ]);
+  await Promise.allSettled([new Promise((done) => server.close(done)), closeApp(), emulator?.close()]);
   process.exit(0);
 }
 process.on("SIGINT", shutdown);

@@ -103,6 +103,33 @@ export interface EmulatorOptions {
    */
   extensions?: boolean;
   /**
+   * Which web origins may call the emulator from a page (CORS): a page using a client token (`ek_…`)
+   * calls the API straight from the browser, so the emulator answers preflight `OPTIONS` requests and
+   * adds `Access-Control-Allow-Origin` (echoing the page's origin) and `Access-Control-Expose-Headers`
+   * (`x-request-id`, `retry-after`, `x-decart-seed`) for the origins listed here, or for every origin
+   * with `"*"`. `[]` sends no CORS headers, so pages on other origins are refused by their browser.
+   * The real API's CORS policy is not published: this is ours. A client token's own `allowedOrigins`
+   * is checked as well, whatever this says.
+   * @default ["*"]
+   * @example
+   * ```ts
+   * import { startEmulator } from "@decart/emulator";
+   *
+   * const emulator = await startEmulator({ corsOrigins: ["http://localhost:5173"] });
+   * const preflight = await fetch(`${emulator.url}/v1/generate/lucy-pro-t2i`, {
+   *   method: "OPTIONS",
+   *   headers: {
+   *     origin: "http://localhost:5173",
+   *     "access-control-request-method": "POST",
+   *     "access-control-request-headers": "x-api-key",
+   *   },
+   * });
+   * console.log(preflight.status, preflight.headers.get("access-control-allow-origin")); // 204 http://localhost:5173
+   * await emulator.close();
+   * ```
+   */
+  corsOrigins?: readonly string[];
+  /**
    * Multiplies every lifetime the emulator counts for client tokens (`expiresIn`) and uploaded files
    * (`ttl_seconds` and the 24-hour default), so a test need not wait them out: `0.001` makes a file of
    * `ttl_seconds: 60` expire after 60 ms. The reported `expiresAt`/`expires_at` are the real, scaled
@@ -169,6 +196,7 @@ export interface Settings {
   readonly host: string;
   readonly apiKey: string;
   readonly extensions: boolean;
+  readonly corsOrigins: readonly string[];
   readonly maxUploadBytes: number;
   readonly maxConcurrentJobs: number;
   readonly maxQueuedJobs: number;
@@ -195,6 +223,7 @@ export function resolveSettings(options: EmulatorOptions, randomKey: () => strin
     host: options.host ?? "127.0.0.1",
     apiKey,
     extensions: options.extensions ?? true,
+    corsOrigins: options.corsOrigins ?? ["*"],
     maxUploadBytes: limits.maxUploadBytes ?? 100 * 1024 * 1024,
     maxConcurrentJobs: Math.max(1, limits.maxConcurrentJobs ?? 2),
     maxQueuedJobs: Math.max(0, limits.maxQueuedJobs ?? 16),

@@ -17,6 +17,7 @@ import {
 } from "../handlers/index";
 import { HttpError } from "../http/index";
 import { authorize, type Caller } from "./auth";
+import { applyCors } from "./cors";
 import { refuse } from "./refuse";
 import { type ResolvedRoute, resolveRoute } from "./resolve-route";
 
@@ -62,6 +63,8 @@ export async function dispatch(
   response: ServerResponse,
 ): Promise<void> {
   response.setHeader(protocolHeaders.requestId, requestId());
+  // A page's preflight carries no key: it is answered before the key check.
+  if (applyCors(request, response, context.settings.corsOrigins)) return;
   try {
     if (gate.closing()) throw new HttpError(503, "SHUTTING_DOWN", "The emulator is shutting down");
     const resolved = tryResolve(context, request);
