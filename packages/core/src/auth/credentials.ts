@@ -61,11 +61,15 @@ async function callProvider(provider: ApiKeyProvider): Promise<unknown> {
     return await provider();
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
+    const sdkError = error instanceof DecartSDKError ? error : undefined;
     throw new InvalidAPIKeyError(`The apiKey function failed, so no request was sent: ${why}`, {
       code: "API_KEY_PROVIDER_FAILED",
       cause: error,
+      // A typed failure of the token route (its status and request id) reads on the error itself.
+      status: sdkError?.status,
+      requestId: sdkError?.requestId,
       // A failure worth retrying (a network error of another SDK call) stays one.
-      retryable: error instanceof DecartSDKError && error.retryable,
+      retryable: sdkError?.retryable ?? false,
     });
   }
 }

@@ -187,6 +187,21 @@ describe("apiKey as a function", () => {
     expect(keysSent("POST /v1/generate/test-t2i")).toEqual(["ek_ok"]);
   });
 
+  test("a provider's typed failure (its token route's status and request id) reads on the error itself", async () => {
+    const refused = new PermissionDeniedError("Token route refused: 403", {
+      status: 403,
+      requestId: "req_route",
+    });
+    const error = await clientFor({ apiKey: () => Promise.reject(refused) })
+      .process(image)
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(InvalidAPIKeyError);
+    expect(error.cause).toBe(refused);
+    expect(error.status).toBe(403);
+    expect(error.requestId).toBe("req_route");
+    expect(error.retryable).toBe(false);
+  });
+
   test("a provider that throws synchronously is reported the same way", async () => {
     const error = await clientFor({
       apiKey: () => {
