@@ -13,17 +13,19 @@ export default [
   {
     name: "one image call: createDecartClient + models.image + client.process",
     path: "bundle-image-call.mjs",
-    // Measured 23.86 KiB (24,428 bytes) when set.
-    limit: "24.6 KiB",
+    // Measured 26.50 KiB (27,140 bytes) when set, with client tokens, key providers and the files API on the
+    // client (+1.6 KiB) and the runtime-neutral response Blob type and token-aware refusal messages (+1.0 KiB);
+    // 23.86 KiB before them.
+    limit: "27.3 KiB",
     gzip: true,
     modifyEsbuildConfig: browserApp,
   },
   {
     name: "video call: models.video + client.process + client.queue.submit",
     path: "bundle-video-call.mjs",
-    // Measured 23.87 KiB (24,447 bytes) when set: nearly the image call's, as `client.process` carries the
+    // Measured 26.52 KiB (27,160 bytes) when set: nearly the image call's, as `client.process` carries the
     // job path for every model, and `models.video` the whole registry as `models.image` does.
-    limit: "24.6 KiB",
+    limit: "27.3 KiB",
     gzip: true,
     modifyEsbuildConfig: browserApp,
   },
