@@ -16,11 +16,17 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWTPayload, Si
  * ```
  */
 export interface PublicJwk {
+  /** The key type: `"OKP"` for an Ed25519 key. */
   readonly kty: string;
+  /** The curve: `"Ed25519"`. */
   readonly crv: string;
+  /** The public key, base64url-encoded. */
   readonly x: string;
+  /** The key's id, which a token's JWT names in its `kid` header. */
   readonly kid: string;
+  /** The signing algorithm. */
   readonly alg: "EdDSA";
+  /** What the key is for: signatures. */
   readonly use: "sig";
 }
 
@@ -40,6 +46,7 @@ export interface PublicJwk {
  * ```
  */
 export interface JsonWebKeySet {
+  /** The public keys; the emulator has one per run. */
   readonly keys: PublicJwk[];
 }
 
