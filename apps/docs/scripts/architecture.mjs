@@ -50,16 +50,24 @@ async function readGraph(repository) {
     if (!match) return undefined;
     const [, directory, rest] = match;
     const slash = rest.indexOf("/");
-    return { directory, room: slash === -1 ? "." : rest.slice(0, slash) };
+    const folder = rest.slice(0, Math.max(0, rest.lastIndexOf("/")));
+    return { directory, room: slash === -1 ? "." : rest.slice(0, slash), folder };
   };
   for (const module of output.modules) {
     if (isTest(module.source)) continue;
     const place = roomOf(module.source);
     const entry = place && byDirectory.get(place.directory);
     if (!entry) continue;
-    const room = entry.rooms.get(place.room) ?? { name: place.room, files: 0, imports: new Set() };
+    const room = entry.rooms.get(place.room) ?? {
+      name: place.room,
+      files: 0,
+      subrooms: new Map(),
+      imports: new Set(),
+    };
     entry.rooms.set(place.room, room);
-    room.files += 1;
+    // A room's own files, and its sub-rooms' (engine/media/) apart: each folder's count is its direct files.
+    if (place.folder === place.room || place.room === ".") room.files += 1;
+    else room.subrooms.set(place.folder, (room.subrooms.get(place.folder) ?? 0) + 1);
     for (const dependency of module.dependencies) {
       const target = roomOf(dependency.resolved);
       if (target && target.directory === place.directory && target.room !== place.room && target.room !== ".")
@@ -115,18 +123,33 @@ function layersOf(packages) {
   return layers;
 }
 
-const roomLabel = (room) =>
-  `${room.name === "." ? "src/" : `${room.name}/`} ${room.files}${room.imports.size > 0 ? ` → ${[...room.imports].sort().join(", ")}` : ""}`;
+/** A room's lines in the picture: the room with the rooms it imports, then each sub-room indented. */
+const roomLines = (room) => {
+  if (room.name === ".") return [`src/ ${room.files}`];
+  const imports = room.imports.size > 0 ? ` → ${[...room.imports].sort().join(", ")}` : "";
+  const subrooms = [...room.subrooms].sort(([a], [b]) => a.localeCompare(b));
+  return [
+    `${room.name}/ ${room.files}${imports}`,
+    ...subrooms.map(([folder, files]) => `  ${folder}/ ${files}`),
+  ];
+};
+const sortedRooms = (entry) =>
+  [...entry.rooms.values()].sort((a, b) =>
+    a.name === "." ? -1 : b.name === "." ? 1 : a.name.localeCompare(b.name),
+  );
+const linesOf = (entry) => sortedRooms(entry).flatMap(roomLines);
+/** Wide enough for the longest line (monospace, about 7 px a character). */
+const widthOf = (entry) => Math.max(200, ...linesOf(entry).map((line) => Math.ceil(line.length * 7 + 30)));
 
 /** The SVG: core at the bottom, each package a box listing its rooms, arrows to the packages it uses. */
 export function renderSvg(packages) {
   const layers = layersOf(packages);
-  const boxWidth = 250;
   const gap = 30;
   const lineHeight = 16;
   const top = 70;
-  const width = Math.max(...layers.map((layer) => layer.length)) * (boxWidth + gap) + gap;
-  const boxHeight = (entry) => 40 + [...entry.rooms.values()].length * lineHeight;
+  const rowWidthOf = (layer) => layer.reduce((sum, entry) => sum + widthOf(entry) + gap, -gap);
+  const width = Math.max(560, ...layers.map(rowWidthOf)) + 2 * gap;
+  const boxHeight = (entry) => 40 + linesOf(entry).length * lineHeight;
   const layerHeights = layers.map((layer) => Math.max(...layer.map(boxHeight)));
   const rowGap = 60;
   const height = top + layerHeights.reduce((sum, value) => sum + value + rowGap, 0);
@@ -134,14 +157,11 @@ export function renderSvg(packages) {
   let y = height - rowGap / 2;
   layers.forEach((layer, index) => {
     y -= layerHeights[index];
-    const rowWidth = layer.length * (boxWidth + gap) - gap;
-    layer.forEach((entry, column) => {
-      place.set(entry.name, {
-        x: (width - rowWidth) / 2 + column * (boxWidth + gap),
-        y,
-        height: boxHeight(entry),
-      });
-    });
+    let x = (width - rowWidthOf(layer)) / 2;
+    for (const entry of layer) {
+      place.set(entry.name, { x, y, width: widthOf(entry), height: boxHeight(entry) });
+      x += widthOf(entry) + gap;
+    }
     y -= rowGap;
   });
   const parts = [];
@@ -154,8 +174,8 @@ export function renderSvg(packages) {
       for (const name of names) {
         const to = place.get(name);
         if (!to) continue;
-        const x1 = from.x + boxWidth / 2;
-        const x2 = to.x + boxWidth / 2;
+        const x1 = from.x + from.width / 2;
+        const x2 = to.x + to.width / 2;
         const [fromY, toY] =
           to.y > from.y ? [from.y + from.height, to.y - 4] : [from.y, to.y + to.height + 4];
         parts.push(`  <path class="${style}" d="M${x1},${fromY} L${x2 + (x1 - x2) * 0.15},${toY}"/>`);
@@ -163,19 +183,17 @@ export function renderSvg(packages) {
     }
   }
   for (const entry of packages) {
-    const { x, y: boxTop, height: boxHeightValue } = place.get(entry.name);
+    const { x, y: boxTop, width: boxWidth, height: boxHeightValue } = place.get(entry.name);
     parts.push(`  <g>`);
     parts.push(
       `    <rect class="box" x="${x}" y="${boxTop}" width="${boxWidth}" height="${boxHeightValue}" rx="8"/>`,
     );
     parts.push(`    <text class="name" x="${x + 12}" y="${boxTop + 24}">${escapeXml(entry.name)}</text>`);
-    [...entry.rooms.values()]
-      .sort((a, b) => (a.name === "." ? -1 : b.name === "." ? 1 : a.name.localeCompare(b.name)))
-      .forEach((room, index) => {
-        parts.push(
-          `    <text class="room" x="${x + 14}" y="${boxTop + 44 + index * lineHeight}">${escapeXml(roomLabel(room))}</text>`,
-        );
-      });
+    linesOf(entry).forEach((line, index) => {
+      parts.push(
+        `    <text class="room" xml:space="preserve" x="${x + 14}" y="${boxTop + 44 + index * lineHeight}">${escapeXml(line)}</text>`,
+      );
+    });
     parts.push(`  </g>`);
   }
   const description =
@@ -232,18 +250,19 @@ export function renderPage(packages) {
       if (entry.loads.length > 0) lines.push(`Loads ${named(entry.loads)} on demand, when installed.`);
       lines.push("");
       lines.push("| room | owns | files | imports |", "| --- | --- | --- | --- |");
-      const rooms = [...entry.rooms.values()].sort((a, b) =>
-        a.name === "." ? -1 : b.name === "." ? 1 : a.name.localeCompare(b.name),
-      );
-      for (const room of rooms) {
+      for (const room of sortedRooms(entry)) {
         const imports =
           [...room.imports]
             .sort()
             .map((name) => `\`${name}/\``)
             .join(", ") || "—";
         const summary = room.summary.replace(/\|/g, "\\|") || "—";
+        const subrooms = [...room.subrooms]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([folder, files]) => ` (\`${folder}/\` ${files})`)
+          .join("");
         lines.push(
-          `| \`${room.name === "." ? "src/" : `${room.name}/`}\` | ${summary} | ${room.files} | ${imports} |`,
+          `| \`${room.name === "." ? "src/" : `${room.name}/`}\` | ${summary} | ${room.files}${subrooms} | ${imports} |`,
         );
       }
       lines.push("");

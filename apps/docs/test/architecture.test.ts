@@ -99,13 +99,29 @@ describe("the architecture page and picture", () => {
         name: "@x/low",
         uses: [],
         loads: [],
-        rooms: new Map([["jobs", { name: "jobs", files: 3, imports: new Set(), summary: "Jobs." }]]),
+        rooms: new Map([
+          [
+            "jobs",
+            {
+              name: "jobs",
+              files: 3,
+              subrooms: new Map([["jobs/poll", 2]]),
+              imports: new Set(),
+              summary: "Jobs.",
+            },
+          ],
+        ]),
       },
       {
         name: "@x/high",
         uses: ["@x/low"],
         loads: [],
-        rooms: new Map([["cli", { name: "cli", files: 2, imports: new Set(["jobs"]), summary: "The CLI." }]]),
+        rooms: new Map([
+          [
+            "cli",
+            { name: "cli", files: 2, subrooms: new Map(), imports: new Set(["jobs"]), summary: "The CLI." },
+          ],
+        ]),
       },
     ];
     const picture: string = renderSvg(packages);
@@ -116,6 +132,8 @@ describe("the architecture page and picture", () => {
     expect(picture).toContain("cli/ 2 → jobs");
     const text: string = renderPage(packages);
     expect(text).toContain("| `cli/` | The CLI. | 2 | `jobs/` |");
+    expect(text).toContain("| `jobs/` | Jobs. | 3 (`jobs/poll/` 2) | — |");
+    expect(picture).toContain("  jobs/poll/ 2");
     expect(text.indexOf("## @x/low")).toBeLessThan(text.indexOf("## @x/high"));
   });
 });
