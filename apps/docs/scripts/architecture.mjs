@@ -78,7 +78,7 @@ async function readGraph(repository) {
     for (const room of entry.rooms.values()) {
       room.summary =
         room.name === "."
-          ? "the package's entry points"
+          ? "the files at the top of src/: the entry points, or all of a package without rooms"
           : await summaryOf(join(packagesDirectory, entry.directory, "src", room.name));
     }
   }
