@@ -8,6 +8,10 @@ export interface Submission {
   prompt: string;
   /** The status it was answered with. */
   status: number;
+  /** Its `Idempotency-Key` header, when it had one. */
+  idempotencyKey?: string;
+  /** The job the server answered with. */
+  jobId?: string;
 }
 
 /** Options of {@link startCountingProxy}. */
@@ -17,6 +21,12 @@ export interface CountingProxyOptions {
    * proxy answer it `429` with that `Retry-After` itself, as a rate-limited API would.
    */
   refuse?: (index: number) => number | undefined;
+  /**
+   * Called for each submission the server answered, before the answer is passed on: a promise holds the
+   * answer back until it settles. The job then exists on the server while the client has not heard of it,
+   * as when a client dies with its submission in flight.
+   */
+  hold?: (submission: Submission) => Promise<void> | undefined;
 }
 
 const promptOf = (body: Buffer) =>
@@ -65,13 +75,18 @@ export async function startCountingProxy(target: string, options: CountingProxyO
       counts.submissions++;
       if (answer.status === 429) counts.refused++;
       const prompt = promptOf(body);
-      submissions.push({ at, prompt, status: answer.status });
+      const idempotencyKey = headers.get("idempotency-key") ?? undefined;
+      const submission: Submission = { at, prompt, status: answer.status };
+      if (idempotencyKey !== undefined) submission.idempotencyKey = idempotencyKey;
+      submissions.push(submission);
       if (answer.ok) {
         const { job_id: jobId } = JSON.parse(bytes.toString("utf8")) as { job_id: string };
+        submission.jobId = jobId;
         const jobs = jobsByPrompt.get(prompt) ?? new Set<string>();
         jobs.add(jobId);
         jobsByPrompt.set(prompt, jobs);
       }
+      await options.hold?.(submission);
     }
     const replyHeaders: Record<string, string> = {};
     answer.headers.forEach((value, name) => {

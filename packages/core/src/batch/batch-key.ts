@@ -137,11 +137,11 @@ function collectFiles(value: unknown, files: Blob[]): void {
   }
 }
 
-function hashInputs(options: object, heads: FileHeads | undefined): string {
+function hashInputs(options: object, names: string[], heads: FileHeads | undefined): string {
   const hasher = new KeyHasher();
   hasher.text(`model:${(options as { model?: { name?: unknown } }).model?.name}`);
   const record = options as Record<string, unknown>;
-  for (const name of inputNames(record)) {
+  for (const name of names) {
     hasher.text(name);
     const value = record[name];
     if (isStream(value)) hasher.text("stream");
@@ -157,13 +157,15 @@ function hashInputs(options: object, heads: FileHeads | undefined): string {
 export function itemKey(options: object): string | Promise<string> {
   const files: Blob[] = [];
   const record = options as Record<string, unknown>;
-  for (const name of inputNames(record)) collectFiles(record[name], files);
-  if (files.length === 0) return hashInputs(options, undefined);
+  const names = inputNames(record);
+  for (const name of names) collectFiles(record[name], files);
+  if (files.length === 0) return hashInputs(options, names, undefined);
   return Promise.all(
     files.map(async (file) => new Uint8Array(await file.slice(0, sampledBytes).arrayBuffer())),
-  ).then((read) =>
-    hashInputs(options, new Map(files.map((file, index) => [file, read[index] as Uint8Array]))),
-  );
+  ).then((read) => {
+    const heads = new Map(files.map((file, index) => [file, read[index] as Uint8Array]));
+    return hashInputs(options, names, heads);
+  });
 }
 
 /**

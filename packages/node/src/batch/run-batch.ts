@@ -150,7 +150,10 @@ function skippedOutcome(index: number, key: string, entry: JournalEntry): NodeBa
  * journal, it completes every item exactly once and does not submit a known job again: a submission is
  * journaled with its `Idempotency-Key` before it is sent, and the job id as soon as it is known. A
  * submission that was in flight when the process died is resent with the same key, which a server that
- * honours `Idempotency-Key` (the emulator) answers with the same job.
+ * honours `Idempotency-Key` (the emulator) answers with the same job, and listed in the summary's
+ * `resubmitted` (the items to audit where the API may not honour it). Records are written before the
+ * batch acts on them; a submission's is also flushed to disk (one flush shared by the items in flight,
+ * off the event loop) before it is sent, and every record is on disk before the summary is returned.
  * Resolves with the summary; it rejects only when `items` throws or the journal cannot be written.
  *
  * @example
