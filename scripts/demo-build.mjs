@@ -26,6 +26,8 @@ await build({
   external: ["sharp", "@ffmpeg-installer/*", "@ffprobe-installer/*"],
   define: { __DECART_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies (busboy) call require() for Node's built-ins.
-  banner: { js: 'import { createRequire as __demoRequire } from "node:module"; globalThis.require ??= __demoRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __demoRequire } from "node:module"; globalThis.require ??= __demoRequire(import.meta.url);',
+  },
   logLevel: "warning",
 });
