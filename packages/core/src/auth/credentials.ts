@@ -1,5 +1,6 @@
-import { DecartSDKError, InvalidAPIKeyError } from "../errors/index";
+import { DecartSDKError, InvalidAPIKeyError, TimeoutError } from "../errors/index";
 import { checkBrowserKey } from "../runtime/index";
+import { startTimer } from "../timing/index";
 import { type ApiKeyProvider, isClientToken } from "./api-key";
 
 /** The key a client with an `apiKey` function sends, asked of the function when needed. */
@@ -7,7 +8,8 @@ export interface Credentials {
   /**
    * The key for the next request: the one kept, or, when there is none or it is about to expire, a new
    * one from the provider (one call shared by every request waiting). Rejects with `signal.reason` when
-   * the signal aborts first; the provider's call goes on for the others.
+   * the signal aborts first (an aborted signal never calls the provider); the provider's call goes on for
+   * the others.
    */
   key(signal: AbortSignal | undefined): Promise<string>;
   /** Forgets `key` after the server rejected it, unless a newer one already replaced it. */
@@ -26,34 +28,62 @@ function refreshAt(expiresAt: number | undefined, now: number): number {
 /**
  * Caches the provider's key by timestamps (no timer, so nothing keeps a process alive), shares one call
  * of the provider between concurrent requests, and refuses a permanent key in a page unless
- * `dangerouslyAllowBrowser` (as a literal key is refused).
+ * `dangerouslyAllowBrowser` (as a literal key is refused). A call of the provider that outlasts `timeout`
+ * (the client's) fails with a `TimeoutError`, so a token route that never answers cannot hold every later
+ * request; the next request asks the provider again.
  */
 export function createCredentials(
   provider: ApiKeyProvider,
   dangerouslyAllowBrowser: boolean | undefined,
+  timeout: number | false = false,
 ): Credentials {
   let kept: { key: string; until: number } | undefined;
   let pending: Promise<string> | undefined;
   const ask = async (): Promise<string> => {
-    try {
-      const { key, expiresAt } = readGrant(await callProvider(provider));
-      checkBrowserKey(dangerouslyAllowBrowser, isClientToken(key));
-      kept = { key, until: refreshAt(expiresAt, Date.now()) };
-      return key;
-    } finally {
-      pending = undefined;
-    }
+    const { key, expiresAt } = readGrant(await withinTimeout(callProvider(provider), timeout));
+    checkBrowserKey(dangerouslyAllowBrowser, isClientToken(key));
+    kept = { key, until: refreshAt(expiresAt, Date.now()) };
+    return key;
   };
   return {
     key(signal) {
       if (kept && Date.now() < kept.until) return Promise.resolve(kept.key);
-      pending ??= ask();
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (!pending) {
+        const call = ask().finally(() => {
+          if (pending === call) pending = undefined;
+        });
+        // Every caller handles the call's failure; this keeps it from reading as unhandled when the
+        // callers have all stopped waiting (their signals aborted) before it failed.
+        call.catch(() => {});
+        pending = call;
+      }
       return untilAborted(pending, signal);
     },
     invalidate(key) {
       if (kept?.key === key) kept = undefined;
     },
   };
+}
+
+/** `call`, or a `TimeoutError` once `timeout` ms have passed; the timer goes when either settles. */
+function withinTimeout<T>(call: Promise<T>, timeout: number | false): Promise<T> {
+  if (timeout === false) return call;
+  return new Promise<T>((resolve, reject) => {
+    const timer = startTimer(
+      () =>
+        reject(
+          new TimeoutError(
+            `The apiKey function did not answer within ${timeout} ms, so no request was sent`,
+            {
+              retryable: true,
+            },
+          ),
+        ),
+      timeout,
+    );
+    call.then(resolve, reject).finally(() => timer.clear());
+  });
 }
 
 async function callProvider(provider: ApiKeyProvider): Promise<unknown> {

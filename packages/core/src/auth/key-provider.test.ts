@@ -1,6 +1,6 @@
 import type { RecordedRequest } from "@decart/test-server";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { InvalidAPIKeyError, PermissionDeniedError } from "../errors/index";
+import { InvalidAPIKeyError, PermissionDeniedError, TimeoutError } from "../errors/index";
 import { actLikeAPage, PNG, testImageModel, testVideoModel, useTestClient } from "../test-support/index";
 import type { ApiKeyGrant } from "./api-key";
 
@@ -250,6 +250,44 @@ describe("apiKey as a function", () => {
     await other;
     expect(keysSent("POST /v1/generate/test-t2i")).toEqual(["ek_later"]);
     expect(provider).toHaveBeenCalledTimes(1);
+  });
+
+  test("a call whose signal is already aborted does not ask the provider; a later failure of the provider is never unhandled", async () => {
+    const provider = vi.fn(
+      () =>
+        new Promise<ApiKeyGrant>((_resolve, reject) =>
+          setTimeout(() => reject(new Error("token route down")), 100),
+        ),
+    );
+    const client = clientFor({ apiKey: provider });
+    const error = await client.files.get("file_1", { signal: AbortSignal.abort() }).catch((caught) => caught);
+    expect(error.name).toBe("AbortError");
+    expect(provider).not.toHaveBeenCalled();
+    // The only caller of a failing provider call stops waiting before it fails: vitest fails the run on an
+    // unhandled rejection, which this would be if the shared call were left without a handler.
+    const controller = new AbortController();
+    const waiting = client.process({ ...image, signal: controller.signal }).catch((caught) => caught);
+    await vi.waitFor(() => expect(provider).toHaveBeenCalledTimes(1), { interval: 5 });
+    controller.abort();
+    expect((await waiting).name).toBe("AbortError");
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("a provider that never answers fails the call with a TimeoutError after the client's timeout; the next call asks it again", async () => {
+    server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
+    const provider = vi
+      .fn<() => Promise<ApiKeyGrant>>()
+      .mockReturnValueOnce(new Promise<ApiKeyGrant>(() => undefined))
+      .mockResolvedValue("ek_after");
+    const client = clientFor({ apiKey: provider, timeout: 100 });
+    const error = await client.process(image).catch((caught) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toMatch(/apiKey function did not answer within 100 ms, so no request was sent/);
+    expect(server.requests).toHaveLength(0);
+    await client.process(image);
+    expect(provider).toHaveBeenCalledTimes(2);
+    expect(keysSent("POST /v1/generate/test-t2i")).toEqual(["ek_after"]);
   });
 
   test("with proxy it is refused like a literal key", () => {

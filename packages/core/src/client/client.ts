@@ -298,7 +298,7 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
   });
   const context: ClientContext = {
     transport: provider
-      ? keyedTransport(transport, createCredentials(provider, options.dangerouslyAllowBrowser))
+      ? keyedTransport(transport, createCredentials(provider, options.dangerouslyAllowBrowser, timeout))
       : transport,
     plugins,
     fetch: options.fetch,

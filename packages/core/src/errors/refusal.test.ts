@@ -45,6 +45,20 @@ describe("a 401 or 403 says who refused and what to do", () => {
     expect(error.message).toMatch(/add the model to its models option/);
   });
 
+  test("the proxy's 403 for a server that set no authorize says how to set it up", async () => {
+    server.route(viaProxy, {
+      status: 403,
+      body: { detail: "This Decart proxy refuses every request", code: "PROXY_NOT_CONFIGURED" },
+    });
+    const error = await proxied()
+      .process(image)
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect(error.message).toMatch(
+      /^Your proxy refused the request \(HTTP 403\): This Decart proxy refuses every request\. To allow it, pass authorize to createProxyHandler on your server \(or allowAnonymous: true for local development\)$/,
+    );
+  });
+
   test.each([
     ["an authorize's own 401", { status: 401, body: "Sign in first" }],
     [

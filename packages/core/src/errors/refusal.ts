@@ -14,6 +14,8 @@ export interface RequestCredential {
 const proxyAdvice: Readonly<Record<string, string>> = {
   FORBIDDEN: "its authorize decides who may call it: sign in, or check authorize on your server",
   MODEL_NOT_ALLOWED: "add the model to its models option on your server",
+  PROXY_NOT_CONFIGURED:
+    "pass authorize to createProxyHandler on your server (or allowAnonymous: true for local development)",
 };
 
 /**
@@ -40,9 +42,11 @@ export function refusalError(
         : `The request through your proxy was refused ${http}. This page sends no API key: the proxy's authorize refused it, or the API refused the proxy's key`;
       break;
     case "client-token":
-      message = denied
-        ? `The client token does not allow this request ${http}. Its scope is set when it is minted: allowedModels and allowedOrigins (exact, such as https://example.com) in client.tokens.create`
-        : `The server rejected the client token ${http}${again}. Client tokens expire (expiresIn, 60 s by default): mint a fresh one on your server with client.tokens.create, or pass apiKey as a function that returns one`;
+      message = !denied
+        ? `The server rejected the client token ${http}${again}. Client tokens expire (expiresIn, 60 s by default): mint a fresh one on your server with client.tokens.create, or pass apiKey as a function that returns one`
+        : code === "PERMANENT_KEY_REQUIRED"
+          ? `A client token cannot do this ${http}. Only your permanent API key can: call client.tokens.create on your server with it`
+          : `The client token does not allow this request ${http}. Its scope is set when it is minted: allowedModels and allowedOrigins (exact, such as https://example.com) in client.tokens.create`;
       break;
     default:
       message = denied

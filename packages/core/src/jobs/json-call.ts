@@ -13,10 +13,7 @@ export async function jsonCall<T>(
   fields: readonly string[],
 ): Promise<APIResponse<T>> {
   const response = await context.transport.read(call);
-  const data = (await context.transport.readJson(response, call.path, call.signal)) as Record<
-    string,
-    unknown
-  >;
+  const data = (await context.transport.readJson(response, call)) as Record<string, unknown>;
   if (typeof data !== "object" || data === null || fields.some((field) => typeof data[field] !== "string")) {
     throw new ProcessingError(`The reply to ${call.method} ${call.path} has no ${fields.join(" or ")}`, {
       code: "UNREADABLE_RESPONSE",

@@ -104,9 +104,10 @@ export async function waitForJob(
   const path = routes.status(job.job_id);
   for (let index = 0; !isTerminalStatus(current.status); index++) {
     await sleep(pollDelay(index, context.polling, retryAfter), signal);
-    const response = await context.transport.read({ method: "GET", path, retry: "read", signal });
+    const call = { method: "GET", path, retry: "read", signal } as const;
+    const response = await context.transport.read(call);
     retryAfter = parseRetryAfter(response.headers.get(headers.retryAfter));
-    current = readJobInfo(await context.transport.readJson(response, path, signal), job.job_id);
+    current = readJobInfo(await context.transport.readJson(response, call), job.job_id);
     report(current.status, current.progress, current.job_id);
   }
   return current;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import {
+  DecartSDKError,
   InvalidAPIKeyError,
   InvalidInputError,
   PermissionDeniedError,
@@ -91,7 +92,6 @@ describe("client.tokens.create", () => {
     ],
     ["an origin without scheme", { allowedOrigins: ["example.com"] }, "allowedOrigins", /full origins/],
     ["metadata a list", { metadata: ["a"] }, "metadata", /metadata must be an object/],
-    ["metadata null", { metadata: null }, "metadata", /must be an object/],
     ["constraints a number", { constraints: 5 }, "constraints", /constraints must be an object such as/],
     ["realtime a string", { constraints: { realtime: "x" } }, "constraints", /must be an object/],
     [
@@ -149,15 +149,34 @@ describe("client.tokens.create", () => {
       .catch((caught) => caught);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toBe("Invalid inputs for client.tokens.create: pass an options object, or nothing");
-    const nothing = await clientFor()
-      .tokens.create(null as never)
-      .catch((caught) => caught);
-    expect(nothing.message).toBe(
-      "Invalid inputs for client.tokens.create: pass an options object, or nothing",
-    );
   });
 
-  test("a client token cannot mint: the 403 carries the server's reason and code", async () => {
+  test("null, for the options or any field, is taken as absent, as the API takes it", async () => {
+    const resources = routeResources(server);
+    const client = clientFor();
+    await client.tokens.create(null as never);
+    await client.tokens.create({
+      metadata: null,
+      expiresIn: null,
+      allowedModels: null,
+      allowedOrigins: null,
+      constraints: { realtime: { maxSessionDuration: null } },
+    } as never);
+    await client.tokens.create({ constraints: { realtime: null } } as never);
+    expect(resources.tokenRequests).toEqual([
+      {},
+      {
+        metadata: null,
+        expiresIn: null,
+        allowedModels: null,
+        allowedOrigins: null,
+        constraints: { realtime: { maxSessionDuration: null } },
+      },
+      { constraints: { realtime: null } },
+    ]);
+  });
+
+  test("a client token cannot mint: the 403 carries the server's reason and code, and says only a permanent key can", async () => {
     server.route("POST /v1/client/tokens", {
       status: 403,
       body: { detail: "Minting needs the permanent key", code: "PERMANENT_KEY_REQUIRED" },
@@ -168,7 +187,7 @@ describe("client.tokens.create", () => {
     expect(error).toBeInstanceOf(PermissionDeniedError);
     expect(error.code).toBe("PERMANENT_KEY_REQUIRED");
     expect(error.message).toMatch(
-      /^The client token does not allow this request \(HTTP 403\): Minting needs the permanent key/,
+      /^A client token cannot do this \(HTTP 403\): Minting needs the permanent key\. Only your permanent API key can: call client\.tokens\.create on your server with it$/,
     );
   });
 
@@ -199,6 +218,16 @@ describe("client.tokens.create", () => {
     expect(error).toBeInstanceOf(ProcessingError);
     expect(error.code).toBe("UNREADABLE_RESPONSE");
     expect(error.message).toBe("The reply to POST /v1/client/tokens has no apiKey or expiresAt");
+  });
+
+  test("a reply that is not JSON is an error naming the POST that got it", async () => {
+    server.route("POST /v1/client/tokens", { body: "<html>maintenance</html>", type: "application/json" });
+    const error = await clientFor()
+      .tokens.create()
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(DecartSDKError);
+    expect(error.message).toMatch(/POST \/v1\/client\/tokens/);
+    expect(error.message).not.toMatch(/GET/);
   });
 
   test("an aborted signal rejects with its reason", async () => {

@@ -41,8 +41,8 @@ export interface Transport {
    * successful response (its headers) before the Blob is returned.
    */
   blob(call: TransportCall, onResponse?: (response: Response) => void): Promise<Blob>;
-  /** Reads the JSON body of a response from `send` or `read`. */
-  readJson(response: Response, path: string, signal: AbortSignal | undefined): Promise<unknown>;
+  /** Reads the JSON body of a response from `send` or `read` of `call`; a body that is not JSON names the call. */
+  readJson(response: Response, call: Pick<TransportCall, "method" | "path" | "signal">): Promise<unknown>;
 }
 
 const readBody = (response: Response) => response;
@@ -103,12 +103,12 @@ export function createTransport(config: TransportConfig): Transport {
         onResponse?.(response);
         return body ?? readBlob(response);
       }),
-    readJson: async (response, path, signal) => {
+    readJson: async (response, { method, path, signal }) => {
       try {
         return (await response.json()) as unknown;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        throw await errorFromFailure(error, { method: "GET", path, retry: "none" });
+        throw await errorFromFailure(error, { method, path, retry: "none" });
       }
     },
   };

@@ -174,6 +174,23 @@ describe("minting", () => {
     expect((await ask(perCaller, { user: "bob" })).status).toBe(200);
     expect(calls.map((call) => call.body.metadata)).toEqual([{ app: "gallery" }, { user: "bob" }]);
   });
+
+  it("a metadata function that fails or returns no object is this server's 500, and nothing is minted", async () => {
+    const failing = await serve({
+      metadata: () => {
+        throw new Error("no database");
+      },
+    });
+    const notAnObject = await serve({ metadata: () => ["alice"] as never });
+    for (const [url, detail] of [
+      [failing, "The token endpoint's metadata function failed"],
+      [notAnObject, "The token endpoint's metadata must be an object"],
+    ]) {
+      const answer = await ask(url, { user: "alice" });
+      expect([answer.status, answer.body]).toEqual([500, { detail, code: "METADATA_FAILED" }]);
+    }
+    expect(calls).toEqual([]);
+  });
 });
 
 describe("bad requests", () => {

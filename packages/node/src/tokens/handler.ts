@@ -227,6 +227,13 @@ async function answer(state: TokenState, request: Request, context: ProxyContext
   } catch {
     return proxyError(500, "METADATA_FAILED", "The token endpoint's metadata function failed");
   }
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))
+  ) {
+    // This server's configuration, not the API: said as such rather than as a failed mint.
+    return proxyError(500, "METADATA_FAILED", "The token endpoint's metadata must be an object");
+  }
   const minted = await state.mint({ ...grant, ...(metadata ? { metadata } : {}), signal: request.signal });
   if (minted instanceof Response) return minted;
   callHook(
