@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
-  animateImage,
+  animateImageYuv,
   chooseStyle,
   createStyle,
   createTint,
@@ -216,14 +216,16 @@ async function styleImage(job: RenderJob): Promise<Uint32Array> {
 /** Draws the frames of one video task and encodes them; resolves with the number of frames written. */
 type VideoRenderer = (job: RenderJob, context: RenderContext, frames: number) => Promise<number>;
 
-const animateStill: VideoRenderer = (job, context, frames) =>
-  encodeDrawnFrames(job, context, frames, async () => {
-    const { width, height } = job;
+const animateStill: VideoRenderer = (job, context, frames) => {
+  const { width, height } = job;
+  const format = { pixelFormat: "yuv420p", bytes: (width * height * 3) / 2 } as const;
+  return encodeFrames(job, context, frames, format, async () => {
     const imageWidth = width + Math.round(width * 0.08);
     const imageHeight = height + Math.round(height * 0.08);
     const image = await loadImagePixels(requireInput(job, "data"), "data", imageWidth, imageHeight);
-    return animateImage(image, imageWidth, imageHeight, width, height, frames, jobSeed(job));
+    return animateImageYuv(image, imageWidth, imageHeight, width, height, frames, jobSeed(job));
   });
+};
 
 const firstToLast: VideoRenderer = (job, context, frames) =>
   encodeDrawnFrames(job, context, frames, async () => {

@@ -2,16 +2,62 @@ import { reusableWords } from "../scratch.js";
 import type { TrajectoryPoint } from "../types.js";
 import { fillEllipse, rgb } from "./canvas.js";
 import { Random } from "./random.js";
+import { planarFrame } from "./yuv.js";
+import { YuvPanorama } from "./yuv-panorama.js";
 
 /** Draws frame `index` of an animation into `out` (RGBA words). */
 export type FrameDrawer = (index: number, out: Uint32Array) => void;
 
+/** Draws frame `index` of an animation into `out`, one `yuv420p` picture. */
+export type PlanarDrawer = (index: number, out: Uint8Array) => void;
+
 const smooth = (t: number): number => t * t * (3 - 2 * t);
 
+/** Where each row of a frame of an image-to-video pan comes from in the image. */
+interface ImagePan {
+  /** The camera's offset in the image at frame `index`. */
+  offset(index: number): { x0: number; y0: number };
+  /** The image column row `y` of frame `index` starts at: the camera's, moved by the wave below it. */
+  column(index: number, y: number, x0: number): number;
+}
+
 /**
- * Image-to-video: a slow diagonal camera pan over an image that is `panX`/`panY` pixels larger than the
- * output, with a gentle wave in the lower part of the picture.
+ * Image-to-video's camera: a slow diagonal pan over an image that is `panX`/`panY` pixels larger than
+ * the output, with a gentle wave in the lower part of the picture.
  */
+function imagePan(
+  imageWidth: number,
+  imageHeight: number,
+  width: number,
+  height: number,
+  frames: number,
+  seed: number,
+): ImagePan {
+  const random = new Random(seed, 0x12f);
+  const panX = imageWidth - width;
+  const panY = imageHeight - height;
+  const fromX = random.next() < 0.5 ? 0 : panX;
+  const fromY = random.next() < 0.5 ? 0 : panY;
+  const phase = random.range(0, Math.PI * 2);
+  const waveTop = Math.round(height * 0.62);
+  return {
+    offset(index) {
+      const t = smooth(frames > 1 ? index / (frames - 1) : 0);
+      return {
+        x0: Math.round(fromX + (panX - 2 * fromX) * t),
+        y0: Math.round(fromY + (panY - 2 * fromY) * t),
+      };
+    },
+    column(index, y, x0) {
+      if (y < waveTop) return x0;
+      const depth = (y - waveTop) / (height - waveTop);
+      const x = x0 + Math.round((0.6 + depth * 2.2) * Math.sin(y * 0.09 + index * 0.22 + phase));
+      return x < 0 ? 0 : Math.min(x, panX);
+    },
+  };
+}
+
+/** Image-to-video as RGBA frames: the picture {@link animateImageYuv} draws. */
 export function animateImage(
   image: Uint32Array,
   imageWidth: number,
@@ -21,26 +67,38 @@ export function animateImage(
   frames: number,
   seed: number,
 ): FrameDrawer {
-  const random = new Random(seed, 0x12f);
-  const panX = imageWidth - width;
-  const panY = imageHeight - height;
-  const fromX = random.next() < 0.5 ? 0 : panX;
-  const fromY = random.next() < 0.5 ? 0 : panY;
-  const phase = random.range(0, Math.PI * 2);
-  const waveTop = Math.round(height * 0.62);
+  const pan = imagePan(imageWidth, imageHeight, width, height, frames, seed);
   return (index, out) => {
-    const t = smooth(frames > 1 ? index / (frames - 1) : 0);
-    const x0 = Math.round(fromX + (panX - 2 * fromX) * t);
-    const y0 = Math.round(fromY + (panY - 2 * fromY) * t);
+    const { x0, y0 } = pan.offset(index);
     for (let y = 0; y < height; y++) {
-      let x = x0;
-      if (y >= waveTop) {
-        const depth = (y - waveTop) / (height - waveTop);
-        x += Math.round((0.6 + depth * 2.2) * Math.sin(y * 0.09 + index * 0.22 + phase));
-        x = x < 0 ? 0 : Math.min(x, panX);
-      }
-      const start = (y + y0) * imageWidth + x;
+      const start = (y + y0) * imageWidth + pan.column(index, y, x0);
       out.set(image.subarray(start, start + width), y * width);
+    }
+  };
+}
+
+/**
+ * Image-to-video drawn straight as `yuv420p` pictures (`width * height * 3 / 2` bytes, even sizes): the
+ * image is converted to YUV once, then each frame copies its rows, so ffmpeg gets 1.5 bytes a pixel and
+ * converts nothing. The picture of {@link animateImage}, its colours converted as the scenes' are.
+ */
+export function animateImageYuv(
+  image: Uint32Array,
+  imageWidth: number,
+  imageHeight: number,
+  width: number,
+  height: number,
+  frames: number,
+  seed: number,
+): PlanarDrawer {
+  const pan = imagePan(imageWidth, imageHeight, width, height, frames, seed);
+  const panorama = new YuvPanorama(image, imageWidth, imageHeight);
+  return (index, out) => {
+    const frame = planarFrame(out, width, height);
+    const { x0, y0 } = pan.offset(index);
+    for (let pair = 0; pair < height >> 1; pair++) {
+      const first = pan.column(index, 2 * pair, x0);
+      panorama.copyRowPair(frame, pair, first, pan.column(index, 2 * pair + 1, x0), y0);
     }
   };
 }

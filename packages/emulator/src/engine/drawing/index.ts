@@ -4,7 +4,14 @@
  * motion), and the pixel helpers beneath them (RGBA canvas, YUV planes, seeded randomness). It imports
  * only the engine's shared base files beside its folder (`../errors.js`, `../scratch.js`, `../types.js`).
  */
-export { animateImage, type FrameDrawer, followTrajectory, transition } from "./animate.js";
+export {
+  animateImage,
+  animateImageYuv,
+  type FrameDrawer,
+  followTrajectory,
+  type PlanarDrawer,
+  transition,
+} from "./animate.js";
 export { chooseStyle, enhancePrompt, type StyleName } from "./prompt.js";
 export { hashString, mix } from "./random.js";
 export { createTint, createTryOnOverlay, type Overlay, referencePalette, type Tint } from "./reference.js";

@@ -2,10 +2,11 @@ import { reusableBytes } from "../scratch.js";
 import { type PlanarFrame, type Planes, planesOf } from "./yuv.js";
 
 /**
- * A scene's panorama in YUV, converted once, from which each frame's background is copied row by row. A
- * row may start at any column, so the chroma is kept subsampled at both horizontal phases: per row
- * (`pairs`, for two rows that start at different columns, as over rippling water) and per pair of rows
- * (`blocks`, copied as they are when both rows start at the same column).
+ * A panorama in YUV (a scene's, or an image a camera pans over), converted once, from which each frame
+ * is copied row by row. A frame row may start at any column of any panorama row, so the chroma is kept
+ * subsampled at both horizontal phases: per row (`pairs`, for two rows that start at different columns,
+ * as over rippling water) and per pair of neighbouring rows (`blocks`, copied as they are when both rows
+ * start at the same column).
  */
 export class YuvPanorama {
   private readonly luma: Uint8Array;
@@ -14,15 +15,15 @@ export class YuvPanorama {
   private readonly half: number;
   /** `[phase][plane]`: each row's chroma averaged over column pairs starting at an even (0) or odd (1) column. */
   private readonly pairs: Uint8Array[][];
-  /** `[phase][plane]`: the same, averaged over each pair of rows too. */
+  /** `[phase][plane]`: the same, averaged with the next row's too (row `r` is rows `r` and `r + 1`). */
   private readonly blocks: Uint8Array[][];
 
   constructor(pixels: Uint32Array, width: number, height: number) {
     const size = width * height;
     const planes: Planes = {
-      y: reusableBytes("scene-yuv-luma", size),
-      u: reusableBytes("scene-yuv-u", size),
-      v: reusableBytes("scene-yuv-v", size),
+      y: reusableBytes("yuv-panorama-luma", size),
+      u: reusableBytes("yuv-panorama-u", size),
+      v: reusableBytes("yuv-panorama-v", size),
       width,
       height,
     };
@@ -40,7 +41,7 @@ export class YuvPanorama {
 
   private pairUp(plane: Uint8Array, height: number, phase: number, key: string): Uint8Array {
     const { width, half } = this;
-    const out = reusableBytes(`scene-yuv-pairs${key}`, half * height);
+    const out = reusableBytes(`yuv-panorama-pairs${key}`, half * height);
     for (let row = 0; row < height; row++) {
       const base = row * width;
       for (let k = 0; k < half; k++) {
@@ -54,24 +55,24 @@ export class YuvPanorama {
 
   private stackUp(pairs: Uint8Array, height: number, key: string): Uint8Array {
     const { half } = this;
-    const out = reusableBytes(`scene-yuv-blocks${key}`, half * (height >> 1));
-    for (let row = 0; row + 1 < height; row += 2) {
+    const out = reusableBytes(`yuv-panorama-blocks${key}`, half * (height - 1));
+    for (let row = 0; row + 1 < height; row++) {
       const top = row * half;
-      const at = (row >> 1) * half;
       for (let k = 0; k < half; k++)
-        out[at + k] = ((pairs[top + k] as number) + (pairs[top + half + k] as number) + 1) >> 1;
+        out[top + k] = ((pairs[top + k] as number) + (pairs[top + half + k] as number) + 1) >> 1;
     }
     return out;
   }
 
   /**
-   * Copy frame rows `2 * pair` and `2 * pair + 1`, which start at panorama columns `first` and `second`,
-   * and their chroma row into `frame`.
+   * Copy frame rows `2 * pair` and `2 * pair + 1` and their chroma row into `frame`: they are panorama
+   * rows `2 * pair + rowOffset` and the next, starting at panorama columns `first` and `second`.
    */
-  copyRowPair(frame: PlanarFrame, pair: number, first: number, second: number): void {
+  copyRowPair(frame: PlanarFrame, pair: number, first: number, second: number, rowOffset = 0): void {
     const { width } = frame;
     const row = 2 * pair;
-    const from = row * this.width;
+    const top = row + rowOffset;
+    const from = top * this.width;
     frame.y.set(this.luma.subarray(from + first, from + first + width), row * width);
     frame.y.set(
       this.luma.subarray(from + this.width + second, from + this.width + second + width),
@@ -84,16 +85,16 @@ export class YuvPanorama {
       const target = plane === 0 ? frame.u : frame.v;
       if (first === second) {
         const source = this.blocks[first & 1]?.[plane] as Uint8Array;
-        const start = pair * half + (first >> 1);
+        const start = top * half + (first >> 1);
         target.set(source.subarray(start, start + chromaWidth), at);
         continue;
       }
-      const top = this.pairs[first & 1]?.[plane] as Uint8Array;
-      const bottom = this.pairs[second & 1]?.[plane] as Uint8Array;
-      const a = row * half + (first >> 1);
-      const b = (row + 1) * half + (second >> 1);
+      const upper = this.pairs[first & 1]?.[plane] as Uint8Array;
+      const lower = this.pairs[second & 1]?.[plane] as Uint8Array;
+      const a = top * half + (first >> 1);
+      const b = (top + 1) * half + (second >> 1);
       for (let k = 0; k < chromaWidth; k++)
-        target[at + k] = ((top[a + k] as number) + (bottom[b + k] as number) + 1) >> 1;
+        target[at + k] = ((upper[a + k] as number) + (lower[b + k] as number) + 1) >> 1;
     }
   }
 }
