@@ -12,3 +12,4 @@ export {
   sleep,
 } from "./hostile-clients";
 export { probeVideo, resolveFfprobe, type VideoProbe } from "./probe";
+export { referenceYuv420 } from "./yuv-reference";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { referenceYuv420 } from "../../test-support/index.js";
 import { animateImage, animateImageYuv } from "./animate.js";
 import { mix } from "./random.js";
-import { type Planes, packYuv420, planesOf } from "./yuv.js";
 
 /** A test image with edges in every direction: diagonal stripes over a radial gradient. */
 function testImage(width: number, height: number): Uint32Array {
@@ -32,16 +32,7 @@ describe("image-to-video drawn in YUV", () => {
     for (let index = 0; index < frames; index++) {
       const drawn = new Uint32Array(width * height);
       rgba(index, drawn);
-      const planes: Planes = {
-        y: new Uint8Array(width * height),
-        u: new Uint8Array(width * height),
-        v: new Uint8Array(width * height),
-        width,
-        height,
-      };
-      planesOf(drawn, planes);
-      const expected = new Uint8Array((width * height * 3) / 2);
-      packYuv420(planes, expected);
+      const expected = referenceYuv420(drawn, width, height);
       const actual = new Uint8Array(expected.length);
       yuv(index, actual);
       const luma = width * height;

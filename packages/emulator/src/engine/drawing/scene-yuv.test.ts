@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { referenceYuv420 } from "../../test-support/index.js";
 import { SceneRenderer } from "./scene.js";
-import { type Planes, packYuv420, planesOf } from "./yuv.js";
 
 /** Frame `index` drawn as RGBA, then converted to `yuv420p` the slow way: the picture renderFrameYuv must match. */
 function convertedFrame(scene: SceneRenderer, index: number): Uint8Array {
   const { width, height } = scene;
   const rgba = new Uint32Array(width * height);
   scene.renderFrame(index, rgba);
-  const planes: Planes = {
-    y: new Uint8Array(width * height),
-    u: new Uint8Array(width * height),
-    v: new Uint8Array(width * height),
-    width,
-    height,
-  };
-  planesOf(rgba, planes);
-  const out = new Uint8Array((width * height * 3) / 2);
-  packYuv420(planes, out);
-  return out;
+  return referenceYuv420(rgba, width, height);
 }
 
 describe("scenes drawn in YUV", () => {
