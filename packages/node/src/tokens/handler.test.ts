@@ -182,10 +182,11 @@ describe("minting", () => {
       },
     });
     const notAnObject = await serve({ metadata: () => ["alice"] as never });
-    for (const [url, detail] of [
+    const cases: Array<[string, string]> = [
       [failing, "The token endpoint's metadata function failed"],
       [notAnObject, "The token endpoint's metadata must be an object"],
-    ]) {
+    ];
+    for (const [url, detail] of cases) {
       const answer = await ask(url, { user: "alice" });
       expect([answer.status, answer.body]).toEqual([500, { detail, code: "METADATA_FAILED" }]);
     }
