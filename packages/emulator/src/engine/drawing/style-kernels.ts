@@ -27,7 +27,8 @@ export function styleFrame(width: number, height: number, scale: number): StyleF
   const lowWidth = Math.ceil(width / scale);
   const lowHeight = Math.ceil(height / scale);
   const lowPixels = lowWidth * lowHeight;
-  const columnMap = new Int32Array(reusableWords("style-columns", width).buffer, 0, width);
+  const columns = reusableWords("style-columns", width);
+  const columnMap = new Int32Array(columns.buffer, columns.byteOffset, width);
   for (let x = 0; x < width; x++) columnMap[x] = Math.min(lowWidth - 1, Math.floor((x * lowWidth) / width));
   return {
     width,
