@@ -1,4 +1,5 @@
 import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
+import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doneKey } from "./connection";
@@ -114,4 +115,42 @@ describe("createDecartQueue", () => {
     // Never more than one chunk read ahead of what Redis holds.
     expect(peakAhead).toBeLessThanOrEqual(251);
   });
+  it("retryFailed puts every failed item back with its attempts reset, and counts them", async () => {
+    const name = freshQueue("retry");
+    const queue = createDecartQueue({ name, connection: redis.url, attempts: 2, backoff: 1 });
+    opened.push(queue);
+    await queue.add(prompts(4));
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    // The first try of each item fails and is retried; the second fails for good.
+    const worker = new Worker(
+      name,
+      async (job) => {
+        throw job.attemptsMade === 0 ? new Error("transient") : new UnrecoverableError("final");
+      },
+      { connection, concurrency: 4 },
+    );
+    try {
+      await waitFor(async () => (await queue.queue.getFailedCount()) === 4);
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    const failed = await queue.queue.getFailed();
+    expect(failed.map((job) => job.attemptsMade)).toEqual([2, 2, 2, 2]);
+    expect(await queue.retryFailed()).toBe(4);
+    expect(await queue.queue.getFailedCount()).toBe(0);
+    const waiting = await queue.queue.getWaiting();
+    expect(waiting.map((job) => [job.attemptsMade, job.failedReason ?? null])).toEqual(
+      Array.from({ length: 4 }, () => [0, null]),
+    );
+    expect(await queue.retryFailed()).toBe(0);
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the queue");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

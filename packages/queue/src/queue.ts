@@ -285,9 +285,25 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
       };
     },
     async retryFailed() {
-      const failed = await queue.getFailedCount();
-      if (failed > 0) await queue.retryJobs({ state: "failed", count: 1_000 });
-      return failed;
+      // Job by job: BullMQ's bulk `retryJobs` keeps each job's attempt count, so an item back from the
+      // failed set would have no attempts left for its first transient error.
+      let retried = 0;
+      const skipped = new Set<string>();
+      for (;;) {
+        const page = (await queue.getFailed(0, skipped.size + 499)).filter(
+          (job) => job.id !== undefined && !skipped.has(job.id),
+        );
+        if (page.length === 0) return retried;
+        for (const job of page) {
+          try {
+            await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+            retried++;
+          } catch {
+            // Removed or retried by someone else meanwhile: nothing to put back.
+            skipped.add(job.id as string);
+          }
+        }
+      }
     },
     async *results() {
       let cursor = "0";

@@ -15,7 +15,7 @@ import { promisify } from "node:util";
 import { DecartSDKError } from "@decart/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleForNode } from "../test-support/index";
-import { saveResult } from "./save-result";
+import { partialHostTag, saveResult } from "./save-result";
 import { saveResultAs } from "./save-result-as";
 
 const run = promisify(execFile);
@@ -184,6 +184,24 @@ describe("saveResult", () => {
       await run("umount", [mountPoint]);
       rmSync(mountPoint, { recursive: true, force: true });
     }
+  });
+
+  it("on a folder machines share, removes only this machine's leftovers of dead processes", async () => {
+    const shared = join(folder, "shared");
+    mkdirSync(shared);
+    // A pid no process has here (above Linux's pid_max), as a crashed writer's would be.
+    const deadPid = 4_194_400;
+    const otherHost = partialHostTag === "0badcafe" ? "1badcafe" : "0badcafe";
+    const names = {
+      ours: `.a.mp4.${partialHostTag}-${deadPid}-0123456789ab.decart-partial`,
+      otherMachine: `.b.mp4.${otherHost}-${deadPid}-0123456789ab.decart-partial`,
+      olderRelease: `.c.mp4.${deadPid}-0123456789ab.decart-partial`,
+      running: `.d.mp4.${partialHostTag}-${process.pid}-0123456789ab.decart-partial`,
+    };
+    for (const name of Object.values(names)) writeFileSync(join(shared, name), "partial");
+    await saveResult(new Blob(["done"]), join(shared, "e.mp4"));
+    expect(partials(shared).sort()).toEqual([names.otherMachine, names.running].sort());
+    expect(readFileSync(join(shared, "e.mp4"), "utf8")).toBe("done");
   });
 
   it("never leaves a partial file after kill -9, and the next save removes the dead process's temporary file", async () => {

@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { link, lstat, mkdir, open, readdir, rename, rm, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { DecartSDKError } from "@decart/core";
 import { describeFileError } from "../files/index";
@@ -23,9 +24,16 @@ export interface SavedResult {
   bytes: number;
 }
 
-/** Suffix of in-progress files; the pid in the name lets a later save remove the leftovers of a killed process. */
+/**
+ * Suffix of in-progress files. Their names carry the writer's host (a hash of its name) and pid, so a
+ * later save removes the leftovers of a killed process, and only those of a process of this machine:
+ * on a folder several machines share, another machine's pid says nothing here.
+ */
 const partialSuffix = ".decart-partial";
-const partialPattern = /^\..+\.(\d+)-[0-9a-f]{12}\.decart-partial$/;
+const partialPattern = /^\..+\.(?:([0-9a-f]{8})-)?(\d+)-[0-9a-f]{12}\.decart-partial$/;
+
+/** This machine's tag in the name of a temporary file: 8 hex digits of its host name's hash. */
+export const partialHostTag = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
 
 /**
  * Saves a result (a `Blob` from `client.process`, or any byte stream) to `path` atomically: the bytes
@@ -73,7 +81,7 @@ export async function saveResult(
 
   const temporary = join(
     folder,
-    `.${basename(target).slice(0, 100)}.${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`,
+    `.${basename(target).slice(0, 100)}.${partialHostTag}-${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`,
   );
   let handle: FileHandle | undefined;
   let bytes = 0;
@@ -173,7 +181,10 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Removes `.decart-partial` files left in `folder` by processes that no longer run. Best effort. */
+/**
+ * Removes `.decart-partial` files left in `folder` by processes of this machine that no longer run (and
+ * those of older releases, whose names carry no host). Best effort.
+ */
 async function removeStalePartials(folder: string): Promise<void> {
   let names: string[];
   try {
@@ -182,7 +193,9 @@ async function removeStalePartials(folder: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    const pid = Number(partialPattern.exec(name)?.[1]);
+    const match = partialPattern.exec(name);
+    if (!match || (match[1] !== undefined && match[1] !== partialHostTag)) continue;
+    const pid = Number(match[2]);
     if (!pid || pid === process.pid || isRunning(pid)) continue;
     await rm(join(folder, name), { force: true }).catch(() => {});
   }
