@@ -258,6 +258,37 @@ describe("procedural engine", () => {
     });
   });
 
+  it("with one worker, renders asked for in the same tick run one after the other", async () => {
+    const single = createProceduralEngine({ workers: 1 });
+    try {
+      const events: string[] = [];
+      const render = (name: string) =>
+        single.render(
+          request({
+            width: 160,
+            height: 96,
+            maxDurationSeconds: 1,
+            outputPath: join(directory, `single-${name}.mp4`),
+            onProgress: (fraction) => events.push(`${name}${fraction === 1 ? " done" : ""}`),
+          }),
+        );
+      await Promise.all([render("a"), render("b")]);
+      const firstDone = events.indexOf(events.find((event) => event.endsWith(" done")) ?? "");
+      const before = new Set(events.slice(0, firstDone + 1).map((event) => event.split(" ")[0]));
+      // The second render reported nothing before the first was done: one render at a time.
+      expect([...before]).toHaveLength(1);
+      expect(events.filter((event) => event.endsWith(" done"))).toHaveLength(2);
+    } finally {
+      await single.close?.();
+    }
+  });
+
+  it("refuses a video too short for one frame", async () => {
+    await expect(
+      engine.render(request({ fps: 1, maxDurationSeconds: 0.4, outputPath: join(directory, "none.mp4") })),
+    ).rejects.toThrow(/no whole frame/);
+  });
+
   it("rejects corrupt or missing media with MediaInputError", async () => {
     const corrupt = join(directory, "corrupt.png");
     writeFileSync(corrupt, Buffer.from("not an image at all"));

@@ -33,6 +33,11 @@ function validate(request: RenderRequest): void {
   if (!(fps > 0 && fps <= 60) || !(maxDurationSeconds > 0 && maxDurationSeconds <= 60)) {
     throw new RangeError(`Invalid timing: fps must be in (0, 60] and maxDurationSeconds in (0, 60]`);
   }
+  if (request.kind === "video" && Math.round(fps * maxDurationSeconds) < 1) {
+    throw new RangeError(
+      `Invalid timing: ${fps} fps for ${maxDurationSeconds} s is no whole frame; a video needs at least one`,
+    );
+  }
 }
 
 /**

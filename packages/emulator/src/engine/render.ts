@@ -231,11 +231,15 @@ const firstToLast: VideoRenderer = (job, context, frames) =>
   encodeDrawnFrames(job, context, frames, async () => {
     const { width, height } = job;
     const imageWidth = width + Math.round(width * 0.06);
-    const [first, last] = await Promise.all([
+    // Both loads end before the render does, even when one fails: a load still running would write its
+    // pixels into the scratch of the worker's next render.
+    const [first, last] = await Promise.allSettled([
       loadImagePixels(requireInput(job, "start"), "start", imageWidth, height),
       loadImagePixels(requireInput(job, "end"), "end", imageWidth, height),
     ]);
-    return transition(first, last, imageWidth, width, height, frames);
+    if (first.status === "rejected") throw first.reason;
+    if (last.status === "rejected") throw last.reason;
+    return transition(first.value, last.value, imageWidth, width, height, frames);
   });
 
 const motion: VideoRenderer = (job, context, frames) =>

@@ -76,6 +76,8 @@ export class WorkerPool {
   /** Workers being terminated after an abort, with the task they ran, until they are gone. */
   private readonly retiring = new Map<Worker, Task>();
   private readonly size: number;
+  /** Workers being started by a dispatch, not yet in `slots`. */
+  private starting = 0;
   private closed = false;
 
   /** `env` is the environment of the worker threads (by default a copy of `process.env`). */
@@ -136,14 +138,18 @@ export class WorkerPool {
   private async dispatch(): Promise<void> {
     while (this.queue.length > 0) {
       let slot = this.slots.find((candidate) => !candidate.task);
-      if (!slot && this.slots.length < this.size) {
+      if (!slot && this.slots.length + this.starting < this.size) {
         let worker: Worker;
+        // Counted while it starts, so that dispatches overlapping this one start no more than `size`.
+        this.starting++;
         try {
           worker = await this.spawn();
         } catch (error) {
           // No worker, no render: the queued ones fail now rather than wait for ever.
           for (const task of this.queue.splice(0)) this.settle(task, error);
           return;
+        } finally {
+          this.starting--;
         }
         if (this.closed) {
           await worker.terminate();
@@ -233,7 +239,7 @@ export class WorkerPool {
     const task = slot?.task;
     if (task) {
       for (const pid of task.pids) killPid(pid);
-      void rm(task.temporaryPath, { force: true });
+      void rm(task.temporaryPath, { force: true }).catch(() => {});
       this.settle(task, task.signal.aborted ? task.signal.reason : error);
     }
     if (!this.closed) void this.dispatch();
@@ -301,7 +307,8 @@ export class WorkerPool {
       this.retiring.delete(slot.worker);
       for (const pid of task.pids) killPid(pid);
     }
-    await rm(task.temporaryPath, { force: true });
+    // A file that cannot be removed (still held open on some systems) must not leave the render unsettled.
+    await rm(task.temporaryPath, { force: true }).catch(() => {});
     this.settle(task, task.signal.reason);
   }
 }
