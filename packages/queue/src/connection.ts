@@ -18,6 +18,72 @@ export interface OpenedConnection {
   redis: Redis;
   owned: boolean;
   close(): Promise<void>;
+  /**
+   * Resolves once the connection is ready; rejects with a {@link RedisUnreachableError} when it has not
+   * been within `timeoutMs`. Once ready, later calls resolve at once: a Redis that goes away mid-run is
+   * waited for, as the connection reconnects by itself.
+   */
+  ready(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Redis could not be reached within the connect timeout (a wrong `--redis` URL, a Redis that is down):
+ * what `queue.add()`, `status()`, `retryFailed()` and `results()` reject with instead of waiting for ever.
+ *
+ * @example
+ * ```ts
+ * import { createDecartQueue, RedisUnreachableError } from "@decart/queue";
+ *
+ * const queue = createDecartQueue({ name: "restyle", connection: "redis://redis.internal:6379", connectTimeout: 5_000 });
+ * try {
+ *   console.log(await queue.status());
+ * } catch (error) {
+ *   if (error instanceof RedisUnreachableError) console.error(error.message);
+ *   else throw error;
+ * } finally {
+ *   await queue.close();
+ * }
+ * ```
+ */
+export class RedisUnreachableError extends Error {
+  override readonly name = "RedisUnreachableError";
+}
+
+/** Where `redis` points, for messages: its host and port (never its password). */
+function addressOf(redis: Redis): string {
+  const { host, port, path } = redis.options;
+  return path ? path : `${host ?? "127.0.0.1"}:${port ?? 6379}`;
+}
+
+function readiness(redis: Redis): (timeoutMs: number) => Promise<void> {
+  let lastError: Error | undefined;
+  redis.on("error", (error: Error) => {
+    lastError = error;
+  });
+  let reached = false;
+  return (timeoutMs) => {
+    if (reached || redis.status === "ready") {
+      reached = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        reached = true;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        redis.off("ready", onReady);
+        const reason = lastError ? `: ${lastError.message}` : "";
+        reject(
+          new RedisUnreachableError(
+            `Cannot reach Redis at ${addressOf(redis)} within ${timeoutMs} ms${reason}. Check the --redis URL (or REDIS_URL) and that Redis is running.`,
+          ),
+        );
+      }, timeoutMs);
+      redis.once("ready", onReady);
+    });
+  };
 }
 
 /**
@@ -26,7 +92,8 @@ export interface OpenedConnection {
  * Redis restart pauses the work instead of losing it.
  */
 export function openConnection(connection: RedisConnection | undefined): OpenedConnection {
-  if (connection instanceof Redis) return { redis: connection, owned: false, close: async () => {} };
+  if (connection instanceof Redis)
+    return { redis: connection, owned: false, close: async () => {}, ready: readiness(connection) };
   const url = connection ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
@@ -37,6 +104,7 @@ export function openConnection(connection: RedisConnection | undefined): OpenedC
   return {
     redis,
     owned: true,
+    ready: readiness(redis),
     close: async () => {
       // QUIT waits for a reply, which a Redis that is down never sends.
       if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
@@ -53,3 +121,23 @@ export const doneKey = (queue: string) => `${keyPrefix}:${queue}:decart:done`;
 
 /** The key whose time to live is the fleet's pause after a 429 (set by a worker, read before each submit). */
 export const pauseKey = (queue: string) => `${keyPrefix}:${queue}:decart:pause`;
+
+/**
+ * Pauses the fleet for `delayMs` unless it already is for longer: a 429 with a short Retry-After (or
+ * none) never cuts short the pause another worker's 429 asked for. One script, so two workers setting
+ * it at once keep the longer. Resolves the pause now in force, in ms.
+ */
+export async function extendPause(redis: Redis, queue: string, delayMs: number): Promise<number> {
+  const remaining = await redis.eval(
+    `local left = redis.call("PTTL", KEYS[1])
+    local wanted = tonumber(ARGV[1])
+    if left >= wanted then return left end
+    redis.call("SET", KEYS[1], ARGV[2], "PX", wanted)
+    return wanted`,
+    1,
+    pauseKey(queue),
+    String(Math.max(1, Math.ceil(delayMs))),
+    String(Date.now() + delayMs),
+  );
+  return Number(remaining);
+}

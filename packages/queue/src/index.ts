@@ -1,4 +1,4 @@
-export type { RedisConnection } from "./connection";
+export { type RedisConnection, RedisUnreachableError } from "./connection";
 export type { DecartJobData, FailureRecord, QueueItem } from "./items";
 export { prepareItem } from "./items";
 export {

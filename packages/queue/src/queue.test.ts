@@ -2,7 +2,7 @@ import { type RedisServer, startRedisServer } from "@decart/test-server/redis";
 import { UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { doneKey } from "./connection";
+import { doneKey, extendPause, pauseKey, RedisUnreachableError } from "./connection";
 import { createDecartQueue, type DecartQueue } from "./queue";
 import { freshQueue } from "./test-support/index";
 
@@ -144,6 +144,52 @@ describe("createDecartQueue", () => {
       Array.from({ length: 4 }, () => [0, null]),
     );
     expect(await queue.retryFailed()).toBe(0);
+  });
+});
+
+describe("an unreachable Redis", () => {
+  it("fails add, status, retryFailed and results after the connect timeout, naming where, and closes", async () => {
+    const queue = createDecartQueue({
+      name: freshQueue("nowhere"),
+      connection: "redis://127.0.0.1:1",
+      connectTimeout: 300,
+    });
+    const started = Date.now();
+    const calls: Array<() => Promise<unknown>> = [
+      () => queue.add(prompts(1)),
+      () => queue.status(),
+      () => queue.retryFailed(),
+      async () => {
+        for await (const _ of queue.results()) break;
+      },
+    ];
+    for (const call of calls) {
+      const failure = await call().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(RedisUnreachableError);
+      expect((failure as Error).message).toMatch(
+        /^Cannot reach Redis at 127\.0\.0\.1:1 within 300 ms: .*ECONNREFUSED/,
+      );
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await queue.close();
+  });
+});
+
+describe("extendPause", () => {
+  it("lengthens the fleet's pause and never shortens it", async () => {
+    const name = freshQueue("pause");
+    const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+    try {
+      expect(await extendPause(client, name, 5_000)).toBe(5_000);
+      // A later 429 with a shorter Retry-After leaves the longer pause in force, and says how long it is.
+      const kept = await extendPause(client, name, 1_000);
+      expect(kept).toBeGreaterThan(4_000);
+      expect(await client.pttl(pauseKey(name))).toBeGreaterThan(4_000);
+      expect(await extendPause(client, name, 9_000)).toBe(9_000);
+      expect(await client.pttl(pauseKey(name))).toBeGreaterThan(8_000);
+    } finally {
+      client.disconnect();
+    }
   });
 });
 

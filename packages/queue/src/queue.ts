@@ -31,6 +31,12 @@ export interface DecartQueueOptions {
   keepCompleted?: number;
   /** Definitions of custom models that items may name, besides the registry's. */
   models?: readonly ModelDefinition[];
+  /**
+   * How long `add`, `status`, `retryFailed` and `results` wait for a Redis this queue has not reached yet
+   * before they reject with a `RedisUnreachableError`, in milliseconds. Once reached, a Redis that goes
+   * away is waited for. @default 10000
+   */
+  connectTimeout?: number;
 }
 
 /**
@@ -184,6 +190,7 @@ export interface DecartQueue {
 export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
   const connection = openConnection(options.connection);
   const { redis } = connection;
+  const reachable = () => connection.ready(options.connectTimeout ?? 10_000);
   const queue = new Queue<DecartJobData, DecartJobResult>(options.name, { connection: redis });
   queue.on("error", () => {});
   const jobOptions: JobsOptions = {
@@ -225,6 +232,7 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
   return {
     queue,
     async add(items, addOptions = {}) {
+      await reachable();
       const chunkSize = Math.max(1, addOptions.chunkSize ?? 500);
       const summary: AddSummary = { total: 0, added: 0, existing: 0, invalid: 0 };
       let chunk: DecartJobData[] = [];
@@ -255,6 +263,7 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
       return summary;
     },
     async status(statusOptions = {}) {
+      await reachable();
       const limit = statusOptions.failedLimit ?? 100;
       const counts = await queue.getJobCounts("waiting", "active", "failed", "delayed", "prioritized");
       const [done, pause, failedJobs] = await Promise.all([
@@ -285,6 +294,7 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
       };
     },
     async retryFailed() {
+      await reachable();
       // Job by job: BullMQ's bulk `retryJobs` keeps each job's attempt count, so an item back from the
       // failed set would have no attempts left for its first transient error.
       let retried = 0;
@@ -306,6 +316,7 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
       }
     },
     async *results() {
+      await reachable();
       let cursor = "0";
       do {
         const [next, entries] = await redis.hscan(doneKey(options.name), cursor, "COUNT", 500);

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DecartClient, ModelDefinition, ProgressEvent } from "@decart/core";
 import { type Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
-import { doneKey, openConnection, pauseKey, type RedisConnection } from "./connection";
+import { doneKey, extendPause, openConnection, pauseKey, type RedisConnection } from "./connection";
 import { failureLine, failureRecord, judge } from "./failure";
 import { openInputs } from "./inputs";
 import { type DecartJobData, modelNamed } from "./items";
@@ -329,9 +329,9 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       if ((error as Error)?.message === Worker.RateLimitError().message) throw error;
       const verdict = judge(error);
       if (verdict.kind === "rate-limited") {
-        await redis.set(pauseKey(options.name), String(Date.now() + verdict.delayMs), "PX", verdict.delayMs);
-        await worker.rateLimit(verdict.delayMs);
-        tell({ type: "rate-limited", key: data.key, delayMs: verdict.delayMs });
+        const delayMs = await extendPause(redis, options.name, verdict.delayMs);
+        await worker.rateLimit(delayMs);
+        tell({ type: "rate-limited", key: data.key, delayMs });
         throw Worker.RateLimitError();
       }
       if (

@@ -3,7 +3,7 @@ import { exitCodes } from "@decart/node";
 import type { Command } from "commander";
 import { prepareItem, type QueueItem } from "../items";
 import { createDecartQueue } from "../queue";
-import { QueueCliFailure, type QueueTarget, redisUrl, withQueueOptions } from "./common";
+import { QueueCliFailure, type QueueTarget, redisUrl, withProducerOptions } from "./common";
 import { itemLines, unreadable } from "./lines";
 
 interface AddFlags extends QueueTarget {
@@ -47,7 +47,7 @@ async function* items(path: string, model: string | undefined): AsyncGenerator<Q
 
 /** `decart queue add`: checks a JSON-lines file whole, then adds its items in chunks. */
 export function registerAdd(queue: Command, setExitCode: (code: number) => void): void {
-  withQueueOptions(
+  withProducerOptions(
     queue
       .command("add")
       .description("add the items of a JSON-lines file to a queue (an item already there is not added again)")
@@ -64,7 +64,11 @@ export function registerAdd(queue: Command, setExitCode: (code: number) => void)
     if (problem) throw new QueueCliFailure(`Cannot read ${problem}`, exitCodes.input);
     const path = resolve(flags.input);
     await checkAll(path, flags.model);
-    const queue = createDecartQueue({ name: flags.queue, connection: url });
+    const queue = createDecartQueue({
+      name: flags.queue,
+      connection: url,
+      connectTimeout: flags.connectTimeout,
+    });
     try {
       const summary = await queue.add(items(path, flags.model), {
         baseDir: dirname(path),

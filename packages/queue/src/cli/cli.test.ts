@@ -185,6 +185,24 @@ describe("decart queue", () => {
     expect(await waitingCount(queue)).toBe(1);
   });
 
+  it("a producer command gives up on an unreachable Redis after --connect-timeout, with exit code 5", async () => {
+    for (const command of ["status", "retry-failed"]) {
+      const run = await runQueueCli([
+        command,
+        "--redis",
+        "redis://127.0.0.1:1",
+        "--queue",
+        freshQueue("nowhere"),
+        "--connect-timeout",
+        "300",
+      ]);
+      expect([run.code, run.stderr]).toEqual([
+        5,
+        expect.stringContaining("Cannot reach Redis at 127.0.0.1:1 within 300 ms"),
+      ]);
+    }
+  });
+
   it("work without an API key is an auth error (exit 3) before it takes any item", async () => {
     const queue = freshQueue("nokey");
     const run = await runQueueCli(

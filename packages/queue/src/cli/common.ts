@@ -15,6 +15,8 @@ export class QueueCliFailure extends Error {
 export interface QueueTarget {
   redis?: string;
   queue: string;
+  /** Milliseconds a producer command waits for an unreachable Redis before giving up. */
+  connectTimeout?: number;
 }
 
 /** Adds `--redis` and `--queue` to a command. */
@@ -22,6 +24,19 @@ export function withQueueOptions(command: Command): Command {
   return command
     .option("--redis <url>", "Redis URL (default: $REDIS_URL)")
     .requiredOption("--queue <name>", "the queue's name, shared by producers and workers");
+}
+
+/**
+ * `--redis`, `--queue` and `--connect-timeout`: the options of a command that asks Redis once and ends
+ * (`add`, `status`, `retry-failed`, `dashboard`), which gives up on an unreachable Redis; `work` waits.
+ */
+export function withProducerOptions(command: Command): Command {
+  return withQueueOptions(command).option(
+    "--connect-timeout <ms>",
+    "how long to wait for Redis before giving up with exit code 5",
+    wholeNumber("--connect-timeout", 1),
+    10_000,
+  );
 }
 
 /** The Redis URL of the options, or of `REDIS_URL`; a usage error without either. */

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { exitCodes } from "@decart/node";
 import type { Command } from "commander";
 import { createDecartQueue } from "../queue";
-import { QueueCliFailure, type QueueTarget, redisUrl, wholeNumber, withQueueOptions } from "./common";
+import { QueueCliFailure, type QueueTarget, redisUrl, wholeNumber, withProducerOptions } from "./common";
 
 interface DashboardFlags extends QueueTarget {
   port: number;
@@ -36,7 +36,7 @@ async function loadBullBoard() {
 
 /** `decart queue dashboard`: bull-board for the queue on 127.0.0.1, until Ctrl-C. */
 export function registerDashboard(queue: Command, setExitCode: (code: number) => void): void {
-  withQueueOptions(
+  withProducerOptions(
     queue
       .command("dashboard")
       .description(
@@ -46,7 +46,11 @@ export function registerDashboard(queue: Command, setExitCode: (code: number) =>
   ).action(async (flags: DashboardFlags) => {
     const url = redisUrl(flags);
     const { createBullBoard, BullMQAdapter, ExpressAdapter } = await loadBullBoard();
-    const decartQueue = createDecartQueue({ name: flags.queue, connection: url });
+    const decartQueue = createDecartQueue({
+      name: flags.queue,
+      connection: url,
+      connectTimeout: flags.connectTimeout,
+    });
     const serverAdapter = new ExpressAdapter();
     createBullBoard({
       queues: [new BullMQAdapter(decartQueue.queue, { readOnlyMode: false })],

@@ -1,5 +1,6 @@
 import { exitCodeFor, exitCodes } from "@decart/node";
 import { Command, CommanderError } from "commander";
+import { RedisUnreachableError } from "../connection";
 import { registerAdd } from "./add";
 import { QueueCliFailure } from "./common";
 import { registerDashboard } from "./dashboard";
@@ -63,6 +64,7 @@ export async function runQueueCli(args: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof QueueCliFailure ? error.exitCode : exitCodeFor(error);
+    if (error instanceof QueueCliFailure) return error.exitCode;
+    return error instanceof RedisUnreachableError ? exitCodes.server : exitCodeFor(error);
   }
 }

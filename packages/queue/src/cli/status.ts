@@ -1,7 +1,7 @@
 import { exitCodes } from "@decart/node";
 import type { Command } from "commander";
 import { createDecartQueue, type QueueStatus } from "../queue";
-import { type QueueTarget, redisUrl, wholeNumber, withQueueOptions } from "./common";
+import { type QueueTarget, redisUrl, wholeNumber, withProducerOptions } from "./common";
 
 interface StatusFlags extends QueueTarget {
   json?: boolean;
@@ -26,14 +26,18 @@ export function statusText(name: string, status: QueueStatus): string {
 
 /** `decart queue status` and `decart queue retry-failed`. */
 export function registerStatus(queue: Command, setExitCode: (code: number) => void): void {
-  withQueueOptions(
+  withProducerOptions(
     queue
       .command("status")
       .description("counts by state, the rate-limit pause, and the failed items with their errors")
       .option("--failed <n>", "failed items to list", wholeNumber("--failed", 0), 100)
       .option("--json", "print one JSON object"),
   ).action(async (flags: StatusFlags) => {
-    const decartQueue = createDecartQueue({ name: flags.queue, connection: redisUrl(flags) });
+    const decartQueue = createDecartQueue({
+      name: flags.queue,
+      connection: redisUrl(flags),
+      connectTimeout: flags.connectTimeout,
+    });
     try {
       const status = await decartQueue.status({ failedLimit: flags.failed });
       process.stdout.write(
@@ -46,10 +50,14 @@ export function registerStatus(queue: Command, setExitCode: (code: number) => vo
       await decartQueue.close();
     }
   });
-  withQueueOptions(
+  withProducerOptions(
     queue.command("retry-failed").description("put every failed item back in the queue, its attempts reset"),
   ).action(async (flags: QueueTarget) => {
-    const decartQueue = createDecartQueue({ name: flags.queue, connection: redisUrl(flags) });
+    const decartQueue = createDecartQueue({
+      name: flags.queue,
+      connection: redisUrl(flags),
+      connectTimeout: flags.connectTimeout,
+    });
     try {
       const count = await decartQueue.retryFailed();
       process.stdout.write(`${count} failed items back in queue ${flags.queue}\n`);
