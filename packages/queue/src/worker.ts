@@ -242,7 +242,8 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
     call: (inputs: Record<string, unknown>) => Promise<T>,
   ): Promise<T> {
     if ((await redis.pttl(pauseKey(options.name))) > 0) throw Worker.RateLimitError();
-    const opened = await openInputs(model, data.inputs, s3Client);
+    // Under the stop signal: nothing was sent yet, so a download cut short puts the item back untouched.
+    const opened = await openInputs(model, data.inputs, s3Client, stopping.signal);
     try {
       return await call(opened.inputs);
     } finally {
@@ -252,7 +253,9 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
 
   async function save(data: DecartJobData, result: Blob, decartJobId: string): Promise<DecartJobResult> {
     const names = { name: data.name, key: data.key, ext: extensionOf(result.type) };
-    const saved = await store.save(result, names);
+    // Under the stop signal: a save cut short past the grace period leaves nothing, and the item goes back
+    // with its Decart job id, whose result the next worker fetches and saves.
+    const saved = await store.save(result, names, stopping.signal);
     await redis.hset(doneKey(options.name), data.key, saved.location);
     return { key: data.key, output: saved.location, decartJobId, bytes: saved.bytes };
   }
