@@ -119,6 +119,9 @@ export const keyPrefix = "bull";
 /** The hash that records, per finished item, where its result went: it outlives the trimmed job history. */
 export const doneKey = (queue: string) => `${keyPrefix}:${queue}:decart:done`;
 
+/** The hash that gives each output `{name}` of the queue to one item's key, so two items never share a file. */
+export const namesKey = (queue: string) => `${keyPrefix}:${queue}:decart:names`;
+
 /** The key whose time to live is the fleet's pause after a 429 (set by a worker, read before each submit). */
 export const pauseKey = (queue: string) => `${keyPrefix}:${queue}:decart:pause`;
 

@@ -51,6 +51,29 @@ describe("createDecartQueue", () => {
     });
   });
 
+  it("names each item's output once: a name another item holds becomes {name}-{key}, and stays so", async () => {
+    const queue = open(freshQueue("names"));
+    const items = [
+      { model: "lucy-pro-v2v", prompt: "anime", data: "s3://clips/day1/a.mp4" },
+      { model: "lucy-pro-v2v", prompt: "sketch", data: "s3://clips/day1/a.mp4" },
+      { model: "lucy-pro-v2v", prompt: "anime", data: "s3://clips/day2/a.mp4" },
+      { model: "lucy-pro-v2v", prompt: "anime", data: "s3://clips/b.mp4" },
+    ];
+    expect(await queue.add(items, { dryRun: true })).toMatchObject({ added: 4 });
+    expect(await queue.add(items.slice(0, 2))).toMatchObject({ added: 2 });
+    expect(await queue.add(items)).toMatchObject({ added: 2, existing: 2 });
+    const jobs = await queue.queue.getWaiting();
+    const names = new Map(jobs.map((job) => [`${job.data.inputs.prompt} ${job.data.inputs.data}`, job.data]));
+    const first = names.get("anime s3://clips/day1/a.mp4");
+    const second = names.get("sketch s3://clips/day1/a.mp4");
+    const third = names.get("anime s3://clips/day2/a.mp4");
+    expect(first?.name).toBe("a");
+    expect(second?.name).toBe(`a-${second?.key}`);
+    expect(third?.name).toBe(`a-${third?.key}`);
+    expect(names.get("anime s3://clips/b.mp4")?.name).toBe("b");
+    expect(new Set(jobs.map((job) => job.data.name)).size).toBe(4);
+  });
+
   it("counts a repeated item within one chunk once", async () => {
     const queue = open(freshQueue("twice"));
     const item = { model: "lucy-pro-t2v", prompt: "same" };

@@ -1,6 +1,6 @@
 import type { ModelDefinition } from "@decart/core";
 import { type JobsOptions, Queue } from "bullmq";
-import { doneKey, keyPrefix, openConnection, pauseKey, type RedisConnection } from "./connection";
+import { doneKey, keyPrefix, namesKey, openConnection, pauseKey, type RedisConnection } from "./connection";
 import { failureLine } from "./failure";
 import { type DecartJobData, type FailureRecord, jobIdFor, prepareItem, type QueueItem } from "./items";
 import type { DecartJobResult } from "./worker";
@@ -151,7 +151,10 @@ export interface DecartQueue {
   readonly queue: Queue<DecartJobData, DecartJobResult>;
   /**
    * Checks and adds items, in chunks, streaming: a million-line source is never held in memory. An
-   * item already in the queue (by key: waiting, running, failed or done) is not added again.
+   * item already in the queue (by key: waiting, running, failed or done) is not added again. Each
+   * output `{name}` belongs to one item: an item whose name another item of the queue holds already
+   * (the same clip under several prompts, `day1/a.mp4` beside `day2/a.mp4`) is named `{name}-{key}`, so
+   * no result overwrites another.
    */
   add(items: Iterable<QueueItem> | AsyncIterable<QueueItem>, options?: AddOptions): Promise<AddSummary>;
   /** Counts by state, the rate-limit pause and the failed items (the first `failedLimit`, default 100). */
@@ -217,11 +220,31 @@ export function createDecartQueue(options: DecartQueueOptions): DecartQueue {
     return found;
   }
 
+  /**
+   * Gives each item its output name in the queue's names hash, first come first served (HSETNX, so
+   * producers adding at once agree); an item whose name another key holds takes `{name}-{key}`.
+   */
+  async function claimNames(items: DecartJobData[]): Promise<void> {
+    const names = namesKey(options.name);
+    const claims = redis.pipeline();
+    for (const data of items) claims.hsetnx(names, data.name, data.key).hget(names, data.name);
+    const replies = (await claims.exec()) ?? [];
+    const renamed = redis.pipeline();
+    items.forEach((data, index) => {
+      const [, holder] = replies[index * 2 + 1] ?? [];
+      if (holder === data.key) return;
+      data.name = `${data.name}-${data.key}`;
+      renamed.hset(names, data.name, data.key);
+    });
+    if (renamed.length > 0) await renamed.exec();
+  }
+
   async function addChunk(chunk: DecartJobData[], dryRun: boolean): Promise<number> {
     const unique = new Map(chunk.map((data) => [data.key, data]));
     const present = await known([...unique.keys()]);
     const fresh = [...unique.values()].filter((data) => !present.has(data.key));
     if (!dryRun && fresh.length > 0) {
+      await claimNames(fresh);
       await queue.addBulk(
         fresh.map((data) => ({ name: data.model, data, opts: { ...jobOptions, jobId: jobIdFor(data.key) } })),
       );
