@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createDecartClient } from "@decart/core";
 import { decodePng, decodeVideo } from "@decart/test-media";
 import type { Job } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
@@ -117,6 +118,38 @@ describe("startDecartWorker", () => {
     expect(failure?.error?.status).toBeLessThan(500);
     expect(failure?.message).toMatch(/^InvalidInputError 4\d\d/);
     expect(submissionsFor("refused one")).toHaveLength(1);
+  });
+
+  it("with a key the API refuses, puts its items back untouched and stops; a worker with a good key runs them", async () => {
+    const { queue, start, settled, events } = setUp("badkey");
+    await queue.add(
+      Array.from({ length: 3 }, (_, index) => ({ model: "lucy-pro-t2v", prompt: `badkey ${index}` })),
+    );
+    const refused = start({
+      client: createDecartClient({
+        apiKey: "wrong-key",
+        baseUrl: fleet.proxy.url,
+        retry: { rateLimited: false },
+      }),
+    });
+    await expect
+      .poll(() => events.filter((event) => event.type === "key-rejected").length)
+      .toBeGreaterThan(0);
+    await refused.close();
+    expect(refused.worker.isRunning()).toBe(false);
+    const status = await queue.status();
+    expect(status).toMatchObject({ waiting: 3, failed: 0, completed: 0 });
+    const waiting = await queue.queue.getWaiting();
+    expect(waiting.map((job) => [job.attemptsMade, job.data.error ?? null])).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
+    expect(events.find((event) => event.type === "key-rejected")).toMatchObject({
+      message: expect.stringMatching(/^InvalidAPIKeyError 401/),
+    });
+    start();
+    expect(await settled(3)).toMatchObject({ completed: 3, failed: 0 });
   });
 
   it("retries a job that failed on the server with a fresh submission, and keeps the last error when out of attempts", async () => {

@@ -93,6 +93,17 @@ export type WorkerEvent =
       delayMs: number;
     }
   | {
+      /**
+       * The API refused this worker's key (401): the item went back to the queue uncounted, for a worker
+       * whose key works, and this worker is stopping.
+       */
+      type: "key-rejected";
+      /** The item's key. */
+      key: string;
+      /** The refusal in one line. */
+      message: string;
+    }
+  | {
       /** The worker stopped past its grace period and handed the item back to the queue. */
       type: "returned";
       /** The item's key. */
@@ -331,6 +342,13 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       }
       if ((error as Error)?.message === Worker.RateLimitError().message) throw error;
       const verdict = judge(error);
+      if (verdict.kind === "key-rejected") {
+        // Not the item's fault: it goes back as it was, and a worker whose key works takes it.
+        await job.moveToWait(token);
+        tell({ type: "key-rejected", key: data.key, message: failureLine(failureRecord(error, false)) });
+        void decartWorker.close();
+        throw new WaitingError();
+      }
       if (verdict.kind === "rate-limited") {
         const delayMs = await extendPause(redis, options.name, verdict.delayMs);
         await worker.rateLimit(delayMs);
@@ -369,7 +387,7 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
   worker.on("error", () => {});
 
   let closing: Promise<void> | undefined;
-  return {
+  const decartWorker: DecartWorker = {
     worker,
     close() {
       closing ??= (async () => {
@@ -387,4 +405,5 @@ export function startDecartWorker(options: DecartWorkerOptions): DecartWorker {
       return closing;
     },
   };
+  return decartWorker;
 }

@@ -130,23 +130,49 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
   return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
 }
 
-/** The `InvalidInputError` of one file field: `<field> <clause>`. */
-function fieldError(context: ResolveContext, field: string, clause: string, cause?: unknown) {
-  return InvalidInputError.fromIssues(context.model, [{ field, message: `${field} ${clause}` }], { cause });
+/**
+ * The `InvalidInputError` of one file field: `<field> <clause>`. `retryable` when the input may be
+ * there on another try (a download that failed on the way), not when it is wrong as given.
+ */
+function fieldError(
+  context: ResolveContext,
+  field: string,
+  clause: string,
+  cause?: unknown,
+  retryable = false,
+) {
+  return InvalidInputError.fromIssues(context.model, [{ field, message: `${field} ${clause}` }], {
+    cause,
+    retryable,
+  });
 }
 
+/** Statuses of a file server that say "not now" rather than "not here": a later try may succeed. */
+const transientDownloadStatuses = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * Downloads a URL input. A failure is an `InvalidInputError` naming the field and the URL; it is
+ * `retryable` when the connection failed or broke off, or the server answered 408, 425, 429 or 5xx.
+ */
 async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {
   const send = context.fetch ?? globalThis.fetch;
+  const failed = (detail: string, cause: unknown, retryable: boolean) =>
+    fieldError(context, field, `could not be downloaded from ${url.href}${detail}`, cause, retryable);
   let response: Response;
   try {
     response = await send(url.href, context.signal ? { signal: context.signal } : undefined);
   } catch (error) {
     if (context.signal?.aborted) throw context.signal.reason;
-    throw fieldError(context, field, `could not be downloaded from ${url.href}`, error);
+    throw failed("", error, true);
   }
   if (!response.ok) {
     void response.body?.cancel().catch(() => undefined);
-    throw fieldError(context, field, `could not be downloaded from ${url.href} (HTTP ${response.status})`);
+    throw failed(` (HTTP ${response.status})`, undefined, transientDownloadStatuses.has(response.status));
   }
-  return response.blob();
+  try {
+    return await response.blob();
+  } catch (error) {
+    if (context.signal?.aborted) throw context.signal.reason;
+    throw failed(" (the connection broke off)", error, true);
+  }
 }

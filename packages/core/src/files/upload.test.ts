@@ -1,4 +1,5 @@
 import { mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -112,6 +113,35 @@ describe("file inputs", () => {
       .catch((caught) => caught);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(/^Invalid inputs for test-i2v: data could not be downloaded/);
+    // Not there (404): the input is wrong as given, and another try will not change that.
+    expect(error.retryable).toBe(false);
+    expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(0);
+  });
+
+  test("a URL input its server cannot give now (503, 429) or at all (a refused connection) may be tried again", async () => {
+    server.route("GET /busy.png", { status: 503, body: "busy" });
+    server.route("GET /limited.png", { status: 429, body: "slow down" });
+    const closed = await new Promise<string>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(`http://127.0.0.1:${port}/gone.png`));
+      });
+    });
+    for (const [url, detail] of [
+      [`${server.url}/busy.png`, " (HTTP 503)"],
+      [`${server.url}/limited.png`, " (HTTP 429)"],
+      [closed, ""],
+    ] as const) {
+      const error = await clientFor()
+        .process({ model: testVideoModel, prompt: "x", data: url })
+        .catch((caught) => caught);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error.message).toBe(
+        `Invalid inputs for test-i2v: data could not be downloaded from ${url}${detail}`,
+      );
+      expect(error.retryable).toBe(true);
+    }
     expect(server.requestsTo("POST /v1/jobs/test-i2v")).toHaveLength(0);
   });
 });

@@ -203,6 +203,19 @@ describe("decart queue", () => {
     }
   });
 
+  it("work with a key the API refuses stops with exit 3 and leaves every item waiting", async () => {
+    const queue = freshQueue("refused");
+    await addFromFile(fleet, queue, writeLines(queue, [item("refused one"), item("refused two")]));
+    const run = await runQueueCli([
+      ...workerFlags(fleet, queue, join(fleet.folder, queue)),
+      "--api-key",
+      "wrong-key",
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("stopping: the API refused this worker's key (InvalidAPIKeyError 401");
+    expect(await waitingCount(queue)).toBe(2);
+  });
+
   it("work without an API key is an auth error (exit 3) before it takes any item", async () => {
     const queue = freshQueue("nokey");
     const run = await runQueueCli(

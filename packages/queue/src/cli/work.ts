@@ -57,6 +57,12 @@ function createReporter(queueName: string) {
           process.stderr.write(`${event.final ? "failed" : "will retry"} ${event.key}: ${event.message}\n`);
       }
       if (event.type === "returned") mine.active.delete(event.key);
+      if (event.type === "key-rejected") {
+        mine.active.delete(event.key);
+        process.stderr.write(
+          `${tty ? "\r\x1b[2K" : ""}stopping: the API refused this worker's key (${event.message}); its items go back to the queue\n`,
+        );
+      }
       if (event.type === "rate-limited") {
         paused = Date.now() + event.delayMs;
         if (!tty) process.stderr.write(`rate limited: every worker pauses ${event.delayMs} ms\n`);
@@ -124,10 +130,17 @@ export function registerWork(queue: Command, setExitCode: (code: number) => void
       concurrency: flags.concurrency,
       lockDuration: flags.lockDuration,
       gracePeriod: flags.grace,
-      onEvent: (event) => reporter.event(event),
+      onEvent: (event) => {
+        reporter.event(event);
+        if (event.type === "key-rejected") {
+          keyRejected = true;
+          stop();
+        }
+      },
     });
     const watcher = createDecartQueue({ name: flags.queue, connection: url });
     let signalled = false;
+    let keyRejected = false;
     const stop = () => {
       signalled = true;
       void worker.close();
@@ -146,7 +159,7 @@ export function registerWork(queue: Command, setExitCode: (code: number) => void
       await worker.close();
       const mine = reporter.end();
       if (signalled) {
-        setExitCode(exitCodes.ok);
+        setExitCode(keyRejected ? exitCodes.auth : exitCodes.ok);
         return;
       }
       const failures = (await watcher.status({ failedLimit: 1_000 })).failures;
