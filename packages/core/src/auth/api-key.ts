@@ -54,3 +54,20 @@ export type ApiKeyProvider = () => ApiKeyGrant | Promise<ApiKeyGrant>;
 export function isClientToken(key: string): boolean {
   return typeof key === "string" && key.startsWith("ek_");
 }
+
+/**
+ * Where `text` holds a character no HTTP header can carry (beyond Latin-1, or a control character
+ * other than tab): the wording of the refusal, else `undefined`. A key pasted with a typographic quote
+ * or a line break would otherwise fail inside fetch, before anything is sent, as an unexplained error.
+ */
+export function unsendable(text: string, what: string): string | undefined {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code > 0xff || code === 0x7f || (code < 0x20 && code !== 0x09)) {
+      const shown = code < 0x20 || code === 0x7f ? "" : ` "${text[index]}"`;
+      const point = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+      return `${what} cannot be sent in an HTTP header: character ${index + 1}${shown} (${point}) is not allowed`;
+    }
+  }
+  return undefined;
+}

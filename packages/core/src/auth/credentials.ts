@@ -1,7 +1,7 @@
 import { DecartSDKError, InvalidAPIKeyError, TimeoutError } from "../errors/index";
 import { checkBrowserKey } from "../runtime/index";
 import { startTimer } from "../timing/index";
-import { type ApiKeyProvider, isClientToken } from "./api-key";
+import { type ApiKeyProvider, isClientToken, unsendable } from "./api-key";
 
 /** The key a client with an `apiKey` function sends, asked of the function when needed. */
 export interface Credentials {
@@ -128,7 +128,10 @@ function readGrant(grant: unknown): { key: string; expiresAt: number | undefined
       `The apiKey function returned expiresAt ${String(expiresAt)}: it must be an ISO 8601 string, a Date or epoch milliseconds`,
     );
   }
-  return { key: apiKey.trim(), expiresAt: at };
+  const key = apiKey.trim();
+  const problem = unsendable(key, "The key the apiKey function returned");
+  if (problem) throw new InvalidAPIKeyError(`${problem}; return the key as plain text`);
+  return { key, expiresAt: at };
 }
 
 /** `promise`, or `signal.reason` as soon as the signal aborts; the listener goes when either settles. */

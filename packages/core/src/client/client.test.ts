@@ -17,6 +17,27 @@ describe("createDecartClient options", () => {
     expect(() => createDecartClient()).toThrow(/Missing API key/);
   });
 
+  test("a key or integration no header can carry is refused at once, naming the character, never sent", async () => {
+    const pasted = createDecartClient.bind(null, { apiKey: "dk_abc\u201Cdef", baseUrl: server.url });
+    expect(pasted).toThrow(InvalidAPIKeyError);
+    expect(pasted).toThrow(
+      'The API key cannot be sent in an HTTP header: character 7 "\u201C" (U+201C) is not allowed; copy the key again as plain text',
+    );
+    expect(() => createDecartClient({ apiKey: "dk_abc\ndef" })).toThrow(/character 7 \(U\+000A\)/);
+    expect(() => createDecartClient({ apiKey: "k", integration: "my-app \u2014 1.0" })).toThrow(
+      /^integration cannot be sent in an HTTP header: character 8 "\u2014"/,
+    );
+    const provided = createDecartClient({ apiKey: () => "ek_\u00A0ok\u2019", baseUrl: server.url });
+    const failure = await provided.queue.status("job-1").catch((error) => error);
+    expect(failure).toBeInstanceOf(InvalidAPIKeyError);
+    expect(failure.message).toMatch(
+      /^The key the apiKey function returned cannot be sent in an HTTP header: character 7/,
+    );
+    // Latin-1 is sendable: a key is refused only for what fetch itself would refuse.
+    expect(() => createDecartClient({ apiKey: "dk_caf\u00E9", baseUrl: server.url })).not.toThrow();
+    expect(server.requests).toHaveLength(0);
+  });
+
   test("the key defaults to DECART_API_KEY", async () => {
     vi.stubEnv("DECART_API_KEY", "from-env");
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });

@@ -4,6 +4,7 @@ import {
   credentialOf,
   isClientToken,
   keyedTransport,
+  unsendable,
 } from "../auth/index";
 import { InvalidAPIKeyError, InvalidBaseURLError, type RequestCredential } from "../errors/index";
 import type { ClientContext, ProcessOptions, ProcessPromise } from "../jobs/index";
@@ -250,6 +251,8 @@ function parseProxy(value: string): string {
  * ```
  */
 export function createDecartClient(options: DecartClientOptions = {}): DecartClient {
+  const unsent = unsendable(options.integration?.trim() ?? "", "integration");
+  if (unsent) throw new TypeError(`${unsent}; name your integration in plain ASCII, such as "my-app/1.0"`);
   const headers: Record<string, string> = { "User-Agent": buildUserAgent(options.integration) };
   let base: string;
   // What requests say about who is asking, for the wording of a 401/403; a provider's calls say it per call.
@@ -275,6 +278,8 @@ export function createDecartClient(options: DecartClientOptions = {}): DecartCli
       throw new InvalidAPIKeyError(missingKeyMessage(fromEnvironment.denied));
     }
     const key = apiKey.trim();
+    const problem = unsendable(key, "The API key");
+    if (problem) throw new InvalidAPIKeyError(`${problem}; copy the key again as plain text`);
     checkBrowserKey(options.dangerouslyAllowBrowser, isClientToken(key));
     headers[protocolHeaders.apiKey] = key;
     credential = credentialOf(key);

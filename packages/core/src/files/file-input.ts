@@ -111,7 +111,7 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
       throw fieldError(context, field, `must be an http(s) URL, not ${url.protocol}`);
     }
     blob = await download(field, url, context);
-    name = decodeURIComponent(url.pathname.split("/").pop() ?? "") || undefined;
+    name = fileNameOf(url);
   } else {
     throw fieldError(
       context,
@@ -128,6 +128,16 @@ async function readFileInput(field: string, value: unknown, context: ResolveCont
     }
   }
   return { blob, filename: name ?? `${field}.${extensions[type] ?? "bin"}` };
+}
+
+/** The file name a URL ends with, decoded where it is valid percent-encoding, else as it is spelled. */
+function fileNameOf(url: URL): string | undefined {
+  const last = url.pathname.split("/").pop() ?? "";
+  try {
+    return decodeURIComponent(last) || undefined;
+  } catch {
+    return last || undefined;
+  }
 }
 
 /**

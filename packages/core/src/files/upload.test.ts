@@ -107,6 +107,14 @@ describe("file inputs", () => {
     expect(fileField(submit, "end").type).toBe("image/jpeg");
   });
 
+  test("a URL input named in a legacy encoding keeps its name as spelled", async () => {
+    routeJob("job-latin", { status: "completed" });
+    server.route("GET /caf%E9.png", { body: PNG, type: "image/png" });
+    await clientFor().process({ model: testVideoModel, prompt: "x", data: `${server.url}/caf%E9.png` });
+    const part = fileField(server.requestsTo("POST /v1/jobs/test-i2v")[0] ?? { form: undefined }, "data");
+    expect(part.name).toBe("caf%E9.png");
+  });
+
   test("an unreachable URL input is an InvalidInputError naming the field, before any API call", async () => {
     const error = await clientFor()
       .process({ model: testVideoModel, prompt: "x", data: `${server.url}/missing.png` })

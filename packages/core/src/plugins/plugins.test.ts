@@ -98,6 +98,31 @@ describe("plugins", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  test("a beforeRetry hook that throws fails the call as a plugin failure, without more tries", async () => {
+    server.route(
+      "GET /v1/jobs/job-r",
+      { status: 503, headers: { "retry-after": "0" } },
+      { body: { job_id: "job-r", status: "pending" } },
+    );
+    const bug = new TypeError("logging plugin bug");
+    const client = createDecartClient({
+      apiKey: "k",
+      baseUrl: server.url,
+      ...fast,
+      plugins: [
+        {
+          beforeRetry() {
+            throw bug;
+          },
+        },
+      ],
+    });
+    const error = await client.queue.status("job-r").catch((caught) => caught);
+    expect(error.cause).toBe(bug);
+    expect(error.message).not.toMatch(/could not be read/);
+    expect(server.requestsTo("GET /v1/jobs/job-r")).toHaveLength(1);
+  });
+
   test("a throwing onStatusChange does not break the call", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     const client = createDecartClient({

@@ -214,8 +214,12 @@ export function pluginHooks(plugins: readonly DecartPlugin[]): Hooks {
     });
   }
   if (retry.length > 0) {
-    hooks.beforeRetry = retry.map((plugin) => async ({ request, error, retryCount }) => {
-      await plugin.beforeRetry?.({ request, error, retryCount });
+    hooks.beforeRetry = retry.map((plugin) => async ({ request, options, error, retryCount }) => {
+      try {
+        await plugin.beforeRetry?.({ request, error, retryCount });
+      } catch (failure) {
+        throw failed(options, failure);
+      }
     });
   }
   return hooks;
