@@ -38,9 +38,11 @@ export interface Reply {
   pauseMidBody?: number;
   /**
    * Drip the reply: `headers` writes the status line and each header line this many ms apart (raw on
-   * the socket); `body` writes the body in 16-byte chunks this many ms apart.
+   * the socket); `body` writes the body in chunks of `bytes` (default 16) this many ms apart.
    */
-  drip?: { headers?: number; body?: number };
+  drip?: { headers?: number; body?: number; bytes?: number };
+  /** Read the request body slowly: wait this many ms after each chunk received, then answer. */
+  readPace?: number;
 }
 
 /** A reply, or a function of the recorded request that returns one. */
@@ -113,7 +115,7 @@ async function drip(
   status: number,
   headers: Record<string, string | number>,
   body: Buffer,
-  pace: { headers?: number; body?: number },
+  pace: { headers?: number; body?: number; bytes?: number },
 ): Promise<void> {
   const socket = incoming.socket;
   let closed = false;
@@ -124,9 +126,10 @@ async function drip(
   // A kept-alive socket outlives this response: its listener goes with the response.
   outgoing.once("close", () => socket.off("close", onClose));
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const size = pace.bytes ?? 16;
   const chunks = (bytes: Buffer) =>
-    Array.from({ length: Math.ceil(bytes.length / 16) }, (_, index) =>
-      bytes.subarray(index * 16, index * 16 + 16),
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, index) =>
+      bytes.subarray(index * size, index * size + size),
     );
   if (pace.headers !== undefined) {
     const lines = [
@@ -223,8 +226,12 @@ export async function startTestServer(): Promise<TestServer> {
       return;
     }
     const chunks: Buffer[] = [];
+    const readPace = peek && typeof peek !== "function" ? peek.readPace : undefined;
     try {
-      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      for await (const chunk of incoming) {
+        chunks.push(chunk as Buffer);
+        if (readPace) await new Promise((resolve) => setTimeout(resolve, readPace));
+      }
     } catch {
       recorded.aborted = true;
       notify(recorded);

@@ -80,8 +80,11 @@ export interface DecartClientOptions {
    */
   proxy?: string;
   /**
-   * Time limit for each HTTP request (each attempt), in milliseconds, from sending it until its response
-   * body has been read; `false` for none. A whole video job is bounded by `deadline` instead.
+   * Time limit for each HTTP request (each attempt), in milliseconds; `false` for none. The answer must
+   * come within it, plus the time the request body takes at 64 KiB/s; its body must then be read within
+   * it again, plus the time its `Content-Length` takes at that rate. So a large upload or download on a
+   * slow link is not cut off, while a stalled or trickling one is. A whole video job is bounded by
+   * `deadline` instead.
    * @default 60000
    */
   timeout?: number | false;

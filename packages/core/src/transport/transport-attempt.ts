@@ -81,21 +81,27 @@ export function createAttempt(
     state.body = undefined;
     state.retryCount = state.attempts++;
     state.startedAt = now();
-    const signal = attemptSignal(state, request, hooks?.beforeRequest !== undefined);
+    const body = call.body?.();
+    const signal = attemptSignal(state, request, hooks?.beforeRequest !== undefined, uploadBytes(call, body));
     let phase: FailurePhase = "request";
     try {
-      const withBody: RequestInitWithDuplex | undefined = call.body && {
-        method: request.method,
-        headers: request.headers,
-        body: call.body(),
-        signal,
-        redirect: uploadRedirectMode(),
-        window: null,
-        duplex: "half",
-      };
+      const withBody: RequestInitWithDuplex | undefined =
+        body !== undefined
+          ? {
+              method: request.method,
+              headers: request.headers,
+              body,
+              signal,
+              redirect: uploadRedirectMode(),
+              window: null,
+              duplex: "half",
+            }
+          : undefined;
       let response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
       if (state.buffered && response.ok && !hasNoBody(response)) {
         phase = "body";
+        // The body gets its own time: the timeout again, plus what its announced size takes at the floor rate.
+        armTimer(state, Number(response.headers.get("content-length")) || 0);
         response = await bufferBody(state, response);
       }
       state.response = response;
@@ -110,21 +116,51 @@ export function createAttempt(
 }
 
 /**
+ * The slowest transfer the timeout makes room for, in bytes per millisecond (64 KiB/s): a request body
+ * gets `timeout` plus the time its bytes take at this rate before the answer must come, and a response
+ * body `timeout` plus the same for its `Content-Length`. A large upload or download on a slow link is
+ * not cut off at the plain timeout, while a stalled or trickling one still is.
+ */
+const floorBytesPerMs = 65.536;
+
+/** The size of an attempt's request body, where it is known: its Content-Length, else its own size. */
+function uploadBytes(call: TransportCall, body: BodyInit | undefined): number {
+  const announced = Number(call.headers?.["content-length"]);
+  if (announced > 0) return announced;
+  if (typeof Blob === "function" && body instanceof Blob) return body.size;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
+  return typeof body === "string" ? body.length : 0;
+}
+
+/** (Re)starts the attempt's timer: `timeout` plus the time `bytes` take at the floor rate. */
+function armTimer(state: TransportState, bytes: number): void {
+  const { call, timeout, controller } = state;
+  if (timeout === false || !controller) return;
+  state.timer?.clear();
+  const limit = Math.min(2_147_483_647, Math.ceil(timeout + bytes / floorBytesPerMs));
+  state.timer = startTimer(() => {
+    const room =
+      limit === timeout
+        ? `the ${timeout} ms request timeout`
+        : `${limit} ms (the ${timeout} ms request timeout, and ${bytes} bytes at 64 KiB/s)`;
+    controller.abort(
+      new TimeoutError(`${call.method} ${call.path} did not finish within ${room}`, { retryable: true }),
+    );
+  }, limit);
+}
+
+/**
  * The attempt's signal, with the per-attempt timeout. The timeout lives here rather than in ky's
  * `timeout`: ky never retries a timed-out attempt and stops timing once headers arrive, while a read
  * that timed out is retried and the body download deserves the same bound. The timer aborts the attempt
  * with an SDK `TimeoutError`, which fetch and the body read then reject with.
  */
-function attemptSignal(state: TransportState, request: Request, hooked: boolean): AbortSignal {
+function attemptSignal(state: TransportState, request: Request, hooked: boolean, bytes: number): AbortSignal {
   const { call, timeout } = state;
   if (timeout === false) return request.signal;
-  state.timer?.clear();
   const controller = new AbortController();
   state.controller = controller;
-  state.timer = startTimer(() => {
-    const message = `${call.method} ${call.path} did not finish within the ${timeout} ms request timeout`;
-    controller.abort(new TimeoutError(message, { retryable: true }));
-  }, timeout);
+  armTimer(state, bytes);
   // The attempt's signal follows the Request's (the caller's abort), without `AbortSignal.any`'s cost.
   // With no caller's signal and no plugin to swap the Request, that one never aborts (ky's own timeout
   // is off), so there is nothing to follow.
