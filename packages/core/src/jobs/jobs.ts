@@ -15,6 +15,16 @@ export interface PreparedCall {
 }
 
 /**
+ * A submission's answer as a status body: one that names its job but no status is a job just queued,
+ * `pending` (the official clients pass the answer on as it is; its job exists, so it must not be lost).
+ */
+function submitted(data: unknown): unknown {
+  if (typeof data !== "object" || data === null) return data;
+  const { status } = data as { status?: unknown };
+  return typeof status === "string" && status !== "" ? data : { ...data, status: "pending" };
+}
+
+/**
  * Submits a prepared call to the job queue. It is retried only where the server provably created no
  * job (429, 503, a refused connection), never after the body went out. When the caller
  * aborts while the submission is in flight, the call rejects at once, but the request is given a short
@@ -37,7 +47,7 @@ export async function submitJob(
       signal: controller?.signal,
       model: call.model.name,
     })
-    .then((data) => readJobInfo(data));
+    .then((data) => readJobInfo(submitted(data)));
   if (!signal || !controller) return submission;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_resolve, reject) => {

@@ -31,6 +31,23 @@ describe("client.queue", () => {
     expect(blob.type).toBe("video/mp4");
   });
 
+  test("submit reads an answer that names its job without a status as pending, and a numeric id as its digits", async () => {
+    server.route(
+      "POST /v1/jobs/test-i2v",
+      { body: { job_id: "q-bare" } },
+      { body: { job_id: 4017, status: "queued" } },
+    );
+    const queue = client().queue;
+    await expect(queue.submit({ model: testVideoModel, prompt: "x" })).resolves.toEqual({
+      job_id: "q-bare",
+      status: "pending",
+    });
+    await expect(queue.submit({ model: testVideoModel, prompt: "x" })).resolves.toEqual({
+      job_id: "4017",
+      status: "queued",
+    });
+  });
+
   test("submit validates first", async () => {
     // @ts-expect-error prompt is required
     await expect(client().queue.submit({ model: testVideoModel })).rejects.toBeInstanceOf(InvalidInputError);

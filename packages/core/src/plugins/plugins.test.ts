@@ -123,6 +123,27 @@ describe("plugins", () => {
     expect(server.requestsTo("GET /v1/jobs/job-r")).toHaveLength(1);
   });
 
+  test("afterResponse's durationMs is the time to the headers, not the body download", async () => {
+    // Headers at once, then 40 chunks 10 ms apart: some 400 ms of body.
+    server.route("GET /v1/jobs/job-d/content", {
+      body: new Uint8Array(4000),
+      type: "video/mp4",
+      drip: { body: 10, bytes: 100 },
+    });
+    const durations: number[] = [];
+    const client = createDecartClient({
+      apiKey: "k",
+      baseUrl: server.url,
+      ...fast,
+      plugins: [{ afterResponse: ({ durationMs }) => void durations.push(durationMs) }],
+    });
+    const started = performance.now();
+    await client.queue.result("job-d");
+    expect(performance.now() - started).toBeGreaterThan(300);
+    expect(durations).toHaveLength(1);
+    expect(durations[0]).toBeLessThan(200);
+  });
+
   test("a throwing onStatusChange does not break the call", async () => {
     server.route("POST /v1/generate/test-t2i", { body: PNG, type: "image/png" });
     const client = createDecartClient({

@@ -202,12 +202,11 @@ export function pluginHooks(plugins: readonly DecartPlugin[]): Hooks {
   }
   if (after.length > 0) {
     hooks.afterResponse = after.map((plugin) => async (request, options, response) => {
-      const { retryCount, startedAt } = stateOf(options);
+      const { retryCount, startedAt, headersAt } = stateOf(options);
+      // The body of a read was taken in before this hook runs: the time is to the headers, as documented.
+      const durationMs = (headersAt ?? now()) - startedAt;
       try {
-        return (
-          (await plugin.afterResponse?.({ request, response, retryCount, durationMs: now() - startedAt })) ??
-          undefined
-        );
+        return (await plugin.afterResponse?.({ request, response, retryCount, durationMs })) ?? undefined;
       } catch (error) {
         throw failed(options, error);
       }

@@ -53,6 +53,11 @@ describe("readJobStatus", () => {
     expect(readJobStatus({ job_id: "j", status: "failed", error: { message: "Boom" } }).error).toBe("Boom");
   });
 
+  test("reads a numeric job id as its digits", () => {
+    expect(readJobStatus({ job_id: 42, status: "pending" })).toEqual({ job_id: "42", status: "pending" });
+    expect(() => readJobStatus({ job_id: Number.NaN, status: "pending" })).toThrow(TypeError);
+  });
+
   test("rejects a body with no status string or no id", () => {
     expect(() => readJobStatus({ job_id: "job_1" })).toThrow(TypeError);
     expect(() => readJobStatus({ job_id: "job_1", status: 3 })).toThrow(/job_id and a status/);

@@ -80,8 +80,8 @@ export interface JobStatusBody {
 
 /**
  * Reads a job status body (`POST /v1/jobs/{model}` or `GET /v1/jobs/{job_id}`) tolerantly: an unknown
- * status is kept as it is, unknown fields are dropped, a `progress` outside 0..1 is clamped, and an
- * `error` given as `{ "message": ... }` is read too. A cancelled job arrives either as
+ * status is kept as it is, unknown fields are dropped, a `progress` outside 0..1 is clamped, a numeric
+ * `job_id` is read as its digits, and an `error` given as `{ "message": ... }` is read too. A cancelled job arrives either as
  * `status: "cancelled"` or as `status: "failed"` with `"cancelled": true`; both read as
  * `status: "cancelled", cancelled: true`. `fallbackId` is used when the body has no `job_id`.
  *
@@ -97,7 +97,14 @@ export interface JobStatusBody {
  */
 export function readJobStatus(body: unknown, fallbackId?: string): JobStatusBody {
   const record = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  const jobId = typeof record.job_id === "string" && record.job_id !== "" ? record.job_id : fallbackId;
+  const { job_id: id } = record;
+  // No id format is promised: a number is read as its digits.
+  const jobId =
+    typeof id === "string" && id !== ""
+      ? id
+      : typeof id === "number" && Number.isFinite(id)
+        ? String(id)
+        : fallbackId;
   const status = record.status;
   if (jobId === undefined || typeof status !== "string" || status === "") {
     const shown = JSON.stringify(body)?.slice(0, 200) ?? String(body);

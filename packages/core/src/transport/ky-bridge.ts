@@ -11,6 +11,8 @@ import type { Options, RetryOptions } from "ky";
 export interface CallState {
   /** When the current attempt was sent (monotonic milliseconds). */
   startedAt: number;
+  /** When the current attempt's response headers arrived, once they have (monotonic milliseconds). */
+  headersAt?: number | undefined;
   /** Retries before the current attempt. */
   retryCount: number;
   /** Attempts handed to fetch so far. */

@@ -81,6 +81,7 @@ export function createAttempt(
     state.body = undefined;
     state.retryCount = state.attempts++;
     state.startedAt = now();
+    state.headersAt = undefined;
     const body = call.body?.();
     const signal = attemptSignal(state, request, hooks?.beforeRequest !== undefined, uploadBytes(call, body));
     let phase: FailurePhase = "request";
@@ -98,6 +99,7 @@ export function createAttempt(
             }
           : undefined;
       let response = await fetchImpl(withBody ? request.url : request, withBody ?? { signal });
+      state.headersAt = now();
       if (state.buffered && response.ok && !hasNoBody(response)) {
         phase = "body";
         // The body gets its own time: the timeout again, plus what its announced size takes at the floor rate.
