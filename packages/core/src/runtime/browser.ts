@@ -2,14 +2,24 @@ import { InvalidAPIKeyError } from "../errors/index";
 
 interface BrowserGlobals {
   window?: { document?: unknown };
-  navigator?: unknown;
+  navigator?: { userAgent?: unknown };
   location?: { origin?: string };
+  importScripts?: unknown;
 }
 
-/** True in a page (a window with a document): browsers, Electron renderers, jsdom and happy-dom. */
+/**
+ * True in a page (a window with a document: browsers, Electron renderers, jsdom and happy-dom) and in a
+ * browser's web worker (`importScripts` and a browser's `navigator`; Deno, Bun and workerd have neither),
+ * where a key is as readable as in the page that started it.
+ */
 export function isBrowser(): boolean {
   const scope = globalThis as BrowserGlobals;
-  return typeof scope.window === "object" && scope.window !== null && scope.window.document !== undefined;
+  if (typeof scope.window === "object" && scope.window !== null && scope.window.document !== undefined)
+    return true;
+  const agent = scope.navigator?.userAgent;
+  return (
+    typeof scope.importScripts === "function" && typeof agent === "string" && agent.startsWith("Mozilla/")
+  );
 }
 
 /**

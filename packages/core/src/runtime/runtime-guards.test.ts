@@ -37,6 +37,18 @@ describe("an API key in a browser", () => {
     expect(server.requests[0]?.headers["x-api-key"]).toBe("k");
   });
 
+  test("is refused in a browser's web worker too, which has no document", () => {
+    vi.stubGlobal("importScripts", () => {});
+    vi.stubGlobal("navigator", { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0" });
+    expect(() => createDecartClient({ apiKey: "k", baseUrl: server.url })).toThrow(
+      /dangerouslyAllowBrowser: true/,
+    );
+    expect(() => createDecartClient({ apiKey: "ek_token", baseUrl: server.url })).not.toThrow();
+    // A server runtime's navigator is not a browser's, whatever else it defines.
+    vi.stubGlobal("navigator", { userAgent: "Deno/2.1.4" });
+    expect(() => createDecartClient({ apiKey: "k", baseUrl: server.url })).not.toThrow();
+  });
+
   test("outside a page the option is not needed", () => {
     expect(() => createDecartClient({ apiKey: "k" })).not.toThrow();
   });
