@@ -27,6 +27,7 @@ export type ExpressMiddleware = (
  *     createProxyHandler({
  *       mountPath: "/api/decart",
  *       models: ["lucy-pro-t2i"],
+ *       secret: process.env.DECART_PROXY_SECRET,
  *       authorize: (request) => request.headers.get("cookie")?.includes("session=") ?? false,
  *     }),
  *   ),

@@ -13,20 +13,20 @@ const hopByHop = new Set([
   "upgrade",
 ]);
 
-/** Browser headers that must not reach the API: credentials, cookies, and what fetch sets itself. */
-const droppedRequestHeaders = new Set([
-  "host",
-  "x-api-key",
-  "authorization",
-  "cookie",
-  "accept-encoding",
-  "origin",
-  "referer",
-  "forwarded",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-real-ip",
+/**
+ * The request headers the proxy passes on: what the Process API reads (the body's type and length, the SDK's
+ * User-Agent, the submission's Idempotency-Key) and trace context. Nothing else of the browser's
+ * request goes upstream — not its cookies or credentials, not the app's own headers (its session or
+ * CSRF tokens, its users' ids), not client addresses — and `Expect`, which fetch refuses, never does.
+ */
+const forwardedHeaderNames = new Set([
+  "accept",
+  "content-length",
+  "content-type",
+  "idempotency-key",
+  "user-agent",
+  "traceparent",
+  "tracestate",
 ]);
 
 /** One request to send upstream. */
@@ -148,17 +148,9 @@ export function limitUpload(
 }
 
 function forwardedRequestHeaders(incoming: Headers): Headers {
-  const listedInConnection = new Set(
-    (incoming.get("connection") ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
   const headers = new Headers();
   incoming.forEach((value, name) => {
-    if (hopByHop.has(name) || droppedRequestHeaders.has(name) || listedInConnection.has(name)) return;
-    if (name.startsWith("sec-") || name.startsWith("proxy-")) return;
-    headers.append(name, value);
+    if (forwardedHeaderNames.has(name)) headers.append(name, value);
   });
   return headers;
 }

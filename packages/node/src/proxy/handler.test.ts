@@ -155,6 +155,11 @@ describe("createProxyHandler through node:http", () => {
           authorization: "Bearer browser-token",
           cookie: "session=browser",
           "idempotency-key": "idem-1",
+          "x-csrf-token": "csrf-of-the-app",
+          "x-user": "alice",
+          "cf-connecting-ip": "203.0.113.7",
+          "user-agent": "decart-ts-sdk/1.0.0 lang/js runtime/browser",
+          traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         },
         body: streamed ? new Blob([new Uint8Array(body)]).stream() : body,
         duplex: "half",
@@ -172,6 +177,11 @@ describe("createProxyHandler through node:http", () => {
       expect(record?.headers.cookie).toBeUndefined();
       expect(record?.headers["idempotency-key"]).toBe("idem-1");
       expect(record?.headers["content-type"]).toBe(`multipart/form-data; boundary=${boundary}`);
+      // Only what the API reads goes upstream: not the app's own headers, nor the caller's address.
+      for (const name of ["x-csrf-token", "x-user", "cf-connecting-ip"])
+        expect(record?.headers[name]).toBeUndefined();
+      expect(record?.headers["user-agent"]).toBe("decart-ts-sdk/1.0.0 lang/js runtime/browser");
+      expect(record?.headers.traceparent).toBe("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     }
   });
 
