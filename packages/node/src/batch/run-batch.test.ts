@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDecartClient } from "@decart/core";
@@ -110,6 +118,57 @@ describe("runBatch", () => {
     expect(third).toMatchObject({ total: 3, completed: 2, failed: 1, skipped: 1 });
     expect(existsSync(join(out, "1-second.mp4"))).toBe(true);
     expect(proxy.jobsByPrompt.get("templated two")?.size).toBe(1);
+  });
+
+  it("saves items that share a name as {name}-{key}, and counts a result it could not save as failed", async () => {
+    const out = join(folder, "shared-names");
+    mkdirSync(join(out, "blocked.mp4"), { recursive: true });
+    const items = [
+      { model: t2v, prompt: "names one", name: "clip" },
+      { model: t2v, prompt: "names two", name: "clip", key: "two" },
+      { model: t2v, prompt: "names three", name: "blocked" },
+    ];
+    const summary = await runBatch(client(), items, { saveTo: join(out, "{name}.{ext}") });
+    expect(summary).toMatchObject({ total: 3, completed: 2, failed: 1 });
+    expect(readdirSync(out).sort()).toEqual(["blocked.mp4", "clip-two.mp4", "clip.mp4"]);
+  });
+
+  it("resumed after an interruption, polls a job the server kept running instead of submitting it again", async () => {
+    // A server without the cancel extension, as the real API: the interrupted run's cancel is a 404.
+    mkdirSync(join(folder, "held-engine"));
+    const held = await createFastEngine(join(folder, "held-engine"));
+    const strict = await startEmulator({ engine: held.engine, extensions: false });
+    const counting = await startCountingProxy(strict.url);
+    try {
+      const strictClient = createDecartClient({
+        apiKey: strict.apiKey,
+        baseUrl: counting.url,
+        polling: { initialDelay: 0, interval: 10, maxInterval: 20 },
+      });
+      const out = join(folder, "interrupted");
+      const journal = join(out, "batch.journal");
+      const items = () => [{ model: t2v, prompt: "hold interrupted", name: "kept" }];
+      const controller = new AbortController();
+      const first = await runBatch(strictClient, items(), {
+        journal,
+        saveTo: join(out, "{name}.{ext}"),
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === "submitted") controller.abort(new Error("Ctrl-C"));
+        },
+      });
+      expect(first).toMatchObject({ total: 1, completed: 0 });
+      expect(counting.counts.submissions).toBe(1);
+      held.hold.release();
+      const second = await runBatch(strictClient, items(), { journal, saveTo: join(out, "{name}.{ext}") });
+      expect(second).toMatchObject({ total: 1, completed: 1, failed: 0 });
+      expect(counting.counts.submissions).toBe(1);
+      expect(existsSync(join(out, "kept.mp4"))).toBe(true);
+    } finally {
+      held.hold.release();
+      await counting.close();
+      await strict.close();
+    }
   });
 
   it("killed with SIGKILL at random points and rerun, completes every item once and submits no job twice", async () => {

@@ -127,6 +127,26 @@ function resumeFrom(entry: JournalEntry | undefined, options: RunBatchOptions): 
   return {};
 }
 
+/**
+ * An item the journal has as cancelled with its job (a run stopped with Ctrl-C): cancelling was asked,
+ * but a server without the cancel extension (the real API) keeps the job running, and billed. So the
+ * server is asked: a job that still runs or has completed is polled and fetched; one that was cancelled,
+ * failed or is unknown is submitted afresh. When the server cannot be asked, the job is polled.
+ */
+async function resumeCancelled(
+  client: DecartClient,
+  entry: JournalEntry | undefined,
+  resume: "skip" | Partial<BatchItem>,
+): Promise<"skip" | Partial<BatchItem>> {
+  if (resume === "skip" || entry?.status !== "cancelled" || !entry.jobId) return resume;
+  try {
+    const { status } = await client.queue.status(entry.jobId);
+    return ["cancelled", "failed"].includes(status) ? {} : { jobId: entry.jobId };
+  } catch (error) {
+    return isDecartError(error) && error.status === 404 ? {} : { jobId: entry.jobId };
+  }
+}
+
 function skippedOutcome(index: number, key: string, entry: JournalEntry): NodeBatchOutcome {
   const outcome: NodeBatchOutcome = {
     index,
@@ -185,6 +205,9 @@ export async function runBatch(
   const places = new Map<number, ItemPlace>();
   const skipped = { completed: 0, failed: 0 };
   const inDoubt = new InDoubtItems();
+  const names = new Map<string, string>();
+  /** Completed by the server but failed here (the result could not be saved): failed in the summary. */
+  let unsaved = 0;
   async function* source(): AsyncGenerator<BatchItem> {
     let index = 0;
     let passed = 0;
@@ -193,7 +216,12 @@ export async function runBatch(
       const { name: _name, ...item } = raw;
       const key = item.key ?? (await batchItemKey(item));
       const entry = journal?.get(key);
-      const resume = resumeFrom(entry, options);
+      const resume = await resumeCancelled(client, entry, resumeFrom(entry, options));
+      // Each `{name}` is one item's: an item whose name an earlier one of the run holds (one photo under
+      // several prompts, `day1/a.mp4` beside `day2/a.mp4`) is saved as `{name}-{key}`, never over it.
+      let name = itemName(raw, key);
+      if ((names.get(name) ?? key) !== key) name = `${name}-${key}`;
+      names.set(name, key);
       if (resume === "skip") {
         const outcome = skippedOutcome(position, key, entry as JournalEntry);
         skipped[outcome.status as "completed" | "failed"]++;
@@ -202,7 +230,7 @@ export async function runBatch(
       }
       if (entry?.status === "submitting" && resume.idempotencyKey)
         inDoubt.add(passed, position, resume.idempotencyKey);
-      places.set(passed++, { index: position, name: itemName(raw, key) });
+      places.set(passed++, { index: position, name });
       yield { ...item, key, ...resume } as BatchItem;
     }
   }
@@ -236,6 +264,7 @@ export async function runBatch(
       const placed: NodeBatchOutcome = { ...coreOutcome, index: place.index };
       if (resent) placed.resubmitted = true;
       const outcome = await settle(placed, place.name, options);
+      if (placed.status === "completed" && outcome.status === "failed") unsaved++;
       if (resent) resent.status = outcome.status;
       writer.write(journalRecord(outcome));
       await onOutcome?.(outcome);
@@ -247,8 +276,8 @@ export async function runBatch(
   return {
     ...summary,
     total: summary.total + skipped.completed + skipped.failed,
-    completed: summary.completed + skipped.completed,
-    failed: summary.failed + skipped.failed,
+    completed: summary.completed - unsaved + skipped.completed,
+    failed: summary.failed + unsaved + skipped.failed,
     skipped: skipped.completed + skipped.failed,
     resubmitted: inDoubt.list(),
   };

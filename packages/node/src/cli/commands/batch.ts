@@ -147,7 +147,7 @@ async function runItems(
   printSummary({ ...summary, failed: failures.length, journal }, invalid, options.json);
   if (controller.signal.aborted) {
     process.stderr.write(
-      `Interrupted: the jobs in flight were cancelled. To resume, run the same command again (journal: ${journal}).\n`,
+      `Interrupted: cancelling the jobs in flight was asked for (a server without cancelling keeps them running; a rerun picks those up, not submitting them again). To resume, run the same command again (journal: ${journal}).\n`,
     );
     return exitCodes.interrupted;
   }
