@@ -59,8 +59,10 @@ export type DecartProviderProps = ProviderChildren &
       })
     | (Omit<NoOtherSource, "options"> & {
         /**
-         * Options for `createDecartClient`. The client is created once and created again only when an
-         * option changes (compared key by key), so an inline object literal is fine.
+         * Options for `createDecartClient`. The client is created once and created again only when a
+         * value changes (nested objects and arrays compared value by value; functions such as `fetch` or
+         * plugin hooks are called as of the latest render, so a new identity never counts), so an inline
+         * object literal is fine.
          */
         options: DecartClientOptions;
       })
@@ -78,7 +80,7 @@ export type DecartProviderProps = ProviderChildren &
          * @default nothing: the route's own models and lifetime
          */
         tokenRequest?: ClientTokenRequest;
-        /** Options of the client, besides its key; compared key by key like `options`. */
+        /** Options of the client, besides its key; compared value by value like `options`. */
         options?: TokenClientOptions;
       })
     | (Omit<NoOtherSource, "getToken" | "options"> & {
@@ -89,7 +91,7 @@ export type DecartProviderProps = ProviderChildren &
          * so an inline arrow is fine and a new identity never creates a new client.
          */
         getToken: ApiKeyProvider;
-        /** Options of the client, besides its key; compared key by key like `options`. */
+        /** Options of the client, besides its key; compared value by value like `options`. */
         options?: TokenClientOptions;
       })
   );

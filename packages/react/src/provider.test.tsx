@@ -140,6 +140,53 @@ describe("DecartProvider tokenUrl", () => {
     expect(clients.size).toBe(3);
   });
 
+  it("keeps one client for inline nested options and plugins, and calls the latest render's functions", async () => {
+    const clients = new Set<DecartClient>();
+    const heard: string[] = [];
+    let process: ReturnType<typeof useProcess>["process"] | undefined;
+    function Probe() {
+      clients.add(useDecartClient());
+      process = useProcess().process;
+      return null;
+    }
+    // Every render brings new objects and new functions, as an inline prop does.
+    const tree = (label: string) => (
+      <DecartProvider
+        options={{
+          apiKey: currentSetup().emulator.apiKey,
+          dangerouslyAllowBrowser: true,
+          baseUrl: currentSetup().emulator.url,
+          polling: { initialDelay: 20, interval: 20, maxInterval: 50 },
+          retry: { limit: 1 },
+          plugins: [{ name: "probe", afterResponse: () => void heard.push(label) }],
+        }}
+      >
+        <Probe />
+      </DecartProvider>
+    );
+    const { rerender } = render(tree("first"));
+    rerender(tree("second"));
+    rerender(tree("third"));
+    expect(clients.size).toBe(1);
+    currentSetup().engine.release(true);
+    await act(() => process?.({ model: t2i, prompt: "A lighthouse" }));
+    expect(heard).toEqual(["third"]);
+    // A value that changes still makes a new client.
+    rerender(
+      <DecartProvider
+        options={{
+          apiKey: currentSetup().emulator.apiKey,
+          dangerouslyAllowBrowser: true,
+          baseUrl: currentSetup().emulator.url,
+          retry: { limit: 0 },
+        }}
+      >
+        <Probe />
+      </DecartProvider>,
+    );
+    expect(clients.size).toBe(2);
+  });
+
   it("surfaces a refusal of the token route as a typed error with its status and message", async () => {
     const { result } = await generate(providerWith({ tokenUrl: closedRoute.url, options: clientOptions() }));
     expect(result.current.status).toBe("error");
