@@ -25,6 +25,8 @@ export class ProcessSession {
   /** The hook's own callbacks, as of the last commit. */
   callbacks: ProcessCallbacks | undefined;
   mounted = false;
+  /** Set by {@link dispose} until the component is shown again: a call then starts nothing. */
+  #disposed = false;
   #latest: Call | undefined;
 
   constructor(client: DecartClient) {
@@ -46,6 +48,8 @@ export class ProcessSession {
     this.#latest = call;
     await new Promise<void>((resolve) => queueMicrotask(resolve));
     if (call.cancelled) throw new DOMException(call.cancelled, "AbortError");
+    // A `process` kept past unmount (awaited after a file picker, say) would run a job nobody sees.
+    if (this.#disposed) throw new DOMException("The component unmounted", "AbortError");
     const outcome = await this.generation.start(input as ProcessOptions<Model>);
     const own = this.mounted ? callbacks : undefined;
     const hook = this.callbacks as ProcessCallbacks<Model> | undefined;
@@ -72,10 +76,16 @@ export class ProcessSession {
     this.generation.reset();
   }
 
-  /** The component unmounted for good: stop the job and revoke the URL. */
+  /** The component unmounted for good: stop the job and revoke the URL; later calls start nothing. */
   dispose(): void {
+    this.#disposed = true;
     this.cancel("The component unmounted");
     this.store.release();
+  }
+
+  /** The component is shown again (after a hide that ran its cleanups): calls start jobs again. */
+  revive(): void {
+    this.#disposed = false;
   }
 
   #stop(reason: string): void {

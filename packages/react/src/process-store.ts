@@ -17,6 +17,8 @@ export class ProcessStore {
   readonly #generation: GenerationObserver;
   readonly #urls = new ObjectUrlHolder();
   readonly #listeners = new Set<() => void>();
+  /** Between `attach()` and `release()`: only then is a URL made for a result. */
+  #attached = false;
   #snapshot: ProcessSnapshot;
 
   constructor(generation: GenerationObserver) {
@@ -38,18 +40,20 @@ export class ProcessStore {
 
   /** Makes the URL of the current result again if `release()` revoked it (a remount after a hide). */
   attach(): void {
+    this.#attached = true;
     this.#update(true);
   }
 
-  /** Revokes the URL; the snapshot then has none until the next result or `attach()`. */
+  /** Revokes the URL; the snapshot then has none until `attach()` (no result makes one meanwhile). */
   release(): void {
+    this.#attached = false;
     this.#urls.release();
     this.#update(false);
   }
 
   #update(withUrl: boolean): void {
     const generation = this.#generation.getSnapshot();
-    const url = withUrl ? this.#urls.urlFor(generation.data) : undefined;
+    const url = withUrl && this.#attached ? this.#urls.urlFor(generation.data) : undefined;
     if (generation === this.#snapshot.generation && url === this.#snapshot.url) return;
     this.#snapshot = { generation, url };
     for (const listener of [...this.#listeners]) listener();

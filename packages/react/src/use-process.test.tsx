@@ -144,6 +144,24 @@ describe("useProcess", () => {
     expect(error).not.toHaveBeenCalled();
   });
 
+  it("a process kept past unmount starts no job and makes no URL", async () => {
+    currentSetup().engine.release(true);
+    const create = vi.spyOn(URL, "createObjectURL");
+    const { result, unmount } = renderHook(() => useProcess(), { wrapper });
+    const kept = result.current.processAsync;
+    const sent = currentSetup().sent.length;
+    const renders = currentSetup().engine.renders.length;
+    unmount();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const late = await kept({ model: t2i, prompt: "after unmount" }).catch((error: unknown) => error);
+    expect(late).toBeInstanceOf(DOMException);
+    expect((late as DOMException).name).toBe("AbortError");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(currentSetup().sent.length).toBe(sent);
+    expect(currentSetup().engine.renders.length).toBe(renders);
+    expect(create).not.toHaveBeenCalled();
+  });
+
   it("submits once under StrictMode, even from a mount effect", async () => {
     currentSetup().engine.release(true);
     render(

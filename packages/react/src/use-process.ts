@@ -115,6 +115,7 @@ export function useProcess(options?: UseProcessOptions): UseProcessResult {
   });
   useEffect(() => {
     session.mounted = true;
+    session.revive();
     session.store.attach();
     return () => {
       session.mounted = false;
