@@ -241,13 +241,13 @@ describe("enhance_prompt and num_inference_steps (lucy-pro-v2v)", () => {
     );
   });
 
-  it("num_inference_steps is an integer from 1 to 100", async () => {
+  it("num_inference_steps is an integer of at least 1, with no upper bound of the client's", async () => {
     expect(await messageFor("lucy-pro-v2v", { ...minimal, num_inference_steps: 0 })).toBe(
       "Invalid inputs for lucy-pro-v2v: num_inference_steps must be at least 1",
     );
-    expect(await messageFor("lucy-pro-v2v", { ...minimal, num_inference_steps: 101 })).toBe(
-      "Invalid inputs for lucy-pro-v2v: num_inference_steps must be at most 100",
-    );
+    expect(
+      (await validateInputs(models.get("lucy-pro-v2v"), { ...minimal, num_inference_steps: 150 })).success,
+    ).toBe(true);
     expect(await messageFor("lucy-pro-v2v", { ...minimal, num_inference_steps: 2.5 })).toBe(
       "Invalid inputs for lucy-pro-v2v: num_inference_steps must be an integer",
     );
@@ -277,6 +277,14 @@ describe("trajectory (lucy-motion)", () => {
     ).toBe(true);
   });
 
+  it("drops other keys of a point, as the official client does", async () => {
+    const trajectory = [{ ...point(0), label: "start" }, point(5)];
+    expect((await validateInputs(models.video("lucy-motion"), { data: image, trajectory })).value).toEqual({
+      data: image,
+      trajectory: [point(0), point(5)],
+    });
+  });
+
   it("takes fractional frames", async () => {
     const trajectory = [
       { frame: 0, x: 0, y: 0 },
@@ -292,11 +300,11 @@ describe("trajectory (lucy-motion)", () => {
     expect(
       await messageFor("lucy-motion", {
         data: image,
-        trajectory: [point(0), { frame: -1, x: -1 }, { ...point(2), z: 0 }],
+        trajectory: [point(0), { frame: -1, x: -1 }, point(2)],
       }),
     ).toBe(
       "Invalid inputs for lucy-motion: trajectory.1.frame must be at least 0; trajectory.1.x must be at least 0; " +
-        "trajectory.1.y is required; trajectory.2 has unknown field z",
+        "trajectory.1.y is required",
     );
     expect(await messageFor("lucy-motion", { data: image, trajectory: "left to right" })).toBe(
       "Invalid inputs for lucy-motion: trajectory must be an array",

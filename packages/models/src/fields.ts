@@ -33,11 +33,17 @@ export const orientation = /* @__PURE__ */ z.optional(z.enum(["landscape", "port
 /** `enhance_prompt?`: let the server rewrite the prompt for better results. */
 export const enhancePrompt = /* @__PURE__ */ z.optional(z.boolean());
 
-/** `num_inference_steps?`: denoising steps, 1 to 100; more is slower and finer. */
-export const inferenceSteps = /* @__PURE__ */ z.optional(z.number().check(wholeNumber, z.gte(1), z.lte(100)));
+/**
+ * `num_inference_steps?`: denoising steps, a whole number of at least 1; more is slower and finer. No
+ * upper bound is checked here: none is published, so the server decides.
+ */
+export const inferenceSteps = /* @__PURE__ */ z.optional(z.number().check(wholeNumber, z.gte(1)));
 
-/** One point of a motion path: where (in output pixels) the subject is at a given frame. */
-const trajectoryPoint = /* @__PURE__ */ z.strictObject({
+/**
+ * One point of a motion path: where (in output pixels) the subject is at a given frame. Other keys of a
+ * point are dropped, not refused, as the official client does.
+ */
+const trajectoryPoint = /* @__PURE__ */ z.object({
   frame: z.number().check(z.gte(0)),
   x: z.number().check(z.gte(0)),
   y: z.number().check(z.gte(0)),

@@ -120,7 +120,7 @@ describe("parseWireInputs", () => {
       [{ seed: "" }, "seed must be a number"],
       [{ seed: "Infinity" }, "seed must be a number"],
       [{ enhance_prompt: "maybe" }, "enhance_prompt must be true or false"],
-      [{ num_inference_steps: "1e3" }, "num_inference_steps must be at most 100"],
+      [{ num_inference_steps: "0" }, "num_inference_steps must be at least 1"],
       [{ num_inference_steps: "2.5" }, "num_inference_steps must be an integer"],
       [
         { data: "video.mp4" },

@@ -154,7 +154,9 @@ async function styleVideo(job: RenderJob, context: RenderContext): Promise<numbe
       : undefined;
   const tint = job.task === "try-on" ? undefined : await referenceTint(job);
   const prompt = effectivePrompt(job);
-  const steps = job.numInferenceSteps ?? (job.model.includes("fast") ? 10 : 25);
+  // Steps only smooth the picture here: past 100 (no limit is published) it is smooth enough, and the
+  // render stays as fast however many are asked for.
+  const steps = Math.min(100, job.numInferenceSteps ?? (job.model.includes("fast") ? 10 : 25));
   const style = createStyle(chooseStyle(prompt), {
     width: job.width,
     height: job.height,
