@@ -94,11 +94,11 @@ export function createProxyLimiter(limits: ProxyLimits = {}): ProxyLimiter {
         retryAfter: jobSlotRetryAfter,
       }));
       // A refused consume still counted its point: the slot it did not get must not stay taken.
-      if (refusal?.status === 429) await jobs.reward(subject, 1).catch(() => {});
+      if (refusal?.status === 429) await giveBack(jobs, subject);
       return refusal;
     },
     async giveBackJob(subject) {
-      await jobs?.reward(subject, 1).catch(() => {});
+      if (jobs) await giveBack(jobs, subject);
     },
     async jobEnded(subject, jobId) {
       if (!jobs || !ended) return;
@@ -107,9 +107,22 @@ export function createProxyLimiter(limits: ProxyLimits = {}): ProxyLimiter {
       } catch {
         return; // seen before (or the store failed): the slot is not given back twice
       }
-      await jobs.reward(subject, 1).catch(() => {});
+      await giveBack(jobs, subject);
     },
   };
+}
+
+/**
+ * Gives back one job slot of `subject`, never below none taken: once `jobTimeout` has reset the count,
+ * a job that ends must not leave an extra slot behind (a count of -1 would let one job more run at once).
+ */
+async function giveBack(jobs: RateLimiterAbstract, subject: string): Promise<void> {
+  try {
+    const taken = await jobs.get(subject);
+    if (taken && taken.consumedPoints > 0) await jobs.reward(subject, 1);
+  } catch {
+    // The store failed: the slot comes back when the window ends.
+  }
 }
 
 async function consume(
