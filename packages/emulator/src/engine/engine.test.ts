@@ -283,6 +283,28 @@ describe("procedural engine", () => {
     }
   });
 
+  it("a render aborted as it finishes rejects with the reason and leaves no output", async () => {
+    const controller = new AbortController();
+    const outputPath = join(directory, "aborted-at-the-end.mp4");
+    const reason = new Error("stopped at the end");
+    const rendering = engine.render(
+      request({
+        width: 160,
+        height: 96,
+        maxDurationSeconds: 1,
+        outputPath,
+        signal: controller.signal,
+        // The last progress report comes after the rename, just before the worker says it is done.
+        onProgress: (fraction) => {
+          if (fraction === 1) controller.abort(reason);
+        },
+      }),
+    );
+    await expect(rendering).rejects.toBe(reason);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
   it("refuses a video too short for one frame", async () => {
     await expect(
       engine.render(request({ fps: 1, maxDurationSeconds: 0.4, outputPath: join(directory, "none.mp4") })),

@@ -205,6 +205,12 @@ export class WorkerPool {
         return;
       case "done":
         this.finish(slot, task);
+        if (task.signal.aborted) {
+          // Aborted after its last check: the caller asked for no result, so none is left behind.
+          void rm(message.result.outputPath, { force: true }).catch(() => {});
+          this.settle(task, task.signal.reason);
+          return;
+        }
         this.settle(task, undefined, message.result);
         return;
       case "error": {
