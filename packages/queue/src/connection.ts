@@ -46,6 +46,7 @@ export interface OpenedConnection {
  * ```
  */
 export class RedisUnreachableError extends Error {
+  /** Always `"RedisUnreachableError"`. */
   override readonly name = "RedisUnreachableError";
 }
 
