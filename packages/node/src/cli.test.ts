@@ -410,7 +410,7 @@ describe("decart generate: flags and help from the registry", () => {
       }
     });
     const v2v = helps[models.list().findIndex((model) => model.name === "lucy-pro-v2v")]?.stdout ?? "";
-    expect(v2v).toMatch(/--steps <n>\s+denoising steps[^-]*integer;\s+1 to 100/);
+    expect(v2v).toMatch(/--steps <n>\s+denoising steps[^-]*integer;\s+at least 1/);
     expect(v2v).toMatch(/--enhance-prompt\s/);
     expect(helps[0]?.stdout).toMatch(/--prompt <text>\s+\(required\)[^-]*1 to 1000\s+characters/);
     expect(helps[0]?.stdout).toMatch(/--resolution <value>[^-]*choices: "720p", "480p"/);
