@@ -191,12 +191,13 @@ describe("saveResult", () => {
     mkdirSync(shared);
     // A pid no process has here (above Linux's pid_max), as a crashed writer's would be.
     const deadPid = 4_194_400;
-    const otherHost = partialHostTag === "0badcafe" ? "1badcafe" : "0badcafe";
+    const ours = partialHostTag();
+    const otherHost = ours === "0badcafe" ? "1badcafe" : "0badcafe";
     const names = {
-      ours: `.a.mp4.${partialHostTag}-${deadPid}-0123456789ab.decart-partial`,
+      ours: `.a.mp4.${ours}-${deadPid}-0123456789ab.decart-partial`,
       otherMachine: `.b.mp4.${otherHost}-${deadPid}-0123456789ab.decart-partial`,
       olderRelease: `.c.mp4.${deadPid}-0123456789ab.decart-partial`,
-      running: `.d.mp4.${partialHostTag}-${process.pid}-0123456789ab.decart-partial`,
+      running: `.d.mp4.${ours}-${process.pid}-0123456789ab.decart-partial`,
     };
     for (const name of Object.values(names)) writeFileSync(join(shared, name), "partial");
     await saveResult(new Blob(["done"]), join(shared, "e.mp4"));

@@ -32,8 +32,25 @@ export interface SavedResult {
 const partialSuffix = ".decart-partial";
 const partialPattern = /^\..+\.(?:([0-9a-f]{8})-)?(\d+)-[0-9a-f]{12}\.decart-partial$/;
 
-/** This machine's tag in the name of a temporary file: 8 hex digits of its host name's hash. */
-export const partialHostTag = createHash("sha256").update(hostname()).digest("hex").slice(0, 8);
+let hostTag: string | undefined;
+
+/**
+ * This machine's tag in the name of a temporary file: 8 hex digits of its host name's hash, worked out
+ * on the first save (not on import: Deno asks for a permission to read the host name). Where the name
+ * cannot be read, `00000000`: such machines then treat each other's leftovers as their own.
+ */
+export function partialHostTag(): string {
+  if (hostTag === undefined) {
+    let name = "";
+    try {
+      name = hostname();
+    } catch {
+      // No permission to read it (Deno without --allow-sys).
+    }
+    hostTag = name === "" ? "00000000" : createHash("sha256").update(name).digest("hex").slice(0, 8);
+  }
+  return hostTag;
+}
 
 /**
  * Saves a result (a `Blob` from `client.process`, or any byte stream) to `path` atomically: the bytes
@@ -81,7 +98,7 @@ export async function saveResult(
 
   const temporary = join(
     folder,
-    `.${basename(target).slice(0, 100)}.${partialHostTag}-${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`,
+    `.${basename(target).slice(0, 100)}.${partialHostTag()}-${process.pid}-${randomBytes(6).toString("hex")}${partialSuffix}`,
   );
   let handle: FileHandle | undefined;
   let bytes = 0;
@@ -194,7 +211,7 @@ async function removeStalePartials(folder: string): Promise<void> {
   }
   for (const name of names) {
     const match = partialPattern.exec(name);
-    if (!match || (match[1] !== undefined && match[1] !== partialHostTag)) continue;
+    if (!match || (match[1] !== undefined && match[1] !== partialHostTag())) continue;
     const pid = Number(match[2]);
     if (!pid || pid === process.pid || isRunning(pid)) continue;
     await rm(join(folder, name), { force: true }).catch(() => {});
