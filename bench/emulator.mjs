@@ -31,8 +31,12 @@ const width = 1280;
 const height = 704;
 const cartoonFilter = `fps=${fps},scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},smartblur=lr=2:ls=-0.8:lt=-5,eq=saturation=1.4`;
 
-/** Output half of the emulator's encoder command line (from `-c:v` on), as in encoder.ts. */
-const encoderOutput = (outputPath) => [
+/**
+ * Output half of the emulator's encoder command line (from `-c:v` on), as in encoder.ts: `rgba` for the
+ * floors of what the emulator encodes from RGBA frames (the styled videos), which it encodes with
+ * sliced threads.
+ */
+const encoderOutput = (outputPath, pixelFormat = "yuv420p") => [
   "-c:v",
   "libx264",
   "-preset",
@@ -48,7 +52,7 @@ const encoderOutput = (outputPath) => [
   "-rc-lookahead",
   "5",
   "-x264-params",
-  "sync-lookahead=0",
+  pixelFormat === "rgba" ? "sync-lookahead=0:sliced-threads=1" : "sync-lookahead=0",
   "-threads",
   "2",
   "-fflags",
@@ -256,7 +260,7 @@ export async function runEmulatorBenchmarks({ runs = 3 } = {}) {
             sampleVideo,
             "-vf",
             cartoonFilter,
-            ...encoderOutput(join(directory, "filter.mp4")),
+            ...encoderOutput(join(directory, "filter.mp4"), "rgba"),
           ]),
         ),
       );

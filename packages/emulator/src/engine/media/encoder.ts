@@ -49,11 +49,14 @@ export function encoderArguments(
     "bt709",
     // A 5-frame rate-control lookahead (veryfast's default is 10) and no extra frames buffered for the
     // lookahead thread hold fewer 720p frames inside x264: about 25 MB less resident memory for a
-    // file within 1% of the size.
+    // file within 1% of the size. RGBA frames (styled videos, transitions, motion) are also encoded
+    // with sliced threads, one frame split between the threads rather than a frame per thread: 8 MB
+    // less resident for 720p, as fast, the file about 2% larger. (For yuv420p frames the frame
+    // threads stay: there they are the faster.)
     "-rc-lookahead",
     "5",
     "-x264-params",
-    "sync-lookahead=0",
+    pixelFormat === "rgba" ? "sync-lookahead=0:sliced-threads=1" : "sync-lookahead=0",
     ...deterministicFlags,
     "-movflags",
     "+faststart",
