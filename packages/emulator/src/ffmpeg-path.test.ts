@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDecartClient } from "@decart/core";
@@ -9,6 +9,7 @@ import { ffmpegPathVariable, resolveFfmpeg } from "./engine/index";
 import { probeVideo } from "./test-support/index";
 
 const folder = mkdtempSync(join(tmpdir(), "decart-ffmpeg-path-"));
+const fixtureVideo = join(import.meta.dirname, "..", "fixtures", "sample.mp4");
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /** An ffmpeg stand-in: appends a line to `log` on each run, then execs the bundled binary. */
@@ -50,6 +51,57 @@ describe("the ffmpeg the engine runs", () => {
     const ffmpeg = countingFfmpeg("ffmpeg-option");
     await renderWith({ ffmpegPath: ffmpeg.path });
     expect(ffmpeg.runs()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("checks an uploaded video with the one given as ffmpegPath, before the job is queued", async () => {
+    const ffmpeg = countingFfmpeg("ffmpeg-probe");
+    // A custom engine runs no ffmpeg of its own: every run is the check of the upload.
+    const emulator = await startEmulator({
+      ffmpegPath: ffmpeg.path,
+      engine: {
+        async render(request) {
+          writeFileSync(request.outputPath, readFileSync(fixtureVideo));
+          return { outputPath: request.outputPath, contentType: "video/mp4", width: 64, height: 64 };
+        },
+      },
+    });
+    try {
+      const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url });
+      const data = new Blob([readFileSync(fixtureVideo)], { type: "video/mp4" });
+      await client.queue.submit({ model: models.video("lucy-pro-v2v"), prompt: "anime", data });
+      expect(ffmpeg.runs()).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+
+  it("a submission whose video is being checked when the emulator closes renders nothing", async () => {
+    // The check of the upload takes a second here, so close() comes while it runs.
+    const path = join(folder, "slow-ffmpeg");
+    const log = join(folder, "slow-ffmpeg.log");
+    writeFileSync(path, `#!/bin/sh\necho run >> '${log}'\nsleep 1\nexec '${resolveFfmpeg()}' "$@"\n`);
+    chmodSync(path, 0o755);
+    let renders = 0;
+    const emulator = await startEmulator({
+      ffmpegPath: path,
+      engine: {
+        async render(request) {
+          renders++;
+          writeFileSync(request.outputPath, readFileSync(fixtureVideo));
+          return { outputPath: request.outputPath, contentType: "video/mp4", width: 64, height: 64 };
+        },
+      },
+    });
+    const client = createDecartClient({ apiKey: emulator.apiKey, baseUrl: emulator.url, retry: 0 });
+    const data = new Blob([readFileSync(fixtureVideo)], { type: "video/mp4" });
+    const submission = client.queue
+      .submit({ model: models.video("lucy-pro-v2v"), prompt: "anime", data })
+      .catch((error: unknown) => error);
+    await expect.poll(() => existsSync(log), { timeout: 10_000 }).toBe(true);
+    await emulator.close();
+    expect(await submission).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(renders).toBe(0);
   }, 60_000);
 
   it("is the one named by DECART_FFMPEG_PATH", async () => {

@@ -206,6 +206,8 @@ export interface Settings {
   readonly requestTimeoutMs: number;
   readonly uploadIdleTimeoutMs: number;
   readonly timeScale: number;
+  /** The ffmpeg binary asked for, if any (else `$DECART_FFMPEG_PATH`, else the bundled one). */
+  readonly ffmpegPath: string | undefined;
 }
 
 /** Fills in the defaults of `options`; throws a `TypeError` for a blank `apiKey` or a `timeScale` not above 0. */
@@ -223,6 +225,7 @@ export function resolveSettings(options: EmulatorOptions, randomKey: () => strin
     host: options.host ?? "127.0.0.1",
     apiKey,
     extensions: options.extensions ?? true,
+    ffmpegPath: options.ffmpegPath,
     corsOrigins: options.corsOrigins ?? ["*"],
     maxUploadBytes: limits.maxUploadBytes ?? 100 * 1024 * 1024,
     maxConcurrentJobs: Math.max(1, limits.maxConcurrentJobs ?? 2),

@@ -53,20 +53,23 @@ export async function handleSubmit(
   }
   context.queue.assertRoom();
   const reservation = key === undefined ? undefined : jobs.reserve(key);
-  const directory = await mkdtemp(join(workRoot, "job-"));
+  let directory: string | undefined;
   let job: Job | undefined;
   try {
+    // Inside the try: a folder that cannot be made (a full disk) must still release the key's claim.
+    directory = await mkdtemp(join(workRoot, "job-"));
     const plan = await readPlan(request, model, {
       directory,
       workRoot,
       maxUploadBytes: settings.maxUploadBytes,
       uploadIdleTimeoutMs: settings.uploadIdleTimeoutMs,
       checkVideos: true,
+      ffmpegPath: settings.ffmpegPath,
     });
     job = jobs.start(model, plan, key, directory);
     sendJson(response, 200, submitted(job));
   } catch (error) {
-    await removeTree(directory);
+    if (directory !== undefined) await removeTree(directory);
     throw error;
   } finally {
     reservation?.release(job);

@@ -27,6 +27,8 @@ export interface ReadPlanOptions {
    * checks; a sync request finds a bad video when it renders and still answers 422.
    */
   readonly checkVideos: boolean;
+  /** The ffmpeg binary that checks them, as the emulator was told (else its default). */
+  readonly ffmpegPath?: string | undefined;
 }
 
 /**
@@ -52,7 +54,9 @@ export async function readPlan(
     await Promise.all([
       ...fieldsOfKind(model, files, "image").map((field) => probeImage(files[field]!, field)),
       ...(options.checkVideos
-        ? fieldsOfKind(model, files, "video").map((field) => probeVideo(files[field]!, field))
+        ? fieldsOfKind(model, files, "video").map((field) =>
+            probeVideo(files[field]!, field, undefined, options.ffmpegPath),
+          )
         : []),
     ]);
   } catch (error) {

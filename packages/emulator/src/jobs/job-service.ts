@@ -42,6 +42,8 @@ export class JobService {
   private readonly store: JobStore;
   /** Submissions with an idempotency key that are still uploading. */
   private readonly pendingKeys = new Map<string, Promise<Job | undefined>>();
+  /** Set by {@link stop}: no job starts after it. */
+  #stopped = false;
 
   constructor(private readonly options: JobServiceOptions) {
     this.store = new JobStore(options.resultTtlMs);
@@ -77,6 +79,8 @@ export class JobService {
    * holds the job's uploads and is deleted once the job's work is over.
    */
   start(model: ModelDefinition, request: RequestPlan, key: string | undefined, directory: string): Job {
+    // A submission still uploading when the emulator began to close renders nothing.
+    if (this.#stopped) throw new HttpError(503, "SHUTTING_DOWN", "The emulator is shutting down");
     this.options.queue.assertRoom();
     const job = this.store.create(model.name, request.seed, key);
     const outputPath = join(this.options.resultsDir, `${job.id}.${outputExtension(model)}`);
@@ -157,6 +161,7 @@ export class JobService {
 
   /** Cancels every active job and stops the expiry sweep (shutdown). */
   stop(reason: Error): void {
+    this.#stopped = true;
     for (const job of this.store.all()) this.abort(job, "The emulator shut down", reason);
     this.store.stop();
   }

@@ -115,9 +115,14 @@ export async function* decodeVideoFrames(options: DecodeOptions): AsyncGenerator
  * proof of a bad file, so it passes, and the render reports any problem. For example,
  * `await probeVideo("/tmp/upload.mp4", "data")` resolves, or rejects with a `MediaInputError`.
  */
-export async function probeVideo(path: string, field = "data", timeoutMs = 5_000): Promise<void> {
+export async function probeVideo(
+  path: string,
+  field = "data",
+  timeoutMs = 5_000,
+  ffmpegPath: string = resolveFfmpeg(),
+): Promise<void> {
   const child = spawn(
-    resolveFfmpeg(),
+    ffmpegPath,
     [
       "-hide_banner",
       "-v",
