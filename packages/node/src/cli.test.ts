@@ -257,6 +257,12 @@ describe("decart (child process, no TTY)", () => {
     const cancelled = await decart(["jobs", "cancel", submitted.job_id, ...remote()]);
     expect(cancelled.stdout.trim()).toBe(`${submitted.job_id}: cancelled`);
     expect(await cancelledOnServer(submitted.job_id)).toBe(true);
+    // Cancelled already: it had ended, so there is nothing to cancel (exit 1), as for a finished job.
+    const again = await decart(["jobs", "cancel", submitted.job_id, ...remote()]);
+    expect([again.code, again.stderr.trim()]).toEqual([
+      1,
+      `error: ${submitted.job_id} had already been cancelled: nothing to cancel`,
+    ]);
 
     while ((await client.queue.status(image.job_id)).status !== "completed")
       await new Promise((resolve) => setTimeout(resolve, 50));

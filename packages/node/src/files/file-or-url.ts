@@ -1,6 +1,6 @@
 import { fileFromPath } from "./file-from-path";
 
-/** Whether a file input given as text is an http(s) URL, which the SDK passes on for the server to fetch. */
+/** Whether a file input given as text is an http(s) URL, which the SDK's client downloads and uploads. */
 export const isHttpUrl = (text: string): boolean => /^https?:\/\//i.test(text);
 
 /** A file input given as text: an http(s) URL as it is, anything else opened as a local path. */

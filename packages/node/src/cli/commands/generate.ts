@@ -84,11 +84,19 @@ async function runGeneration(
       display.finish();
       throw error;
     }
-    // `cancel()` asks the server to cancel without waiting; waiting here makes sure it happened before we exit.
-    if (cancelledRunning && jobId !== undefined) await connection.client.queue.cancel(jobId).catch(() => {});
-    display.finish(
-      `${model.name}: ${cancelledRunning ? "cancelled" : "interrupted"}${jobId ? ` job ${jobId}` : ""}`,
-    );
+    // `cancel()` asks the server to cancel without waiting; waiting here makes sure it happened before we
+    // exit, and tells whether it did: a server without the cancel endpoint (the Decart API) keeps the job.
+    const cancelled =
+      cancelledRunning && jobId !== undefined
+        ? await connection.client.queue.cancel(jobId).catch(() => undefined)
+        : undefined;
+    const what =
+      cancelled !== undefined
+        ? "cancelled"
+        : cancelledRunning && jobId !== undefined
+          ? "interrupted; this server cannot cancel, so the job keeps running:"
+          : "interrupted";
+    display.finish(`${model.name}: ${what}${jobId ? ` job ${jobId}` : ""}`);
     return exitCodes.interrupted;
   } finally {
     stopListening();

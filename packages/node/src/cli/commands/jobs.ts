@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { isTerminalStatus } from "@decart/core/protocol";
 import type { Command } from "commander";
 import { extensionForType } from "../../files/index";
 import { saveResult } from "../../save/index";
@@ -50,7 +51,8 @@ async function result(id: string, options: JobOptions): Promise<void> {
   });
 }
 
-const ended = (status: string) => status === "completed" || status === "failed";
+/** Completed, failed or cancelled (in either wire form, which the SDK reads as `cancelled`). */
+const ended = (status: string) => isTerminalStatus(status);
 
 /**
  * Cancels a job that is still running. One that had already ended is reported as such, exit 1: its status
@@ -68,7 +70,10 @@ async function cancel(id: string, options: JobOptions): Promise<void> {
     if (options.json) printJson(info);
     else if (!alreadyEnded) process.stdout.write(`${id}: cancelled\n`);
     if (alreadyEnded)
-      throw new CliFailure(`${id} had already ${info.status}: nothing to cancel`, exitCodes.failure);
+      throw new CliFailure(
+        `${id} had already ${info.status === "cancelled" ? "been cancelled" : info.status}: nothing to cancel`,
+        exitCodes.failure,
+      );
   });
 }
 
