@@ -179,6 +179,19 @@ describe("decart (child process, no TTY)", () => {
     ]);
   }, 120_000);
 
+  it("refuses inputs the model does not take before it needs a key or starts --local", async () => {
+    for (const args of [
+      ["generate", "lucy-pro-i2v", "--prompt", "x"],
+      ["generate", "lucy-pro-i2v", "--prompt", "x", "--local"],
+    ]) {
+      const run = await decart(args, { env: { DECART_API_KEY: "" } });
+      expect([run.code, run.stderr.trim()]).toEqual([
+        4,
+        "error: Invalid inputs for lucy-pro-i2v: --data is required",
+      ]);
+    }
+  });
+
   it("prints one clear line in terms of flags, with an exit code per kind of failure", async () => {
     const [invalid, unknown, missingFile, noKey, badOption, wrongKey, unreachable] = await Promise.all([
       decart(["generate", "lucy-pro-i2v", "--prompt", "x", ...remote()]),

@@ -1,5 +1,5 @@
 import { createGeneration, type ModelDefinition, type ProcessOptions } from "@decart/core";
-import { models } from "@decart/models";
+import { models, validateInputs } from "@decart/models";
 import type { Command } from "commander";
 import { extensionForType } from "../../files/index";
 import { saveResult } from "../../save/index";
@@ -109,6 +109,10 @@ async function generate(modelName: string, options: GenerateOptions): Promise<nu
   // Everything that can fail locally fails before anything is sent: the destination, then the inputs.
   const destination = await prepareDestination(options.output);
   const inputs = await inputsFromOptions(inputFlags(model), options);
+  // Checked against the model here too, so refused inputs are exit 4 before a key is needed or a
+  // `--local` emulator is started.
+  const checked = await validateInputs(model, inputs);
+  if (!checked.success) throw checked.error;
   const connection = await connect(options);
   try {
     return await runGeneration(model, inputs, connection, destination, options.json);
