@@ -48,7 +48,8 @@ export interface DecartErrorOptions {
   jobId?: string;
 }
 
-const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
+/** The statuses after which the same call may succeed: 408, 429 and the passing 5xx (500, 502, 503, 504). */
+export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Base class of every error the SDK throws. Catch it to handle any SDK failure; use the subclasses

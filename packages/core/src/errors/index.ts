@@ -17,6 +17,7 @@ export {
   PermissionDeniedError,
   ProcessingError,
   RateLimitError,
+  retryableStatuses,
   TimeoutError,
 } from "./errors";
 export { clauseFor } from "./issue-clause";

@@ -1,4 +1,4 @@
-import { DecartSDKError, InvalidInputError } from "../errors/index";
+import { DecartSDKError, InvalidInputError, retryableStatuses } from "../errors/index";
 import { sniffLength, sniffMediaType } from "../protocol/index";
 
 /**
@@ -157,12 +157,10 @@ function fieldError(
   });
 }
 
-/** Statuses of a file server that say "not now" rather than "not here": a later try may succeed. */
-const transientDownloadStatuses = new Set([408, 425, 429, 500, 502, 503, 504]);
-
 /**
  * Downloads a URL input. A failure is an `InvalidInputError` naming the field and the URL; it is
- * `retryable` when the connection failed or broke off, or the server answered 408, 425, 429 or 5xx.
+ * `retryable` when the connection failed or broke off, or the server answered 408, 429, 500, 502, 503
+ * or 504 (`retryableStatuses`, as for the API's own answers).
  */
 async function download(field: string, url: URL, context: ResolveContext): Promise<Blob> {
   const send = context.fetch ?? globalThis.fetch;
@@ -177,7 +175,7 @@ async function download(field: string, url: URL, context: ResolveContext): Promi
   }
   if (!response.ok) {
     void response.body?.cancel().catch(() => undefined);
-    throw failed(` (HTTP ${response.status})`, undefined, transientDownloadStatuses.has(response.status));
+    throw failed(` (HTTP ${response.status})`, undefined, retryableStatuses.has(response.status));
   }
   try {
     return await response.blob();

@@ -1,4 +1,5 @@
 import type { RetryOptions as KyRetryOptions } from "ky";
+import { retryableStatuses } from "../errors/index";
 import { maxTimerDelay } from "../timing/index";
 
 /**
@@ -51,8 +52,6 @@ export interface RetryOptions {
 
 /** Which retry rules a request follows: a read (GET), a write (POST), or none. */
 export type RetryPolicy = "read" | "write" | "none";
-
-const retryableStatuses = [408, 429, 500, 502, 503, 504];
 
 /** When a request failed without a complete response: before one arrived, or while its body was read. */
 export type FailurePhase = "request" | "body";
@@ -121,7 +120,7 @@ export function createRetryTable(option: number | RetryOptions | undefined): Ret
   const statuses = (codes: number[]) =>
     settings.rateLimited === false ? codes.filter((code) => code !== 429) : codes;
   return {
-    read: rule(["get"], statuses(retryableStatuses), () => true),
+    read: rule(["get"], statuses([...retryableStatuses]), () => true),
     // The server may have done the work once the request went out; only a refusal is safe to repeat.
     write: rule(
       ["post"],

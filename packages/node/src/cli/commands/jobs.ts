@@ -51,9 +51,6 @@ async function result(id: string, options: JobOptions): Promise<void> {
   });
 }
 
-/** Completed, failed or cancelled (in either wire form, which the SDK reads as `cancelled`). */
-const ended = (status: string) => isTerminalStatus(status);
-
 /**
  * Cancels a job that is still running. One that had already ended is reported as such, exit 1: its status
  * is read first, since servers report a cancelled job either as `cancelled` or as `failed`.
@@ -61,7 +58,8 @@ const ended = (status: string) => isTerminalStatus(status);
 async function cancel(id: string, options: JobOptions): Promise<void> {
   await withJobClient("jobs cancel", options, async (client) => {
     const before = await client.queue.status(id);
-    const info = ended(before.status) ? before : await client.queue.cancel(id);
+    // Completed, failed or cancelled (in either wire form, which the SDK reads as `cancelled`).
+    const info = isTerminalStatus(before.status) ? before : await client.queue.cancel(id);
     if (info === undefined) {
       throw new CliFailure(`${id}: this server has no cancel endpoint`, exitCodes.server);
     }
